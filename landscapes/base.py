@@ -50,6 +50,10 @@ class Landscape:
     ``_hessian`` on coordinate arrays ``x`` and ``y`` of equal shape. The public methods take
     points of shape ``(..., 2)`` and return arrays of shape ``(...)``, ``(..., 2)`` and
     ``(..., 2, 2)``.
+
+    The public methods silence floating-point warnings: a diverging optimizer may hand in points like
+    ``1e200``, where values may be ``inf`` or ``nan`` but nothing raises or warns. Inside ``bounds``
+    every value is finite.
     """
 
     key: ClassVar[str] = ""
@@ -59,6 +63,10 @@ class Landscape:
     params: ClassVar[tuple[Param, ...]] = ()
     default_bounds: ClassVar[Bounds] = ((-2.0, 2.0), (-2.0, 2.0))
     default_start: ClassVar[tuple[float, float]] = (1.5, 1.5)
+    # Literature global minimizers (the ``minima`` property returns them as a ``(k, 2)`` array) and the
+    # global-minimum value, ``None`` where there is none (saddles, unbounded surfaces).
+    default_minima: ClassVar[tuple[tuple[float, float], ...]] = ()
+    min_value: ClassVar[float | None] = None
     # True for landscapes that also offer mini-batch gradients (see ``stochastic_gradient``).
     stochastic: ClassVar[bool] = False
 
@@ -122,21 +130,24 @@ class Landscape:
     def value(self, points: Any) -> Array:
         """Loss at ``points`` of shape ``(..., 2)``; returns shape ``(...)``."""
         x, y = self._split(points)
-        return np.asarray(self._value(x, y), dtype=float) + np.zeros_like(x)
+        with np.errstate(all="ignore"):
+            return np.asarray(self._value(x, y), dtype=float) + np.zeros_like(x)
 
     def gradient(self, points: Any) -> Array:
         """Gradient at ``points`` of shape ``(..., 2)``; returns shape ``(..., 2)``."""
         x, y = self._split(points)
-        gx, gy = self._gradient(x, y)
-        z = np.zeros_like(x)
-        return np.stack([gx + z, gy + z], axis=-1)
+        with np.errstate(all="ignore"):
+            gx, gy = self._gradient(x, y)
+            z = np.zeros_like(x)
+            return np.stack([gx + z, gy + z], axis=-1)
 
     def hessian(self, points: Any) -> Array:
         """Hessian at ``points`` of shape ``(..., 2)``; returns shape ``(..., 2, 2)`` (symmetric)."""
         x, y = self._split(points)
-        hxx, hxy, hyy = self._hessian(x, y)
-        z = np.zeros_like(x)
-        hxx, hxy, hyy = hxx + z, hxy + z, hyy + z
+        with np.errstate(all="ignore"):
+            hxx, hxy, hyy = self._hessian(x, y)
+            z = np.zeros_like(x)
+            hxx, hxy, hyy = hxx + z, hxy + z, hyy + z
         return np.stack([np.stack([hxx, hxy], axis=-1), np.stack([hxy, hyy], axis=-1)], axis=-2)
 
     @property
@@ -147,7 +158,7 @@ class Landscape:
     @property
     def minima(self) -> Array:
         """All known global minimizers, shape ``(k, 2)``; ``(0, 2)`` where there is none."""
-        return np.empty((0, 2))
+        return np.asarray(self.default_minima, dtype=float).reshape(-1, 2)
 
     @property
     def start(self) -> Array:
