@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -549,8 +550,8 @@ class _Parser:
             snippet = snippet[:37] + "..."
         return f" at column {a + 1} ({snippet!r})"
 
-    def _fail(self, what: str, node: ast.AST) -> ValueError:
-        return ValueError(f"{what}{self._where(node)}")
+    def _fail(self, what: str, node: ast.AST, hint: str = "") -> ValueError:
+        return ValueError(f"{what}{self._where(node)}" + (f"; {hint}" if hint else ""))
 
     # -- stages --
     def parse(self) -> Node:
@@ -585,7 +586,10 @@ class _Parser:
                 self.columns.append(i)
         self.source = "".join(source)
         try:
-            tree = ast.parse(self.source, mode="eval")
+            with warnings.catch_warnings():  # e.g. "invalid decimal literal" for `1if`: not the person's concern
+                warnings.simplefilter("ignore", SyntaxWarning)
+                warnings.simplefilter("ignore", DeprecationWarning)
+                tree = ast.parse(self.source, mode="eval")
         except SyntaxError as exc:
             offset = (exc.offset or 0) - 1 if exc.lineno in (None, 1) else len(self.source)
             column = self._column(offset if 0 <= offset < len(self.source) else len(self.source))
@@ -622,7 +626,7 @@ class _Parser:
             raise self._fail(f"the formula is nested more than {MAX_DEPTH} levels deep", node)
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise self._fail(f"the formula has more than {MAX_NODES} parts; simplify it", node)
+            raise self._fail(f"the formula has more than {MAX_NODES} parts", node, "simplify it")
         if isinstance(node, ast.Expression):
             return self._build(node.body, depth)
         if isinstance(node, ast.Constant):
@@ -666,8 +670,8 @@ class _Parser:
         if name in NAMED_CONSTANTS:
             return Const(NAMED_CONSTANTS[name], name)
         if name in FUNCTIONS or name in ALIASES:
-            raise self._fail(f"{name} is a function: write {name}(...)", node)
-        raise self._fail(f"unknown name {name!r}; " + _allowed_summary(), node)
+            raise self._fail(f"{name} is a function", node, f"write {name}(...)")
+        raise self._fail(f"unknown name {name!r}", node, _allowed_summary())
 
     def _binop(self, node: ast.BinOp, depth: int) -> Node:
         op = node.op
@@ -690,17 +694,18 @@ class _Parser:
         if c is not None:
             if not math.isfinite(c) or abs(c) > MAX_EXPONENT:
                 raise self._fail(
-                    f"the exponent {c:g} is too large: an exponent must be between "
-                    f"{-MAX_EXPONENT:g} and {MAX_EXPONENT:g}",
+                    f"the exponent {c:g} is too large",
                     node.right,
+                    f"an exponent must be a constant between {-MAX_EXPONENT:g} and {MAX_EXPONENT:g}",
                 )
         else:
             b = _const_value(base)
             if b is None:
                 raise self._fail(
-                    "a power needs a constant exponent (like x^2, x^-1 or x^(1/2)) or a positive constant base "
-                    "(like 2^x or e^x); variables in both are not allowed",
+                    "x or y on both sides of a power",
                     node,
+                    "a power needs a constant exponent (like x^2, x^-1 or x^(1/2)) "
+                    "or a positive constant base (like 2^x or e^x)",
                 )
             if not (math.isfinite(b) and b > 0.0):
                 raise self._fail(f"the base {b:g} of a power with a variable exponent must be positive", node.left)
@@ -716,7 +721,7 @@ class _Parser:
             raise self._fail(f"only the named functions can be called, not {what}", node)
         name = ALIASES.get(func.id, func.id)
         if name not in FUNCTIONS:
-            raise self._fail(f"unknown function {func.id!r}; the functions are " + ", ".join(sorted(FUNCTIONS)), func)
+            raise self._fail(f"unknown function {func.id!r}", func, "the functions are " + ", ".join(sorted(FUNCTIONS)))
         if node.keywords:
             raise self._fail(f"{func.id}() takes no keyword arguments", node.keywords[0].value)
         if any(isinstance(a, ast.Starred) for a in node.args):
