@@ -1,0 +1,54 @@
+"""Gradient-descent optimizers on 2-D loss surfaces, vectorized over batches of runs. NumPy only.
+
+Public API:
+
+- :func:`names` — the registry keys;
+- :func:`spec` — an :class:`OptimizerSpec` (label, description, LaTeX rule, hyperparameters) for the UI;
+- :data:`COMMON` — the transforms every optimizer takes (gradient noise, clipping, learning-rate schedules);
+- :func:`run` — a batch of paths, shape ``(steps + 1, *x0.shape)``;
+- :func:`trace` / :func:`trace_symbols` — every intermediate quantity of the rule, step by step.
+
+The PyTorch-exact optimizers (``sgd``, ``adagrad``, ``rmsprop``, ``adam``, ``adamw``, ``nadam``,
+``radam``, ``adamax``, ``adadelta``) reproduce ``torch.optim`` in float64; ``gd``, ``momentum`` (EMA
+form) and ``newton`` are the seeds' textbook forms. This package never imports the landscapes: an
+optimizer only sees a gradient callable.
+"""
+
+from __future__ import annotations
+
+# Importing the optimizer modules registers them; the order here is the order of names().
+from . import adam_family, adaptive, first_order, second_order  # noqa: F401
+from .runner import DIVERGENCE_LIMIT, run, trace, trace_symbols
+from .spec import REGISTRY, HyperParam, OptimizerSpec, UnknownOptimizerError, get
+from .transforms import COMMON, SCHEDULES
+
+__all__ = [
+    "COMMON",
+    "DIVERGENCE_LIMIT",
+    "SCHEDULES",
+    "HyperParam",
+    "OptimizerSpec",
+    "UnknownOptimizerError",
+    "names",
+    "run",
+    "spec",
+    "trace",
+    "trace_symbols",
+]
+
+_FAMILY_ORDER = ("first-order", "first-order + momentum", "adaptive", "adaptive + momentum", "second-order")
+
+
+def names() -> list[str]:
+    """The registry keys, grouped by family (first-order, momentum, adaptive, Adam-like, second-order)."""
+
+    def rank(name: str) -> int:
+        family = REGISTRY[name].spec.family
+        return _FAMILY_ORDER.index(family) if family in _FAMILY_ORDER else len(_FAMILY_ORDER)
+
+    return sorted(REGISTRY, key=rank)  # stable: registration order within a family
+
+
+def spec(name: str) -> OptimizerSpec:
+    """The :class:`OptimizerSpec` of ``name``; raises :class:`UnknownOptimizerError` (a KeyError and ValueError)."""
+    return get(name).spec

@@ -1,0 +1,200 @@
+"""``run`` and ``trace``: the time loop, broadcasting, divergence masking and path recording.
+
+The loop is written once (:func:`_loop`) and used by both, so a trace is numerically identical to a
+run. Per step t = 1..steps:
+
+1. ``g = grad(θ_{t-1})`` is copied into a buffer the runner owns;
+2. noise, ``clip_value`` and ``clip_norm`` are applied to it (see ``transforms.GradientTransforms``);
+3. the scheduled learning rate ``η_t = lr_at(t - 1)`` is computed (the scheduler steps after each
+   optimizer step, as in PyTorch);
+4. the optimizer's step updates its state and writes θ_t into row t of the path.
+
+Divergence: a run has diverged at the first row whose position is non-finite or has a coordinate
+with ``|θ| > DIVERGENCE_LIMIT`` (1e12). From that row on, its rows are NaN (row 0 included, if ``x0``
+itself is such a point). Other runs are untouched: every operation is per run. The loop runs under
+``np.errstate(all="ignore")`` (including the gradient callable), so no NumPy warning escapes; rows are
+checked in blocks of ``_BLOCK`` steps so that masking costs O(batch·block) memory, not O(path).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .spec import Array, Optimizer, Params, State, get
+from .transforms import GradientTransforms, is_scalar, prepare, schedule
+
+DIVERGENCE_LIMIT = 1e12
+_BLOCK = 32
+
+GradFn = Callable[[Array], Array]
+Recorder = Callable[[int, Array, Array, Any, State, Array], None]
+
+# Trace keys every optimizer records, with their symbols (the optimizer's own keys go between
+# "lr" and "update").
+_COMMON_BEFORE = {"position": r"\theta_{t-1}", "gradient": r"g_t", "lr": r"\eta_t"}
+_COMMON_AFTER = {"update": r"\Delta\theta_t", "next": r"\theta_t"}
+
+
+def _check_inputs(entry: Optimizer, x0: Any, steps: Any, hess: Any) -> tuple[Array, int]:
+    x = np.array(x0, dtype=float)  # a copy: the caller's array is never touched
+    if x.ndim == 0 or x.shape[-1] < 1:
+        raise ValueError(f"x0 must have shape (..., 2), got {x.shape}")
+    if entry.spec.needs_hessian and x.shape[-1] != 2:
+        raise ValueError(f"{entry.spec.name}: x0 must have shape (..., 2), got {x.shape}")
+    if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
+    if entry.spec.needs_hessian and not callable(hess):
+        raise ValueError(f"{entry.spec.name}: needs hess=, a callable (..., 2) -> (..., 2, 2)")
+    return x, int(steps)
+
+
+def _mask_rows(path: Array, start: int, stop: int, dead: Array) -> None:
+    """NaN every row in ``path[start:stop]`` of runs that were dead before or turn bad in it."""
+    block = path[start:stop]
+    with np.errstate(invalid="ignore"):
+        bad = ~(np.abs(block) <= DIVERGENCE_LIMIT).all(axis=-1)  # NaN fails the comparison
+    bad |= dead
+    if not bad.any():
+        return
+    np.logical_or.accumulate(bad, axis=0, out=bad)
+    block[bad] = np.nan
+    dead |= bad[-1]
+
+
+def _loop(
+    entry: Optimizer,
+    grad: GradFn,
+    x0: Array,
+    steps: int,
+    p: Params,
+    hess: GradFn | None,
+    record: Recorder | None = None,
+) -> Array:
+    shape = x0.shape
+    path = np.empty((steps + 1, *shape))
+    path[0] = x0
+    state = entry.new_state(p, shape)
+    g = np.empty(shape)
+    transforms = GradientTransforms.build(p, shape)
+    lr_at = schedule(p)
+    dead = np.zeros((1, *shape[:-1]), dtype=bool)
+    needs_hessian = entry.spec.needs_hessian
+    step = entry.step
+    checked = 0  # rows before this index are masked
+    with np.errstate(all="ignore"):
+        _mask_rows(path, 0, 1, dead)
+        checked = 1
+        for t in range(1, steps + 1):
+            x = path[t - 1]
+            np.copyto(g, grad(x))
+            transforms.apply_(g)
+            lr = lr_at(t - 1)
+            if needs_hessian:
+                state["hessian"] = np.broadcast_to(np.asarray(hess(x), dtype=float), (*shape, shape[-1]))
+            if record is not None:
+                g_used = g.copy()
+            step(p, state, x, g, lr, t, path[t])
+            if record is not None:
+                record(t, x, g_used, lr, state, path[t])
+            if t - checked + 1 >= _BLOCK or t == steps:
+                _mask_rows(path, checked, t + 1, dead)
+                checked = t + 1
+    return path
+
+
+def run(name: str, grad: GradFn, x0: Any, steps: int, *, hess: GradFn | None = None, **hyperparameters: Any) -> Array:
+    """Run optimizer ``name`` from ``x0`` for ``steps`` steps and return the whole path.
+
+    Args:
+        name: a registry key (see :func:`optimizers.names`).
+        grad: maps points ``(..., 2)`` to gradients of the same shape.
+        x0: start points, shape ``(*batch, 2)``: any batch of independent runs.
+        steps: number of steps.
+        hess: for optimizers that need curvature (``newton``): points ``(..., 2)`` -> ``(..., 2, 2)``.
+            Ignored by the others.
+        **hyperparameters: the optimizer's own (see ``spec(name).hyperparameters``; Adam-family
+            optimizers also take PyTorch's ``betas=(β1, β2)``) and the common transforms
+            (``optimizers.COMMON``). Every numeric one may be a scalar or an array broadcastable to
+            the batch shape ``x0.shape[:-1]``; flags are plain bools.
+
+    Returns:
+        Array of shape ``(steps + 1, *x0.shape)``; row 0 is ``x0``. A run's rows are NaN from the
+        first one that is non-finite or has a coordinate beyond ±1e12.
+
+    Raises:
+        TypeError: an unknown keyword.
+        ValueError: an invalid hyperparameter (the message names it), a bad ``x0``/``steps``, or a
+            missing ``hess`` for an optimizer that needs it.
+    """
+    entry = get(name)
+    x, steps = _check_inputs(entry, x0, steps, hess)
+    p = prepare(entry, x.shape[:-1], hyperparameters)
+    return _loop(entry, grad, x, steps, p, hess)
+
+
+def trace_symbols(name: str) -> dict[str, str]:
+    """``{trace key: LaTeX symbol}`` for every quantity ``trace(name, ...)`` may return, in display order.
+
+    Which of the optimizer's own keys appear in a given trace depends on its flags (e.g. ``v_max``
+    only with ``amsgrad=True``, ``lookahead`` only with ``nesterov=True``).
+    """
+    entry = get(name)
+    return {**_COMMON_BEFORE, **entry.symbols, **_COMMON_AFTER}
+
+
+def trace(
+    name: str, grad: GradFn, x0: Any, steps: int, *, hess: GradFn | None = None, **hyperparameters: Any
+) -> dict[str, Array]:
+    """The same run as :func:`run`, recording every intermediate quantity of the rule at each step.
+
+    Returns ``{key: array}`` with leading axis ``steps`` (entry t-1 is step t):
+
+    - ``position``: θ_{t-1}, shape ``(steps, *x0.shape)``;
+    - ``gradient``: the gradient g_t handed to the optimizer: after noise and clipping, before the
+      optimizer's own (coupled) weight decay, i.e. what PyTorch holds in ``p.grad`` at ``step()``;
+    - ``lr``: the scheduled η_t, shape ``(steps, *batch)``;
+    - the optimizer's own state after the step and derived quantities (see :func:`trace_symbols`),
+      e.g. ``momentum_buffer``, ``m``, ``v``, ``m_hat``, ``v_hat``, ``v_max``, ``sum``,
+      ``effective_lr``, ``lookahead``;
+    - ``update``: θ_t − θ_{t-1}; ``next``: θ_t (equal to ``run(...)[1:]``).
+
+    Entries of step t of a run that diverged at or before row t are NaN (``position`` follows the
+    path, so it is NaN from step t+1 on).
+    """
+    entry = get(name)
+    x, steps = _check_inputs(entry, x0, steps, hess)
+    p = prepare(entry, x.shape[:-1], hyperparameters)
+    batch = x.shape[:-1]
+    own = [k for k in entry.symbols]
+    rows: dict[str, list[Array]] = {k: [] for k in ("gradient", "lr", *own)}
+
+    def record(t: int, x_prev: Array, g_used: Array, lr: Any, state: State, x_new: Array) -> None:
+        rows["gradient"].append(g_used)
+        lr_arr = lr[..., 0] if not is_scalar(lr) else lr
+        rows["lr"].append(np.broadcast_to(np.asarray(lr_arr, dtype=float), batch).copy())
+        values = {k: v for k, v in state.items() if not k.startswith("_")}
+        if entry.extras is not None:
+            values.update(entry.extras(p, state, lr, t))
+        for k in own:
+            if k in values:
+                rows[k].append(np.array(values[k], dtype=float, copy=True))
+
+    path = _loop(entry, grad, x, steps, p, hess, record)
+    out: dict[str, Array] = {"position": path[:-1].copy()}
+    dead_after = np.isnan(path[1:]).any(axis=-1)  # (steps, *batch): row t is NaN
+    with np.errstate(all="ignore"):
+        for k, values in rows.items():
+            if not values or len(values) != steps:
+                continue
+            arr = np.stack(values)
+            mask = dead_after.reshape(dead_after.shape + (1,) * (arr.ndim - dead_after.ndim))
+            out[k] = np.where(mask, np.nan, arr)
+        out["update"] = path[1:] - path[:-1]
+        out["next"] = path[1:].copy()
+    if steps == 0:
+        out.update({"gradient": np.empty((0, *x.shape)), "lr": np.empty((0, *batch))})
+    ordered = {k: out[k] for k in trace_symbols(name) if k in out}
+    return ordered
