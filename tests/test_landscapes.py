@@ -103,7 +103,8 @@ def test_metadata(key: str) -> None:
     sx, sy = land.start
     assert x0 <= sx <= x1 and y0 <= sy <= y1
     assert land.minima.ndim == 2 and land.minima.shape[1] == 2
-    assert (land.min_value is None) == (len(land.minima) == 0)
+    if land.min_value is None:  # no minimum, so no minimizers (a curve of minimizers is listed as none)
+        assert len(land.minima) == 0
 
 
 # --- derivatives, shapes, ranges -----------------------------------------------------------------------
@@ -187,16 +188,17 @@ def test_minima_have_the_literature_value_and_zero_gradient(key: str, params: di
         assert land.minima.shape == (0, 2)
         return
     m = land.minima
-    assert len(m) >= 1
+    # nothing on a fine grid of the window is lower than the global minimum
+    z = landscapes.grid(land, n=201)[2]
+    assert z.min() >= land.min_value - 1e-9 * (1 + abs(land.min_value))
+    if len(m) == 0:  # minimizers form a curve (rnn-cliff): checked in that landscape's own tests
+        return
     (x0, x1), (y0, y1) = land.bounds
     assert np.all((x0 <= m[:, 0]) & (m[:, 0] <= x1) & (y0 <= m[:, 1]) & (m[:, 1] <= y1))
     np.testing.assert_allclose(land.value(m), land.min_value, rtol=1e-9, atol=1e-10)
     # |∇f| at a minimizer known to ~1e-9 is ~|H|·1e-9
     tol = 1e-7 * (1 + np.abs(land.hessian(m)).max(axis=(-1, -2)))
     assert np.all(np.linalg.norm(land.gradient(m), axis=-1) <= tol)
-    # nothing on a fine grid of the window is lower than the global minimum
-    z = landscapes.grid(land, n=201)[2]
-    assert z.min() >= land.min_value - 1e-9 * (1 + abs(land.min_value))
 
 
 # Literature values (REFERENCE.md: Surjanovic & Bingham's Virtual Library; Wikipedia), typed in by hand.
