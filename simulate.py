@@ -1,0 +1,192 @@
+"""Scene -> Result: run every optimizer of a scene on its landscape. Pure and deterministic.
+
+Nothing here draws or talks to Streamlit; the page caches :func:`simulate` keyed by the (hashable)
+scene.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+import landscapes
+import optimizers
+from scene import BATCH_PARAM, CUSTOM, DEFAULT_FORMULA, Run, Scene
+
+#: A run "reaches" a minimum when it comes within this fraction of the plot's diagonal of one.
+REACH_FRACTION = 0.01
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """One optimizer run of a scene.
+
+    Attributes:
+        run: the run's settings.
+        label: the name shown in the legend and panel title (copies are told apart).
+        path: positions, shape ``(steps + 1, 2)``; rows after a divergence are NaN. Empty on error.
+        loss: loss at each row of ``path`` (NaN after a divergence).
+        diverged_at: the first step whose position was non-finite or absurdly large, else ``None``.
+        error: why the run could not start (invalid settings), else ``None``.
+    """
+
+    run: Run
+    label: str
+    path: np.ndarray
+    loss: np.ndarray
+    diverged_at: int | None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the run ran (it may still have diverged)."""
+        return self.error is None
+
+    @property
+    def last(self) -> int:
+        """Index of the last finite row of the path."""
+        if self.diverged_at is None:
+            return len(self.path) - 1
+        return max(self.diverged_at - 1, 0)
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything the figures need about a simulated scene."""
+
+    scene: Scene
+    landscape: landscapes.Landscape
+    start: np.ndarray
+    runs: tuple[RunResult, ...]
+    messages: tuple[str, ...]
+
+    @cached_property
+    def summary(self) -> list[dict[str, object]]:
+        """One row per run: final loss, distance to the nearest minimum, steps to reach it, divergence."""
+        minima = self.landscape.minima
+        (x0, x1), (y0, y1) = self.landscape.bounds
+        tol = REACH_FRACTION * float(np.hypot(x1 - x0, y1 - y0))
+        rows: list[dict[str, object]] = []
+        for r in self.runs:
+            row: dict[str, object] = {"optimizer": r.label}
+            if not r.ok:
+                row.update(
+                    {
+                        "final loss": None,
+                        "distance to minimum": None,
+                        "steps to reach": None,
+                        "status": f"not run: {r.error}",
+                    }
+                )
+                rows.append(row)
+                continue
+            final = r.loss[r.last]
+            row["final loss"] = float(final)
+            if len(minima):
+                dist = np.min(np.linalg.norm(r.path[:, None, :] - minima[None, :, :], axis=-1), axis=1)
+                row["distance to minimum"] = float(dist[r.last])
+                reached = np.flatnonzero(dist <= tol)
+                row["steps to reach"] = int(reached[0]) if reached.size else None
+            else:
+                row["distance to minimum"] = None
+                row["steps to reach"] = None
+            row["status"] = f"diverged at step {r.diverged_at}" if r.diverged_at is not None else "ok"
+            rows.append(row)
+        return rows
+
+
+def run_labels(runs: tuple[Run, ...]) -> list[str]:
+    """Panel labels: the optimizer's label, plus the settings that tell copies of it apart."""
+    labels = []
+    for i, run in enumerate(runs):
+        base = optimizers.spec(run.optimizer).label
+        twins = [r for r in runs if r.optimizer == run.optimizer]
+        if len(twins) == 1:
+            labels.append(base)
+            continue
+        names = sorted({k for t in twins for k, _ in t.params if any(t.get(k) != u.get(k) for u in twins)})
+        shown = [_setting_text(run, k) for k in names][:3]
+        same_as = [j for j, r in enumerate(runs[:i]) if r == run]
+        tag = ", ".join(shown) if shown else ""
+        if same_as or not tag:
+            tag = (tag + " " if tag else "") + f"#{twins.index(run) + 1 + len(same_as)}"
+        labels.append(f"{base} ({tag})")
+    return labels
+
+
+def _setting_text(run: Run, name: str) -> str:
+    from scene import settings_of
+
+    hp = settings_of(run.optimizer)[name]
+    v = run.get(name)
+    sym = hp.symbol or hp.name
+    if isinstance(v, bool):
+        return f"{hp.name.replace('_', ' ')} {'on' if v else 'off'}"
+    if isinstance(v, float):
+        return f"{sym}={v:.3g}"
+    return f"{sym}={v}"
+
+
+def make_landscape(scene: Scene) -> tuple[landscapes.Landscape, list[str]]:
+    """The scene's landscape; a bad formula or parameter falls back with a message instead of raising."""
+    msgs: list[str] = []
+    if scene.landscape == CUSTOM:
+        try:
+            return landscapes.from_formula(scene.formula, bounds=scene.formula_bounds), msgs
+        except ValueError as e:
+            msgs.append(f"The formula was not accepted: {e} Showing the default formula instead.")
+            return landscapes.from_formula(DEFAULT_FORMULA, bounds=scene.formula_bounds), msgs
+    try:
+        return landscapes.get(scene.landscape, **dict(scene.landscape_params)), msgs
+    except ValueError as e:
+        msgs.append(f"{e}; using the landscape's defaults.")
+        return landscapes.get(scene.landscape), msgs
+
+
+def run_one(scene: Scene, land: landscapes.Landscape, run: Run, x0: np.ndarray) -> np.ndarray:
+    """The path of one run, shape ``(steps + 1, 2)``. Raises ``ValueError`` for invalid settings."""
+    kwargs = run.kwargs()
+    batch = int(kwargs.pop(BATCH_PARAM.name))
+    if scene.shared_lr is not None and "lr" in kwargs:
+        kwargs["lr"] = scene.shared_lr
+    grad = land.gradient
+    if land.stochastic and batch > 0:
+        grad = land.stochastic_gradient(batch, seed=scene.seed)
+    if optimizers.spec(run.optimizer).needs_hessian:
+        kwargs["hess"] = land.hessian
+    return optimizers.run(run.optimizer, grad, x0, scene.steps, seed=scene.seed, **kwargs)
+
+
+def simulate(scene: Scene) -> Result:
+    """Run every optimizer of ``scene``.
+
+    Args:
+        scene: what to run.
+
+    Returns:
+        A :class:`Result` with one :class:`RunResult` per run, in order. Invalid settings of one run
+        become that run's ``error``; a diverging run is cut at its ``diverged_at`` step. Never raises
+        for a scene that :func:`scene.decode` or the controls produced.
+    """
+    land, msgs = make_landscape(scene)
+    start = np.asarray(scene.start if scene.start is not None else land.start, dtype=float)
+    results = []
+    for run, label in zip(scene.runs, run_labels(scene.runs), strict=True):
+        try:
+            path = run_one(scene, land, run, start)
+        except ValueError as e:
+            results.append(RunResult(run, label, np.empty((0, 2)), np.empty(0), None, str(e)))
+            continue
+        with np.errstate(all="ignore"):
+            loss = land.value(path)
+        bad = ~np.isfinite(path).all(axis=1) | ~np.isfinite(loss)
+        diverged_at = int(np.argmax(bad)) if bad.any() else None
+        if diverged_at is not None:
+            path = path.copy()
+            path[diverged_at:] = np.nan
+            loss = loss.copy()
+            loss[diverged_at:] = np.nan
+        results.append(RunResult(run, label, path, loss, diverged_at))
+    return Result(scene, land, start, tuple(results), tuple(msgs))

@@ -1,0 +1,68 @@
+"""Cached pure functions: the simulation and the surface per scene, bounded so a class cannot exhaust
+memory. ``st.cache_data`` hands every session its own copy, so no state is shared between sessions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+import landscapes
+from scene import Scene
+from simulate import Result, make_landscape, simulate
+from viz.surface import SurfaceImage, render
+
+MAX_ENTRIES = 64
+IMAGE_GRID = 300
+SURFACE_3D_GRID = 90
+
+
+def _scene_hash(scene: Scene) -> str:
+    return repr(scene)
+
+
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs={Scene: _scene_hash})
+def cached_simulate(scene: Scene) -> Result:
+    """:func:`simulate.simulate`, cached per scene."""
+    return simulate(scene)
+
+
+def surface_part(scene: Scene) -> Scene:
+    """The part of a scene that decides the surface (so changing η does not re-render it)."""
+    return Scene(
+        landscape=scene.landscape,
+        landscape_params=scene.landscape_params,
+        formula=scene.formula,
+        formula_bounds=scene.formula_bounds,
+        runs=(),
+    )
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A landscape evaluated on a grid, with its display transform."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+    Z: np.ndarray
+    Zt: np.ndarray
+    label: str
+
+
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs={Scene: _scene_hash})
+def cached_surface(scene: Scene) -> SurfaceImage:
+    """The background image of the scene's surface (pass :func:`surface_part` of the scene)."""
+    land, _ = make_landscape(scene)
+    _xs, _ys, Z = landscapes.grid(land, IMAGE_GRID)
+    Zt, label = landscapes.display_transform(Z)
+    return render(Zt, land.bounds, label)
+
+
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs={Scene: _scene_hash})
+def cached_grid(scene: Scene, n: int = SURFACE_3D_GRID) -> Grid:
+    """The surface on an ``n × n`` grid for the 3-D view (pass :func:`surface_part` of the scene)."""
+    land, _ = make_landscape(scene)
+    xs, ys, Z = landscapes.grid(land, n)
+    Zt, label = landscapes.display_transform(Z)
+    return Grid(xs, ys, Z, Zt, label)

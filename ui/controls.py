@@ -1,0 +1,324 @@
+"""The sidebar: widgets in, a :class:`scene.Scene` out; and the reverse, a scene into the widgets.
+
+Widget keys (stable, so tests and callbacks address controls by key):
+
+- ``landscape``; ``lp.<landscape>.<param>``; ``formula``, ``fb.x0`` … ``fb.y1`` (custom surface)
+- ``optimizers`` (the multiselect); ``hp.<optimizer>.<copy>.<setting>`` (copy counts from 1)
+- ``same_lr``, ``shared_lr``; ``x0``, ``y0``; ``steps``; ``seed``; ``view``; ``columns``
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+import landscapes
+import optimizers
+from optimizers import HyperParam
+from scene import BATCH_PARAM, CUSTOM, MAX_RUNS, MAX_STEPS, VIEWS, Run, Scene, settings_of
+from ui import widgets
+
+COPIES = "copies"
+SHARED_LR = HyperParam(
+    name="shared_lr",
+    symbol="η",
+    default=0.01,
+    low=1e-5,
+    high=10.0,
+    log=True,
+    help="One learning rate for every optimizer: a fair comparison.",
+)
+VIEW_LABELS = {"panels": "Side by side", "overlay": "Overlay", "3d": "3-D"}
+_TRANSFORMS = ("noise", "clip_norm", "clip_value", "schedule", "step_size", "gamma", "T_max", "eta_min", "decay")
+_SCHEDULE_PARAMS = {
+    "step": ("step_size", "gamma"),
+    "exponential": ("gamma",),
+    "cosine": ("T_max", "eta_min"),
+    "inverse_time": ("decay",),
+    "none": (),
+}
+
+
+def landscape_title(key: str) -> str:
+    """The select box's text for a landscape key."""
+    return "Custom formula" if key == CUSTOM else landscapes.REGISTRY[key].title
+
+
+def hp_key(optimizer: str, copy: int, name: str) -> str:
+    """Session-state key of one setting of one copy of an optimizer."""
+    return f"hp.{optimizer}.{copy}.{name}"
+
+
+# --- scene -> widgets ---------------------------------------------------------------------------------
+def load_scene(scene: Scene) -> None:
+    """Set every control to show ``scene`` (call before the widgets are drawn, or from a callback)."""
+    ss = st.session_state
+    ss["landscape"] = scene.landscape
+    if scene.landscape == CUSTOM:
+        ss["formula"] = scene.formula
+        (ss["fb.x0"], ss["fb.x1"]), (ss["fb.y0"], ss["fb.y1"]) = scene.formula_bounds
+    else:
+        land_cls = landscapes.REGISTRY[scene.landscape]
+        given = dict(scene.landscape_params)
+        for p in land_cls.params:
+            ss[f"lp.{scene.landscape}.{p.name}"] = given.get(p.name, p.default)
+    order: list[str] = []
+    copies: dict[str, int] = {}
+    for run in scene.runs:
+        if run.optimizer not in copies:
+            order.append(run.optimizer)
+        copies[run.optimizer] = copies.get(run.optimizer, 0) + 1
+        k = copies[run.optimizer]
+        for name in settings_of(run.optimizer):
+            ss[hp_key(run.optimizer, k, name)] = run.get(name)
+    ss["optimizers"] = order
+    ss[COPIES] = copies
+    ss["same_lr"] = scene.shared_lr is not None
+    if scene.shared_lr is not None:
+        ss["shared_lr"] = scene.shared_lr
+    start = scene.start
+    if start is None:
+        start = tuple(_default_start(scene))
+    ss["x0"], ss["y0"] = float(start[0]), float(start[1])
+    ss["steps"] = int(scene.steps)
+    ss["seed"] = int(scene.seed)
+    ss["view"] = scene.view
+
+
+def _default_start(scene: Scene) -> Any:
+    if scene.landscape == CUSTOM:
+        try:
+            return landscapes.from_formula(scene.formula, bounds=scene.formula_bounds).start
+        except ValueError:
+            (x0, x1), (y0, y1) = scene.formula_bounds
+            return ((x0 + x1) / 2, (y0 + y1) / 2)
+    return landscapes.get(scene.landscape, **dict(scene.landscape_params)).start
+
+
+# --- callbacks ----------------------------------------------------------------------------------------
+def _on_landscape_change() -> None:
+    """A new landscape starts from its own demonstration point."""
+    key = st.session_state["landscape"]
+    if key == CUSTOM:
+        st.session_state.setdefault("formula", Scene().formula)
+        return
+    start = landscapes.get(key).start
+    st.session_state["x0"], st.session_state["y0"] = float(start[0]), float(start[1])
+
+
+def _add_copy(optimizer: str, copy: int) -> None:
+    """Append a copy of run ``copy`` of ``optimizer`` with the same settings."""
+    ss = st.session_state
+    copies = dict(ss.get(COPIES, {}))
+    if sum(copies.values()) >= MAX_RUNS:
+        return
+    n = copies.get(optimizer, 1) + 1
+    copies[optimizer] = n
+    for name in settings_of(optimizer):
+        src = hp_key(optimizer, copy, name)
+        if src in ss:
+            ss[hp_key(optimizer, n, name)] = ss[src]
+    ss[COPIES] = copies
+
+
+def _remove_copy(optimizer: str, copy: int) -> None:
+    """Remove run ``copy`` of ``optimizer``; later copies move up one place."""
+    ss = st.session_state
+    copies = dict(ss.get(COPIES, {}))
+    n = copies.get(optimizer, 1)
+    if n <= 1:
+        ss["optimizers"] = [o for o in ss.get("optimizers", []) if o != optimizer]
+        return
+    for k in range(copy, n):
+        for name in settings_of(optimizer):
+            nxt = hp_key(optimizer, k + 1, name)
+            if nxt in ss:
+                ss[hp_key(optimizer, k, name)] = ss[nxt]
+    for name in settings_of(optimizer):
+        ss.pop(hp_key(optimizer, n, name), None)
+    copies[optimizer] = n - 1
+    ss[COPIES] = copies
+
+
+# --- widgets -> scene ---------------------------------------------------------------------------------
+def landscape_ui() -> dict[str, Any]:
+    """Landscape choice and its parameters; returns the scene fields they set."""
+    options = [*landscapes.names(), CUSTOM]
+    st.session_state.setdefault("landscape", Scene().landscape)
+    if st.session_state["landscape"] not in options:
+        st.session_state["landscape"] = Scene().landscape
+    key = st.selectbox(
+        "Landscape", options, key="landscape", format_func=landscape_title, on_change=_on_landscape_change
+    )
+    out: dict[str, Any] = {"landscape": key}
+    if key == CUSTOM:
+        out.update(formula_ui())
+        return out
+    cls = landscapes.REGISTRY[key]
+    params = {}
+    for p in cls.params:
+        hp = HyperParam(
+            name=p.name,
+            symbol="",
+            default=p.default,
+            low=p.low,
+            high=p.high,
+            log=p.log,
+            help=p.help,
+            kind="int" if p.integer else "float",
+        )
+        v = widgets.control(hp, f"lp.{key}.{p.name}", label=p.label)
+        if v != p.default:
+            params[p.name] = float(v)
+    out["landscape_params"] = tuple(sorted(params.items()))
+    return out
+
+
+def formula_ui() -> dict[str, Any]:
+    """The custom formula box and its window."""
+    d = Scene()
+    ss = st.session_state
+    ss.setdefault("formula", d.formula)
+    text = st.text_input(
+        "f(x, y) =",
+        key="formula",
+        max_chars=500,
+        help="Use x and y, + − * / ** ^, numbers, pi, e and sin, cos, tan, exp, log, sqrt, abs, "
+        "tanh, sinh, cosh, arctan. Example: (1 - x)^2 + 5*(y - x^2)^2",
+    )
+    (bx0, bx1), (by0, by1) = d.formula_bounds
+    for k, v in (("fb.x0", bx0), ("fb.x1", bx1), ("fb.y0", by0), ("fb.y1", by1)):
+        ss.setdefault(k, v)
+    c1, c2 = st.columns(2)
+    x0 = c1.number_input("x from", key="fb.x0", min_value=-1e6, max_value=1e6, step=0.5)
+    x1 = c2.number_input("x to", key="fb.x1", min_value=-1e6, max_value=1e6, step=0.5)
+    y0 = c1.number_input("y from", key="fb.y0", min_value=-1e6, max_value=1e6, step=0.5)
+    y1 = c2.number_input("y to", key="fb.y1", min_value=-1e6, max_value=1e6, step=0.5)
+    bounds = d.formula_bounds
+    if x0 < x1 and y0 < y1:
+        bounds = ((float(x0), float(x1)), (float(y0), float(y1)))
+    else:
+        st.error("The window needs x from < x to and y from < y to; using the default window.")
+    try:
+        landscapes.from_formula(text, bounds=bounds)
+    except ValueError as e:
+        st.error(f"Formula not accepted: {e}")
+    return {"formula": text, "formula_bounds": bounds}
+
+
+def run_ui(optimizer: str, copy: int, stochastic: bool, same_lr: bool) -> Run:
+    """The controls of one run (inside its expander); returns the run."""
+    spec = optimizers.spec(optimizer)
+    settings = settings_of(optimizer)
+    values: dict[str, Any] = {}
+    for hp in spec.hyperparameters:
+        disabled = same_lr and hp.name == "lr"
+        values[hp.name] = widgets.control(hp, hp_key(optimizer, copy, hp.name), disabled=disabled)
+    if stochastic:
+        values[BATCH_PARAM.name] = widgets.control(
+            BATCH_PARAM, hp_key(optimizer, copy, BATCH_PARAM.name), label="mini-batch size B (0 = full batch)"
+        )
+    st.caption("Noise, clipping and learning-rate schedule")
+    for name in ("noise", "clip_norm", "clip_value", "schedule"):
+        values[name] = widgets.control(settings[name], hp_key(optimizer, copy, name))
+    for name in _SCHEDULE_PARAMS.get(str(values["schedule"]), ()):
+        values[name] = widgets.control(settings[name], hp_key(optimizer, copy, name))
+    c1, c2 = st.columns(2)
+    c1.button(
+        "Add a copy",
+        key=f"copy.{optimizer}.{copy}",
+        on_click=_add_copy,
+        args=(optimizer, copy),
+        help="Run this optimizer again with its own settings, e.g. GD at three learning rates.",
+        width="stretch",
+    )
+    c2.button(
+        "Remove", key=f"remove.{optimizer}.{copy}", on_click=_remove_copy, args=(optimizer, copy), width="stretch"
+    )
+    return Run.make(optimizer, **values)
+
+
+def optimizers_ui(stochastic: bool) -> tuple[tuple[Run, ...], float | None]:
+    """The optimizer multiselect, the shared-η switch and each run's expander."""
+    ss = st.session_state
+    d = Scene()
+    ss.setdefault("optimizers", list(dict.fromkeys(r.optimizer for r in d.runs)))
+    ss["optimizers"] = [o for o in ss["optimizers"] if o in optimizers.names()]
+    chosen = st.multiselect(
+        "Optimizers",
+        optimizers.names(),
+        key="optimizers",
+        format_func=lambda k: optimizers.spec(k).label,
+        max_selections=MAX_RUNS,
+        help="Each one gets its own panel and controls; use “Add a copy” to run one twice.",
+    )
+    same_lr = st.toggle("Same η for all", key="same_lr", help=SHARED_LR.help)
+    shared = widgets.control(SHARED_LR, "shared_lr", label="shared learning rate η") if same_lr else None
+    copies = dict(ss.get(COPIES, {}))
+    runs: list[Run] = []
+    for optimizer in chosen:
+        n = max(1, int(copies.get(optimizer, 1)))
+        for k in range(1, n + 1):
+            if len(runs) >= MAX_RUNS:
+                break
+            title = optimizers.spec(optimizer).label + (f" #{k}" if n > 1 else "")
+            with st.expander(title, expanded=False):
+                runs.append(run_ui(optimizer, k, stochastic, same_lr))
+    ss[COPIES] = {o: max(1, int(copies.get(o, 1))) for o in chosen}
+    return tuple(runs), (float(shared) if shared is not None else None)
+
+
+def start_ui(bounds: tuple[tuple[float, float], tuple[float, float]]) -> dict[str, Any]:
+    """Start point, steps, seed."""
+    ss = st.session_state
+    d = Scene()
+    ss.setdefault("steps", d.steps)
+    ss.setdefault("seed", d.seed)
+    (bx0, bx1), (by0, by1) = bounds
+    ss.setdefault("x0", (bx0 + bx1) / 2)
+    ss.setdefault("y0", (by0 + by1) / 2)
+    st.caption("Start point (or click the surface)")
+    c1, c2 = st.columns(2)
+    x0 = c1.number_input("start x", key="x0", min_value=-1e6, max_value=1e6, step=0.1, format="%.4g")
+    y0 = c2.number_input("start y", key="y0", min_value=-1e6, max_value=1e6, step=0.1, format="%.4g")
+    steps = st.slider("steps", min_value=1, max_value=MAX_STEPS, key="steps")
+    seed = st.number_input(
+        "random seed",
+        min_value=0,
+        max_value=2**31 - 1,
+        step=1,
+        key="seed",
+        help="Seeds the gradient noise and the mini-batches: same seed, same picture.",
+    )
+    return {"start": (float(x0), float(y0)), "steps": int(steps), "seed": int(seed)}
+
+
+def view_ui() -> dict[str, Any]:
+    """How the runs are shown."""
+    st.session_state.setdefault("view", Scene().view)
+    view = st.segmented_control("View", VIEWS, key="view", format_func=VIEW_LABELS.get, width="stretch")
+    return {"view": view if view in VIEWS else "panels"}
+
+
+def sidebar() -> Scene:
+    """Draw the whole sidebar and return the scene it describes."""
+    with st.sidebar:
+        fields = landscape_ui()
+        if fields["landscape"] == CUSTOM:
+            bounds = fields["formula_bounds"]
+            stochastic = False
+        else:
+            cls = landscapes.REGISTRY[fields["landscape"]]
+            try:
+                land = landscapes.get(fields["landscape"], **dict(fields["landscape_params"]))
+            except ValueError:
+                land = landscapes.get(fields["landscape"])
+            bounds, stochastic = land.bounds, cls.stochastic
+        runs, shared = optimizers_ui(stochastic)
+        fields.update(start_ui(bounds))
+        if fields["landscape"] != CUSTOM and tuple(fields["start"]) == tuple(float(v) for v in land.start):
+            fields["start"] = None  # the landscape's own start: keeps links short and lessons portable
+        fields.update(view_ui())
+    lesson = st.session_state.get("lesson", "")
+    return Scene(runs=runs, shared_lr=shared, lesson=lesson if isinstance(lesson, str) else "", **fields)

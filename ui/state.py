@@ -1,0 +1,59 @@
+"""Session start-up from the URL, and keeping the URL in step with the controls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from scene import Scene, decode, encode
+from ui.controls import load_scene
+
+URL_MESSAGES = "url_messages"
+
+
+def query_dict() -> dict[str, list[str]]:
+    """The page's query parameters, every value as a list (repeated keys keep all values)."""
+    return {k: list(st.query_params.get_all(k)) for k in st.query_params}
+
+
+def init(resolve: Callable[[Scene, list[str]], Scene] | None = None) -> None:
+    """On a session's first run, set every control from the URL (messages for what was rejected).
+
+    Args:
+        resolve: optional hook that may replace the decoded scene, e.g. with a lesson's scene when the
+            link names a lesson and nothing else; it may append messages.
+    """
+    ss = st.session_state
+    if ss.get("_initialised"):
+        return
+    scene, msgs = decode(query_dict())
+    if resolve is not None:
+        scene = resolve(scene, msgs)
+    load_scene(scene)
+    ss["lesson"] = scene.lesson
+    ss[URL_MESSAGES] = msgs
+    ss["_initialised"] = True
+
+
+def sync_url(scene: Scene) -> None:
+    """Write ``scene`` into the query string (only when it changed, to avoid needless browser updates)."""
+    want = {k: v if isinstance(v, list) else [v] for k, v in encode(scene).items()}
+    if query_dict() != want:
+        st.query_params.from_dict(want)
+
+
+def url_messages() -> None:
+    """Show what was rejected in the link, with a button to dismiss it."""
+    msgs = st.session_state.get(URL_MESSAGES) or []
+    if not msgs:
+        return
+    with st.container(border=True):
+        st.warning(
+            "Some values in the link were not usable and were replaced:\n\n"
+            + "\n".join(f"- {m}" for m in msgs[:12])
+            + ("\n- …" if len(msgs) > 12 else "")
+        )
+        if st.button("Dismiss", key="dismiss_url_messages"):
+            st.session_state[URL_MESSAGES] = []
+            st.rerun()

@@ -1,0 +1,242 @@
+"""The main area: result -> page elements. No maths here beyond picking what to show."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+import landscapes
+import optimizers
+from scene import Scene, to_json
+from simulate import Result
+from ui.cache import cached_grid, cached_surface, surface_part
+from viz.curves import loss_figure, surface_3d_figure
+from viz.paths import trajectory_figure
+from viz.style import style
+
+PATHS_CHART = "paths_chart"
+
+
+def auto_columns(n: int) -> int:
+    """Panels per row: 1–3 side by side, 4 as 2 × 2, more in rows of 3 or 4."""
+    return {1: 1, 2: 2, 3: 3, 4: 2}.get(n, 3 if n in (5, 6, 9) else 4)
+
+
+def run_messages(result: Result) -> None:
+    """One clear line per run that could not run or diverged, and any landscape message."""
+    for m in result.messages:
+        st.warning(m)
+    for r in result.runs:
+        if r.error is not None:
+            st.error(f"**{r.label}** did not run: {r.error}")
+        elif r.diverged_at is not None:
+            st.warning(
+                f"**{r.label}** diverged at step {r.diverged_at}: its position became infinite or absurdly "
+                "large, so the path stops there. Try a smaller learning rate or gradient clipping."
+            )
+
+
+def _on_click_start() -> None:
+    """A click on the surface grid sets the start point."""
+    state = st.session_state.get(PATHS_CHART)
+    try:
+        points = state["selection"]["points"]
+    except (KeyError, TypeError):
+        return
+    for p in points:
+        if p.get("curve_number") == 0 and "x" in p and "y" in p:
+            st.session_state["x0"], st.session_state["y0"] = float(p["x"]), float(p["y"])
+            return
+
+
+def build_paths_figure(
+    result: Result, *, overlay: bool, columns: int, hidden: bool = False, presentation: bool = False
+) -> go.Figure:
+    """The animated trajectories of ``result`` on its surface."""
+    surface = cached_surface(surface_part(result.scene))
+    return trajectory_figure(
+        result.runs,
+        surface,
+        result.start,
+        result.landscape.minima,
+        overlay=overlay,
+        columns=columns,
+        hidden=hidden,
+        line_width=5 if presentation else 2.5,
+        click_grid=0 if hidden else 25,
+    )
+
+
+def trajectories(result: Result, *, hidden: bool = False, presentation: bool = False) -> go.Figure | None:
+    """The panels (or overlay, or 3-D view) of the scene; returns the 2-D figure (for the HTML export)."""
+    scene = result.scene
+    if not result.runs:
+        st.info("Choose at least one optimizer in the sidebar.")
+        return None
+    if scene.view == "3d":
+        st.plotly_chart(surface_3d(result), key="surface_3d", config={"displaylogo": False})
+        return None
+    overlay = scene.view == "overlay"
+    fig = build_paths_figure(
+        result, overlay=overlay, columns=auto_columns(len(result.runs)), hidden=hidden, presentation=presentation
+    )
+    st.plotly_chart(
+        fig,
+        key=PATHS_CHART,
+        on_select=_on_click_start,
+        selection_mode="points",
+        config={"displaylogo": False, "scrollZoom": False},
+    )
+    surface = cached_surface(surface_part(scene))
+    st.caption(
+        f"Shading: {surface.label}, dark = low. ☆ global minimum, ○ start. Click the surface to start there; "
+        "▶ Play animates every panel in step, the slider scrubs."
+    )
+    return fig
+
+
+def surface_3d(result: Result) -> go.Figure:
+    """The 3-D view: the surface with every path lifted onto it (same display transform for both)."""
+    grid = cached_grid(surface_part(result.scene))
+    losses = [r.loss if r.error is None else np.empty(0) for r in result.runs]
+    minima = result.landscape.minima
+    min_z = result.landscape.value(minima) if len(minima) else np.empty(0)
+    flat = np.concatenate([grid.Z.ravel(), *losses, min_z])
+    Zt_all, label = landscapes.display_transform(flat)
+    n = grid.Z.size
+    Zt = Zt_all[:n].reshape(grid.Z.shape)
+    lifted, pos = [], n
+    for loss in losses:
+        lifted.append(Zt_all[pos : pos + len(loss)])
+        pos += len(loss)
+    return surface_3d_figure(grid.xs, grid.ys, Zt, label, result.runs, lifted, minima, Zt_all[pos:])
+
+
+def update_rules(result: Result) -> None:
+    """Each run's update rule in LaTeX, under its colour and label."""
+    runs = result.runs
+    if not runs:
+        return
+    per_row = min(len(runs), 4)
+    for row in range(0, len(runs), per_row):
+        cols = st.columns(per_row)
+        for col, (i, r) in zip(cols, list(enumerate(runs))[row : row + per_row], strict=False):
+            spec = optimizers.spec(r.run.optimizer)
+            with col:
+                st.markdown(
+                    f"<span style='color:{style(i)['color']};font-weight:700'>■ {r.label}</span>",
+                    unsafe_allow_html=True,
+                )
+                st.latex(spec.latex)
+
+
+def summary_frame(result: Result) -> pd.DataFrame:
+    """The summary table as a DataFrame."""
+    return pd.DataFrame(result.summary)
+
+
+def loss_and_summary(result: Result, presentation: bool = False) -> None:
+    """Loss curves and the summary table."""
+    ok = [r for r in result.runs if r.error is None]
+    if not ok:
+        return
+    c1, c2 = st.columns([3, 2])
+    with c1:
+        st.markdown("**Loss against step**")
+        st.plotly_chart(
+            loss_figure(
+                result.runs, getattr(result.landscape, "min_value", None), line_width=4 if presentation else 2.5
+            ),
+            key="loss_chart",
+            config={"displaylogo": False},
+        )
+    with c2:
+        st.markdown("**Summary**")
+        df = summary_frame(result)
+        st.dataframe(
+            df,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "final loss": st.column_config.NumberColumn(format="%.4g"),
+                "distance to minimum": st.column_config.NumberColumn(format="%.3g"),
+                "steps to reach": st.column_config.NumberColumn(
+                    help="First step within 1% of the plot's diagonal of a global minimum"
+                ),
+            },
+        )
+
+
+def trajectories_csv(result: Result) -> str:
+    """Every run's path and loss as long-format CSV (run, step, x, y, loss)."""
+    frames = []
+    for r in result.runs:
+        if r.error is not None:
+            continue
+        frames.append(
+            pd.DataFrame(
+                {
+                    "run": r.label,
+                    "optimizer": r.run.optimizer,
+                    "step": np.arange(len(r.path)),
+                    "x": r.path[:, 0],
+                    "y": r.path[:, 1],
+                    "loss": r.loss,
+                }
+            )
+        )
+    df = pd.concat(frames) if frames else pd.DataFrame(columns=["run", "optimizer", "step", "x", "y", "loss"])
+    buf = io.StringIO()
+    df.to_csv(buf, index=False, float_format="%.10g")
+    return buf.getvalue()
+
+
+def animation_html(fig: go.Figure, title: str) -> str:
+    """The animated figure as a standalone HTML page that plays offline (plotly.js inlined)."""
+    return fig.to_html(
+        include_plotlyjs=True,
+        full_html=True,
+        auto_play=False,
+        config={"displaylogo": False},
+        default_width="100%",
+        div_id="optimizer-playground",
+    ).replace("<head>", f"<head><title>{title}</title>", 1)
+
+
+def downloads(result: Result, fig: go.Figure | None) -> None:
+    """CSV of the trajectories, the animation as offline HTML, the scene as JSON."""
+    scene: Scene = result.scene
+    c1, c2, c3 = st.columns(3)
+    c1.download_button(
+        "Trajectories (CSV)",
+        data=lambda: trajectories_csv(result),
+        file_name="trajectories.csv",
+        mime="text/csv",
+        key="dl_csv",
+        width="stretch",
+        on_click="ignore",
+    )
+    if fig is not None:
+        title = f"Optimizer Playground: {result.landscape.title}"
+        c2.download_button(
+            "Animation (HTML, plays offline)",
+            data=lambda: animation_html(fig, title),
+            file_name="optimizer-playground.html",
+            mime="text/html",
+            key="dl_html",
+            width="stretch",
+            on_click="ignore",
+        )
+    c3.download_button(
+        "Scene (JSON)",
+        data=to_json(scene),
+        file_name="scene.json",
+        mime="application/json",
+        key="dl_json",
+        width="stretch",
+        on_click="ignore",
+    )

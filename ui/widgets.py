@@ -1,0 +1,139 @@
+"""Generic controls built from a :class:`optimizers.HyperParam`: the page never hand-writes a slider.
+
+Every widget is keyed and initialised through ``st.session_state`` (never through ``value=``), so a
+URL, a lesson or a "copy this run" button can set any control before it is drawn.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from optimizers import HyperParam
+
+# "Nice" mantissas for log sliders: every value a lesson or a person would type is on the grid.
+_MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0)
+_COARSE = (1.0, 2.0, 5.0)
+
+
+def log_options(low: float, high: float, coarse: bool = False) -> list[float]:
+    """Values from ``low`` to ``high`` on a 1-1.2-1.5-2-…-9 grid per decade (1-2-5 if ``coarse``)."""
+    mantissas = _COARSE if coarse else _MANTISSAS
+    out = {float(low), float(high)}
+    for e in range(math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 1):
+        for m in mantissas:
+            v = float(f"{m * 10.0**e:.6g}")
+            if low <= v <= high:
+                out.add(v)
+    return sorted(out)
+
+
+def snap(value: float, options: list[float]) -> float:
+    """The option nearest to ``value`` in log distance (values ≤ 0 go to the smallest option)."""
+    if value <= 0:
+        return options[0]
+    arr = np.log(np.asarray(options))
+    return options[int(np.argmin(np.abs(arr - math.log(value))))]
+
+
+def fmt_number(v: float) -> str:
+    """Compact display: 0.001 → 0.001, 0.0001 → 1e-4, 2.5e-8 → 2.5e-8."""
+    if v == 0:
+        return "0"
+    if 1e-3 <= abs(v) < 1e4:
+        return f"{v:.4g}"
+    m, e = f"{v:.2e}".split("e")
+    return f"{m.rstrip('0').rstrip('.')}e{int(e)}"
+
+
+def slider_step(hp: HyperParam) -> float:
+    """A step for a linear float slider: about a thousandth of the range, rounded to a power of ten."""
+    span = float(hp.high) - float(hp.low)  # type: ignore[arg-type]
+    return float(10.0 ** math.floor(math.log10(span / 1000.0))) if span > 0 else 0.001
+
+
+def is_log(hp: HyperParam) -> bool:
+    """Whether ``hp`` gets a log-scale slider (its flag, with a positive range)."""
+    return bool(hp.log and hp.low is not None and hp.high is not None and hp.low > 0)
+
+
+def coerce(hp: HyperParam, value: Any) -> Any:
+    """``value`` as the widget for ``hp`` holds it (snapped to the log grid, clamped to the range)."""
+    if hp.kind == "bool":
+        return bool(value)
+    if hp.kind == "choice":
+        return value if value in hp.choices else hp.default
+    if hp.kind == "int":
+        v = round(float(value))
+        if hp.low is not None:
+            v = max(v, int(hp.low))
+        if hp.high is not None:
+            v = min(v, int(hp.high))
+        return v
+    v = float(value)
+    if is_log(hp):
+        return snap(v, log_options(float(hp.low), float(hp.high), coarse=_coarse(hp)))  # type: ignore[arg-type]
+    if hp.low is not None:
+        v = max(v, float(hp.low))
+    if hp.high is not None:
+        v = min(v, float(hp.high))
+    step = slider_step(hp)
+    return round(round(v / step) * step, 12)
+
+
+def _coarse(hp: HyperParam) -> bool:
+    return math.log10(float(hp.high) / float(hp.low)) > 8  # type: ignore[arg-type]
+
+
+def label_of(hp: HyperParam) -> str:
+    """``"learning rate η"``-style label: the help's subject and the symbol."""
+    words = {"lr": "learning rate"}.get(hp.name, hp.name.replace("_", " "))
+    return f"{words} {hp.symbol}".strip() if hp.symbol and hp.symbol not in words else words
+
+
+def control(hp: HyperParam, key: str, *, label: str | None = None, disabled: bool = False) -> Any:
+    """Draw the control for ``hp`` under ``key`` and return its value.
+
+    Float hyperparameters with the log flag get a select slider on a log grid, other floats a slider,
+    integers a number input, bools a toggle and choices a select box. The initial value is
+    ``st.session_state[key]`` if set, else the default.
+    """
+    label = label or label_of(hp)
+    if key in st.session_state:
+        st.session_state[key] = coerce(hp, st.session_state[key])
+    else:
+        st.session_state[key] = coerce(hp, hp.default)
+    if hp.kind == "bool":
+        return st.toggle(label, key=key, help=hp.help, disabled=disabled)
+    if hp.kind == "choice":
+        return st.selectbox(
+            label, hp.choices, key=key, help=hp.help, disabled=disabled, format_func=lambda c: str(c).replace("_", " ")
+        )
+    if hp.kind == "int":
+        return st.number_input(
+            label,
+            min_value=None if hp.low is None else int(hp.low),
+            max_value=None if hp.high is None else int(hp.high),
+            step=1,
+            key=key,
+            help=hp.help,
+            disabled=disabled,
+        )
+    if is_log(hp):
+        options = log_options(float(hp.low), float(hp.high), coarse=_coarse(hp))  # type: ignore[arg-type]
+        return st.select_slider(
+            label, options=options, key=key, help=hp.help, disabled=disabled, format_func=fmt_number
+        )
+    return st.slider(
+        label,
+        min_value=float(hp.low),
+        max_value=float(hp.high),  # type: ignore[arg-type]
+        step=slider_step(hp),
+        key=key,
+        help=hp.help,
+        disabled=disabled,
+        format="%g",
+    )

@@ -1,0 +1,392 @@
+"""Animated trajectories: one panel per run side by side (or all in one), one Play and one scrubber.
+
+Every panel shares one Plotly figure, so a single Play/Pause and a single step slider move all of
+them in sync. Each run has three traces: a faint *ghost* of its whole path at full resolution (every
+step, so a zig-zag is never aliased), a bright *trail* that grows frame by frame (the frame points
+plus the last few steps exactly), and a *head* marker at the current step. The surface is a layout
+image (see :mod:`viz.surface`), so it stays drawn while frames play with ``redraw: False``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+import plotly.graph_objects as go
+
+from viz.style import FONT, MINIMUM_COLOUR, style
+from viz.surface import SurfaceImage, layout_image
+
+DEFAULT_FRAMES = 60
+MAX_FRAMES = 150
+#: Steps before the current one that the trail always shows at full resolution.
+EXACT_TAIL = 12
+FRAME_MS = 70
+
+
+class PathLike(Protocol):
+    """What a figure needs of a run (``simulate.RunResult`` is one)."""
+
+    label: str
+    path: np.ndarray
+    loss: np.ndarray
+    diverged_at: int | None
+    error: str | None
+
+
+def frame_indices(steps: int, frames: int = DEFAULT_FRAMES) -> np.ndarray:
+    """The steps shown by the animation frames: ``0 … steps``, at most ``frames + 1`` of them."""
+    n = max(1, min(int(steps), int(frames), MAX_FRAMES))
+    return np.unique(np.round(np.linspace(0, steps, n + 1)).astype(int))
+
+
+def _decimals(bounds: tuple[tuple[float, float], tuple[float, float]]) -> int:
+    """Enough decimals for 1/5000 of the window: finer than a pixel, short in JSON."""
+    span = max(bounds[0][1] - bounds[0][0], bounds[1][1] - bounds[1][0], 1e-12)
+    return max(0, math.ceil(-math.log10(span / 5000)))
+
+
+def _coords(points: np.ndarray, decimals: int) -> tuple[list[Any], list[Any]]:
+    """x and y lists for JSON: rounded, with NaN as ``None`` (a gap in the line)."""
+    if points.size == 0:
+        return [], []
+    r = np.round(points, decimals)
+    return _listify(r[:, 0]), _listify(r[:, 1])
+
+
+def _listify(a: np.ndarray) -> list[Any]:
+    out = a.astype(object)
+    out[~np.isfinite(a)] = None
+    return out.tolist()
+
+
+def _last_finite(run: PathLike, k: int) -> int:
+    """The last row at or before ``k`` that is a real position."""
+    if run.diverged_at is not None and k >= run.diverged_at:
+        return max(run.diverged_at - 1, 0)
+    return k
+
+
+def _trail(run: PathLike, k: int, idx: np.ndarray) -> np.ndarray:
+    """Trail up to step ``k``: the frame points before it plus the last ``EXACT_TAIL`` steps exactly."""
+    k = _last_finite(run, k)
+    tail_start = max(0, k - EXACT_TAIL)
+    rows = np.union1d(idx[idx < tail_start], np.arange(tail_start, k + 1))
+    return run.path[rows]
+
+
+def trajectory_figure(
+    runs: Sequence[PathLike],
+    surface: SurfaceImage,
+    start: np.ndarray,
+    minima: np.ndarray,
+    *,
+    overlay: bool = False,
+    columns: int = 2,
+    frames: int = DEFAULT_FRAMES,
+    hidden: bool = False,
+    line_width: float = 2.5,
+    click_grid: int = 0,
+) -> go.Figure:
+    """The animated figure of a scene's runs.
+
+    Args:
+        runs: the runs (those with an ``error`` get an empty panel with the error as its note).
+        surface: the rendered background.
+        start: the common start point, shape ``(2,)``.
+        minima: known global minima, shape ``(k, 2)``; drawn as white stars.
+        overlay: all paths in one panel instead of one panel per run.
+        columns: panels per row (panels wrap onto more rows).
+        frames: how many animation frames (at most :data:`MAX_FRAMES`).
+        hidden: draw the surface but no paths (predict-then-reveal).
+        line_width: width of the trail lines (presentation mode uses thicker ones).
+        click_grid: when > 0, an invisible ``click_grid × click_grid`` grid of points on the first
+            panel that reports hover values and can be clicked to choose a start point.
+
+    Returns:
+        A Plotly figure with frames, a Play / Pause / Replay button group and a step slider.
+    """
+    n_panels = 1 if overlay else max(1, len(runs))
+    cols = 1 if overlay else max(1, min(columns, n_panels))
+    rows = math.ceil(n_panels / cols)
+    dec = _decimals(surface.bounds)
+    steps = max((len(r.path) - 1 for r in runs if r.error is None), default=0)
+    idx = frame_indices(steps, frames) if steps > 0 else np.array([0])
+    (x0, x1), (y0, y1) = surface.bounds
+
+    gap_x, gap_y = 0.06 / cols, 0.12 / rows
+    width_x = (1 - gap_x * (cols - 1)) / cols
+    height_y = (1 - gap_y * (rows - 1)) / rows
+    layout: dict[str, Any] = {}
+    annotations: list[dict[str, Any]] = []
+    images = []
+    data: list[dict[str, Any]] = []
+    animated: list[int] = []
+
+    for p in range(n_panels):
+        r, c = divmod(p, cols)
+        ax = "" if p == 0 else str(p + 1)
+        xd = [c * (width_x + gap_x), c * (width_x + gap_x) + width_x]
+        yd = [1 - r * (height_y + gap_y) - height_y, 1 - r * (height_y + gap_y)]
+        layout[f"xaxis{ax}"] = dict(
+            domain=xd,
+            range=[x0, x1],
+            anchor=f"y{ax}",
+            showgrid=False,
+            zeroline=False,
+            ticks="outside",
+            showline=True,
+            linecolor="#9aa5b1",
+        )
+        layout[f"yaxis{ax}"] = dict(
+            domain=yd,
+            range=[y0, y1],
+            anchor=f"x{ax}",
+            showgrid=False,
+            zeroline=False,
+            ticks="outside",
+            showline=True,
+            linecolor="#9aa5b1",
+        )
+        images.append(layout_image(surface, f"x{ax}", f"y{ax}"))
+        if not overlay and p < len(runs):
+            run = runs[p]
+            st = style(p)
+            title = f"<b style='color:{st['color']}'>{run.label}</b>"
+            annotations.append(
+                dict(
+                    text=title,
+                    x=(xd[0] + xd[1]) / 2,
+                    y=yd[1],
+                    xref="paper",
+                    yref="paper",
+                    xanchor="center",
+                    yanchor="bottom",
+                    showarrow=False,
+                    font=dict(size=16),
+                )
+            )
+            note = _note(run)
+            if note:
+                annotations.append(
+                    dict(
+                        text=note,
+                        x=xd[0] + 0.01,
+                        y=yd[0] + 0.02,
+                        xref="paper",
+                        yref="paper",
+                        xanchor="left",
+                        yanchor="bottom",
+                        showarrow=False,
+                        align="left",
+                        font=dict(size=13, color="#b00020"),
+                        bgcolor="rgba(255,255,255,0.85)",
+                    )
+                )
+
+    def axes(p: int) -> dict[str, str]:
+        ax = "" if p == 0 or overlay else str(p + 1)
+        return {"xaxis": f"x{ax}", "yaxis": f"y{ax}"}
+
+    if click_grid > 0:
+        gx, gy = np.meshgrid(np.linspace(x0, x1, click_grid), np.linspace(y0, y1, click_grid))
+        data.append(
+            dict(
+                type="scatter",
+                x=np.round(gx.ravel(), dec).tolist(),
+                y=np.round(gy.ravel(), dec).tolist(),
+                mode="markers",
+                marker=dict(size=14, opacity=0),
+                name="click to start here",
+                hovertemplate="start here: (%{x}, %{y})<extra></extra>",
+                showlegend=False,
+                meta="click-grid",
+                **axes(0),
+            )
+        )
+
+    for i, run in enumerate(runs):
+        st = style(i)
+        panel = 0 if overlay else i
+        common = dict(legendgroup=f"run{i}", **axes(panel))
+        if run.error is not None or hidden:
+            continue
+        gx, gy = _coords(run.path, dec)
+        steps_i = np.arange(len(run.path))
+        data.append(
+            dict(
+                type="scatter",
+                x=gx,
+                y=gy,
+                mode="lines",
+                name=f"{run.label} (whole path)",
+                line=dict(color=st["color"], width=1, dash=st["dash"]),
+                opacity=0.35,
+                hoverinfo="skip",
+                showlegend=False,
+                **common,
+            )
+        )
+        last = run.diverged_at - 1 if run.diverged_at is not None else len(run.path) - 1
+        last = max(last, 0)
+        tx, ty = _coords(run.path[: last + 1], dec)
+        animated.append(len(data))
+        data.append(
+            dict(
+                type="scatter",
+                x=tx,
+                y=ty,
+                mode="lines",
+                name=run.label,
+                line=dict(color=st["color"], width=line_width, dash=st["dash"]),
+                customdata=steps_i[: last + 1].tolist(),
+                hovertemplate=f"{run.label}<br>step %{{customdata}}<br>(%{{x}}, %{{y}})<extra></extra>",
+                showlegend=overlay,
+                **common,
+            )
+        )
+        hx, hy = _coords(run.path[last : last + 1], dec)
+        animated.append(len(data))
+        data.append(
+            dict(
+                type="scatter",
+                x=hx,
+                y=hy,
+                mode="markers",
+                name=f"{run.label} (now)",
+                marker=dict(color=st["color"], size=13, symbol=st["symbol"], line=dict(color="white", width=1.5)),
+                hoverinfo="skip",
+                showlegend=False,
+                **common,
+            )
+        )
+
+    for p in range(n_panels):
+        data.append(
+            dict(
+                type="scatter",
+                x=[round(float(start[0]), dec)],
+                y=[round(float(start[1]), dec)],
+                mode="markers",
+                name="start",
+                marker=dict(color="#1f2933", size=10, symbol="circle-open", line=dict(width=2.5)),
+                hovertemplate="start (%{x}, %{y})<extra></extra>",
+                showlegend=False,
+                **axes(p),
+            )
+        )
+        if len(minima):
+            mx, my = _coords(np.asarray(minima, dtype=float), dec)
+            data.append(
+                dict(
+                    type="scatter",
+                    x=mx,
+                    y=my,
+                    mode="markers",
+                    name="global minimum",
+                    marker=dict(color=MINIMUM_COLOUR, size=15, symbol="star", line=dict(color="#1f2933", width=1.2)),
+                    hovertemplate="minimum (%{x}, %{y})<extra></extra>",
+                    showlegend=False,
+                    **axes(p),
+                )
+            )
+
+    fig_frames = []
+    if not hidden and animated:
+        for k in idx:
+            fdata = []
+            for run in runs:
+                if run.error is not None:
+                    continue
+                tx, ty = _coords(_trail(run, int(k), idx), dec)
+                j = _last_finite(run, int(k))
+                hx, hy = _coords(run.path[j : j + 1], dec)
+                fdata += [dict(x=tx, y=ty), dict(x=hx, y=hy)]
+            fig_frames.append(dict(name=str(int(k)), data=fdata, traces=animated))
+
+    height = 430 * rows + 90 if not overlay else 620
+    layout.update(
+        images=images,
+        annotations=annotations,
+        height=height,
+        font=FONT,
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        margin=dict(l=50, r=20, t=40, b=10),
+        hovermode="closest",
+        dragmode=False,
+        showlegend=overlay,
+        legend=dict(orientation="h", y=-0.12, x=0, font=dict(size=14)),
+        uirevision="paths",
+    )
+    if fig_frames:
+        _add_controls(layout, idx)
+    return go.Figure(data=data, layout=layout, frames=fig_frames, _validate=False)
+
+
+def _note(run: PathLike) -> str:
+    if run.error is not None:
+        return f"not run: {run.error}"[:120]
+    if run.diverged_at is not None:
+        return f"diverged at step {run.diverged_at}"
+    return ""
+
+
+def _add_controls(layout: dict[str, Any], idx: np.ndarray) -> None:
+    """Play / Pause / Replay buttons and a step slider that starts at the last frame."""
+    play = dict(
+        frame=dict(duration=FRAME_MS, redraw=False), transition=dict(duration=0), fromcurrent=True, mode="immediate"
+    )
+    names = [str(int(k)) for k in idx]
+    layout["updatemenus"] = [
+        dict(
+            type="buttons",
+            direction="left",
+            showactive=False,
+            x=0,
+            y=0,
+            xanchor="left",
+            yanchor="top",
+            pad=dict(t=4, r=8),
+            font=dict(size=14),
+            buttons=[
+                dict(label="▶ Play", method="animate", args=[None, play]),
+                dict(
+                    label="❚❚ Pause",
+                    method="animate",
+                    args=[
+                        [None],
+                        dict(frame=dict(duration=0, redraw=False), mode="immediate", transition=dict(duration=0)),
+                    ],
+                ),
+                dict(label="⟲ Replay", method="animate", args=[names, {**play, "fromcurrent": False}]),
+            ],
+        )
+    ]
+    layout["sliders"] = [
+        dict(
+            active=len(idx) - 1,
+            x=0.28,
+            y=0,
+            len=0.72,
+            xanchor="left",
+            yanchor="top",
+            pad=dict(t=4),
+            currentvalue=dict(prefix="step ", font=dict(size=14)),
+            font=dict(size=11),
+            steps=[
+                dict(
+                    label=n,
+                    method="animate",
+                    args=[
+                        [n],
+                        dict(mode="immediate", frame=dict(duration=0, redraw=False), transition=dict(duration=0)),
+                    ],
+                )
+                for n in names
+            ],
+        )
+    ]
+    layout["margin"] = dict(l=50, r=20, t=40, b=90)
