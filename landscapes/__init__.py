@@ -9,8 +9,9 @@ from __future__ import annotations
 from . import classic, quadratic, rnn  # noqa: F401  (importing registers the landscapes)
 from .base import REGISTRY, Landscape, Param
 from .display import display_transform, grid
+from .formula import from_formula
 
-__all__ = ["REGISTRY", "Landscape", "Param", "display_transform", "get", "grid", "names"]
+__all__ = ["REGISTRY", "Landscape", "Param", "display_transform", "from_formula", "get", "grid", "names"]
 
 
 def names() -> list[str]:
