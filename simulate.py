@@ -6,8 +6,10 @@ scene.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -145,18 +147,30 @@ def make_landscape(scene: Scene) -> tuple[landscapes.Landscape, list[str]]:
         return landscapes.get(scene.landscape), msgs
 
 
-def run_one(scene: Scene, land: landscapes.Landscape, run: Run, x0: np.ndarray) -> np.ndarray:
-    """The path of one run, shape ``(steps + 1, 2)``. Raises ``ValueError`` for invalid settings."""
-    kwargs = run.kwargs()
+def run_inputs(scene: Scene, land: landscapes.Landscape, run: Run) -> tuple[Callable[[np.ndarray], np.ndarray],
+                                                                          dict[str, Any]]:
+    """The gradient callable and keyword arguments that :func:`optimizers.run` (or ``trace``) gets for ``run``.
+
+    The shared learning rate, the mini-batch gradient of data landscapes, the Hessian for Newton and
+    the scene's seed are all resolved here, so every view of a run uses the same settings.
+    """
+    kwargs: dict[str, Any] = run.kwargs()
     batch = int(kwargs.pop(BATCH_PARAM.name))
     if scene.shared_lr is not None and "lr" in kwargs:
         kwargs["lr"] = scene.shared_lr
-    grad = land.gradient
+    grad: Callable[[np.ndarray], np.ndarray] = land.gradient
     if land.stochastic and batch > 0:
         grad = land.stochastic_gradient(batch, seed=scene.seed)
     if optimizers.spec(run.optimizer).needs_hessian:
         kwargs["hess"] = land.hessian
-    return optimizers.run(run.optimizer, grad, x0, scene.steps, seed=scene.seed, **kwargs)
+    kwargs["seed"] = scene.seed
+    return grad, kwargs
+
+
+def run_one(scene: Scene, land: landscapes.Landscape, run: Run, x0: np.ndarray) -> np.ndarray:
+    """The path of one run, shape ``(steps + 1, 2)``. Raises ``ValueError`` for invalid settings."""
+    grad, kwargs = run_inputs(scene, land, run)
+    return optimizers.run(run.optimizer, grad, x0, scene.steps, **kwargs)
 
 
 def simulate(scene: Scene) -> Result:

@@ -36,9 +36,10 @@ def init(resolve: Callable[[Scene, list[str]], Scene] | None = None) -> None:
     ss["_initialised"] = True
 
 
-def sync_url(scene: Scene) -> None:
-    """Write ``scene`` into the query string (only when it changed, to avoid needless browser updates)."""
-    want = {k: v if isinstance(v, list) else [v] for k, v in encode(scene).items()}
+def sync_url(scene: Scene, extra: dict[str, str | list[str]] | None = None) -> None:
+    """Write ``scene`` (and the views' own ``extra`` parameters) into the query string, only when it changed."""
+    merged = {**encode(scene), **(extra or {})}
+    want = {k: v if isinstance(v, list) else [v] for k, v in merged.items()}
     if query_dict() != want:
         st.query_params.from_dict(want)
 
