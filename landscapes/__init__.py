@@ -6,7 +6,7 @@ it takes to make a landscape available to `names` and `get`.
 
 from __future__ import annotations
 
-from . import classic, quadratic, rnn  # noqa: F401  (importing registers the landscapes)
+from . import classic, data, quadratic, rnn  # noqa: F401  (importing registers the landscapes)
 from .base import REGISTRY, Landscape, Param
 from .display import display_transform, grid
 from .formula import from_formula
