@@ -32,6 +32,7 @@ constant power is ``nan`` (use ``cbrt`` for cube roots).
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import warnings
 from collections.abc import Callable
@@ -853,8 +854,14 @@ def _check_bounds(bounds: Any) -> Bounds:
 class FormulaLandscape(Landscape):
     """A landscape given by a formula in ``x`` and ``y`` (see `from_formula`).
 
+    Attributes beyond `Landscape`'s: ``formula`` (the canonical text, with ``^`` for powers; it
+    parses back to the same tree), ``tree`` (the parsed expression) and ``min_value`` (``None``:
+    unknown). ``title`` is ``"Custom: <formula>"``; ``minima`` is empty; ``start`` is described in
+    `_choose_start`.
+
     Immutable: equal formulas (same canonical text) with equal bounds compare equal and hash
-    alike, so the app can cache on them. Not in the registry (it has no ``key``).
+    alike, so the app can cache on them; pickling rebuilds from the text. Not in the registry (it
+    has no ``key``).
     """
 
     teaches = "Your own surface: watch how each optimizer copes with the valleys, ridges and plateaus you wrote."
@@ -869,13 +876,9 @@ class FormulaLandscape(Landscape):
         super().__init__()  # sets self.p = {} (no parameters)
         checked_bounds = _check_bounds(bounds)
         tree = parse_formula(formula)
-        memo_x: dict[int, Node] = {}
-        memo_y: dict[int, Node] = {}
-        gx, gy = _diff(tree, "x", memo_x), _diff(tree, "y", memo_y)
-        memo_xx: dict[int, Node] = {}
-        hxx = _diff(gx, "x", memo_xx)
-        hxy = _diff(gx, "y", {})
-        hyy = _diff(gy, "y", {})
+        # each _diff call gets a fresh memo; h_xy is d/dy of g_x, so the Hessian is exactly symmetric
+        gx, gy = _diff(tree, "x", {}), _diff(tree, "y", {})
+        hxx, hxy, hyy = _diff(gx, "x", {}), _diff(gx, "y", {}), _diff(gy, "y", {})
         text = to_text(tree)
         state = {
             "_tree": tree,
@@ -1010,4 +1013,12 @@ def from_formula(text: str, bounds: Bounds = DEFAULT_BOUNDS) -> FormulaLandscape
         ValueError: the text is not an allowed formula (the message says what and where), the
             bounds are invalid, or the formula is not finite anywhere in the bounds.
     """
+    if not isinstance(text, str):
+        raise ValueError(f"the formula must be text, got {type(text).__name__}")
+    return _cached_landscape(text, _check_bounds(bounds))
+
+
+@functools.lru_cache(maxsize=128)
+def _cached_landscape(text: str, bounds: Bounds) -> FormulaLandscape:
+    # instances are immutable, so the page's reruns can share them; failures are not cached
     return FormulaLandscape(text, bounds)
