@@ -27,7 +27,7 @@ from .spec import Array, Optimizer, Params, State, get
 from .transforms import GradientTransforms, is_scalar, prepare, schedule
 
 DIVERGENCE_LIMIT = 1e12
-_BLOCK = 32
+_BLOCK = 8
 
 GradFn = Callable[[Array], Array]
 Recorder = Callable[[int, Array, Array, Any, State, Array], None]
