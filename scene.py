@@ -338,7 +338,10 @@ def decode(query: Mapping[str, Any]) -> tuple[Scene, list[str]]:
         if len(runs) > MAX_RUNS:
             msgs.append(f"Only the first {MAX_RUNS} runs of the link are shown.")
             runs = runs[:MAX_RUNS]
-        kw["runs"] = tuple(runs)
+        if runs:
+            kw["runs"] = tuple(runs)
+        else:
+            msgs.append("The link names no usable optimizer; showing the default set.")
 
     x0, y0 = first("x0"), first("y0")
     if x0 is not None or y0 is not None:

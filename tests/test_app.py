@@ -1,0 +1,215 @@
+"""The page through Streamlit's AppTest: every landscape, every optimizer, slider extremes, junk URLs,
+the URL round trip and determinism."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import landscapes
+import optimizers
+from scene import CUSTOM, Scene, decode
+from simulate import run_labels
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+
+
+def make_app(query: dict[str, str | list[str]] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def clean(at: AppTest) -> None:
+    """No exception element and no uncaught error."""
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def figure(at: AppTest, key: str = "paths_chart") -> dict[str, Any]:
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        if chart.proto.id and key in chart.proto.id:
+            return spec
+    raise AssertionError(f"no plotly chart with key {key}")
+
+
+def path_traces(fig: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The animated trail traces of the paths figure, by name (run label)."""
+    return {t["name"]: t for t in fig["data"] if t.get("mode") == "lines" and "whole path" not in t.get("name", "")}
+
+
+def query_of(at: AppTest) -> dict[str, list[str]]:
+    return {k: list(v) if isinstance(v, (list, tuple)) else [v] for k, v in at.query_params.items()}
+
+
+def test_starts_clean_with_the_default_scene() -> None:
+    at = make_app()
+    clean(at)
+    assert not at.error
+    fig = figure(at)
+    labels = run_labels(Scene().runs)
+    assert set(path_traces(fig)) == set(labels)
+    assert fig["frames"], "the paths figure has animation frames"
+    assert 2 <= len(fig["frames"]) <= 151
+    assert fig["layout"]["images"], "the surface is a layout image so it survives redraw: False"
+    assert at.selectbox(key="landscape").value == Scene().landscape
+    assert at.multiselect(key="optimizers").value == [r.optimizer for r in Scene().runs]
+
+
+@pytest.mark.parametrize("name", [*landscapes.names(), CUSTOM])
+def test_every_landscape_draws(name: str) -> None:
+    at = make_app()
+    at.selectbox(key="landscape").set_value(name).run()
+    clean(at)
+    fig = figure(at)
+    assert len(path_traces(fig)) == len(Scene().runs)
+    title = "Custom formula" if name == CUSTOM else landscapes.REGISTRY[name].title
+    assert at.selectbox(key="landscape").format_func(at.selectbox(key="landscape").value) == title
+    # The URL follows the control.
+    assert name == Scene().landscape or at.query_params["ls"] == name
+
+
+def test_every_optimizer_at_once_each_drawn() -> None:
+    at = make_app()
+    names = optimizers.names()[:8]  # the page allows eight runs at once
+    at.multiselect(key="optimizers").set_value(names).run()
+    clean(at)
+    traces = path_traces(figure(at))
+    assert set(traces) == {optimizers.spec(n).label for n in names}
+    rest = optimizers.names()[8:]
+    at.multiselect(key="optimizers").set_value(rest).run()
+    clean(at)
+    assert set(path_traces(figure(at))) == {optimizers.spec(n).label for n in rest}
+
+
+def _set_all_to(at: AppTest, end: str) -> int:
+    """Put every slider, select slider and number input of the sidebar at one end; returns how many."""
+    n = 0
+    for s in at.sidebar.slider:
+        s.set_value(s.min if end == "low" else s.max)
+        n += 1
+    for s in at.sidebar.select_slider:
+        # AppTest lists the formatted options; the widget takes the number itself.
+        s.set_value(float(s.options[0] if end == "low" else s.options[-1]))
+        n += 1
+    return n
+
+
+@pytest.mark.parametrize("end", ["low", "high"])
+@pytest.mark.parametrize("group", [0, 1, 2])
+def test_every_slider_at_either_end(end: str, group: int) -> None:
+    names = optimizers.names()
+    chosen = names[group * 4 : group * 4 + 4]
+    at = make_app({"ls": "quadratic"})
+    at.multiselect(key="optimizers").set_value(chosen).run()
+    at.toggle(key="same_lr").set_value(False)
+    n = _set_all_to(at, end)
+    at.run()
+    clean(at)
+    assert n >= 4 * 3
+    fig = figure(at)
+    assert len(path_traces(fig)) + sum(1 for a in fig["layout"]["annotations"] if "not run" in a["text"]) >= 1
+    # A diverging run is named in a message, not shown as a traceback.
+    for r in at.warning:
+        assert "Traceback" not in r.value
+
+
+@pytest.mark.parametrize("junk", ["NaN", "1e999", "../../etc/passwd", "<script>alert(1)</script>", "9" * 400, ""])
+def test_junk_query_parameters(junk: str) -> None:
+    keys = ["ls", "lp", "r", "x0", "y0", "steps", "seed", "view", "lr", "lesson", "f", "fb", "present", "sw_n"]
+    at = make_app({k: junk for k in keys})
+    clean(at)
+    figure(at)  # the page still draws
+    texts = " ".join(e.value for e in [*at.warning, *at.error, *at.markdown, *at.info])
+    assert "<script>" not in texts
+    if junk:
+        assert at.warning, "rejected values are reported"
+
+
+def test_url_round_trip_restores_the_same_picture() -> None:
+    at = make_app()
+    at.selectbox(key="landscape").set_value("himmelblau").run()
+    at.multiselect(key="optimizers").set_value(["gd", "adam", "sgd"]).run()
+    at.select_slider(key="hp.adam.1.lr").set_value(0.1)
+    at.slider(key="hp.sgd.1.momentum").set_value(0.9)
+    at.button(key="copy.gd.1").click().run()
+    at.select_slider(key="hp.gd.2.lr").set_value(0.02)
+    at.number_input(key="x0").set_value(1.5)
+    at.run()
+    clean(at)
+    query = query_of(at)
+    scene, msgs = decode(query)
+    assert msgs == []
+    assert scene.landscape == "himmelblau" and scene.start is not None and scene.start[0] == 1.5
+    assert [r.optimizer for r in scene.runs] == ["gd", "gd", "adam", "sgd"]
+    first = figure(at)
+    again = make_app(query)
+    clean(again)
+    assert figure(again)["data"] == first["data"]
+    assert query_of(again) == query
+
+
+def test_same_settings_same_picture_with_noise() -> None:
+    query = {"r": ["gd~lr:0.001~noise:2", "adam~lr:0.05~noise:2"], "seed": "3"}
+    a, b = make_app(query), make_app(query)
+    clean(a)
+    fa, fb = figure(a), figure(b)
+    assert fa["data"] == fb["data"] and fa["frames"] == fb["frames"]
+    c = make_app({**query, "seed": "4"})
+    assert figure(c)["data"] != fa["data"], "the seed matters"
+
+
+def test_a_diverging_run_is_reported_in_the_page() -> None:
+    at = make_app({"ls": "quadratic", "r": ["gd~lr:1"], "steps": "200"})
+    clean(at)
+    assert any("diverged at step" in w.value for w in at.warning)
+    fig = figure(at)
+    assert any("diverged at step" in a["text"] for a in fig["layout"]["annotations"])
+
+
+def test_invalid_combination_is_a_message_not_a_traceback() -> None:
+    at = make_app({"r": ["sgd~nesterov:1"]})  # Nesterov needs momentum > 0
+    clean(at)
+    assert any("did not run" in e.value for e in at.error)
+
+
+def test_views_overlay_and_3d() -> None:
+    at = make_app({"view": "overlay"})
+    clean(at)
+    fig = figure(at)
+    assert len(fig["layout"]["images"]) == 1 and len(path_traces(fig)) == len(Scene().runs)
+    at = make_app({"view": "3d"})
+    clean(at)
+    fig3 = figure(at, "surface_3d")
+    kinds = [t["type"] for t in fig3["data"]]
+    assert kinds.count("surface") == 1 and kinds.count("scatter3d") >= len(Scene().runs)
+
+
+def test_same_lr_for_all_overrides_every_run() -> None:
+    at = make_app()
+    at.toggle(key="same_lr").set_value(True).run()
+    at.select_slider(key="shared_lr").set_value(0.002).run()
+    clean(at)
+    scene, _ = decode(query_of(at))
+    assert scene.shared_lr == 0.002
+    assert at.select_slider(key="hp.adam.1.lr").disabled
+
+
+def test_copies_of_a_run_are_told_apart() -> None:
+    at = make_app({"r": ["gd~lr:0.001"]})
+    at.button(key="copy.gd.1").click().run()
+    at.button(key="copy.gd.1").click().run()
+    at.select_slider(key="hp.gd.2.lr").set_value(0.0005)
+    at.select_slider(key="hp.gd.3.lr").set_value(0.002).run()
+    clean(at)
+    names = set(path_traces(figure(at)))
+    assert len(names) == 3 and all(n.startswith("Gradient descent (η=") for n in names)
+    at.button(key="remove.gd.2").click().run()
+    clean(at)
+    assert len(path_traces(figure(at))) == 2

@@ -1,0 +1,120 @@
+"""The scene codec: URL and JSON round trips, and junk in every query parameter."""
+
+from __future__ import annotations
+
+import pytest
+
+import landscapes
+import optimizers
+from scene import CUSTOM, MAX_RUNS, MAX_STEPS, Run, Scene, decode, encode, from_json, settings_of, to_json
+
+JUNK = ["NaN", "1e999", "../../etc/passwd", "<script>alert(1)</script>", "9" * 400, "", "-inf", "\x00"]
+
+
+def _query(scene: Scene) -> dict[str, list[str]]:
+    return {k: v if isinstance(v, list) else [v] for k, v in encode(scene).items()}
+
+
+def test_default_scene_encodes_to_an_empty_query() -> None:
+    assert encode(Scene()) == {}
+    scene, msgs = decode({})
+    assert scene == Scene() and msgs == []
+
+
+def test_round_trip_of_a_rich_scene() -> None:
+    scene = Scene(
+        landscape="quadratic",
+        landscape_params=(("kappa", 25.0),),
+        runs=(
+            Run.make("gd", lr=0.05),
+            Run.make("gd", lr=0.2, noise=0.5, clip_norm=1.0),
+            Run.make("adam", lr=0.1, amsgrad=True, beta2=0.99, schedule="cosine", T_max=50),
+            Run.make("sgd", lr=0.01, momentum=0.9, nesterov=True),
+        ),
+        start=(-1.25, 0.75),
+        steps=123,
+        seed=7,
+        shared_lr=None,
+        view="overlay",
+    )
+    back, msgs = decode(_query(scene))
+    assert msgs == []
+    assert back == scene
+    again, msgs = from_json(to_json(scene))
+    assert msgs == [] and again == scene
+
+
+def test_custom_formula_round_trip() -> None:
+    scene = Scene(landscape=CUSTOM, formula="x^2 + 3*sin(y)", formula_bounds=((-4.0, 4.0), (-2.0, 6.0)))
+    back, msgs = decode(_query(scene))
+    assert msgs == [] and back == scene
+
+
+def test_run_make_drops_defaults_so_equal_runs_compare_equal() -> None:
+    default_lr = optimizers.spec("adam").hyperparameter("lr").default
+    assert Run.make("adam", lr=default_lr) == Run("adam")
+    assert Run.make("adam", lr=0.5).get("lr") == 0.5
+    assert Run("adam").get("beta1") == optimizers.spec("adam").hyperparameter("beta1").default
+
+
+@pytest.mark.parametrize("junk", JUNK)
+@pytest.mark.parametrize("key", ["ls", "lp", "r", "x0", "y0", "steps", "seed", "view", "lr", "fb"])
+def test_junk_in_any_parameter_gives_a_message_and_a_sane_scene(key: str, junk: str) -> None:
+    query = {key: [junk]}
+    if key == "fb":
+        query["ls"] = [CUSTOM]
+    if key == "lp":
+        query["lp"] = [f"b:{junk}"]
+    scene, msgs = decode(query)
+    assert scene.landscape in [*landscapes.names(), CUSTOM]
+    assert 1 <= scene.steps <= MAX_STEPS
+    assert all(r.optimizer in optimizers.names() for r in scene.runs)
+    if scene.start is not None:
+        assert all(abs(v) <= 1e6 for v in scene.start)
+    if scene.shared_lr is not None:
+        assert 0 < scene.shared_lr <= 10
+    # Each of these junk values is unusable for that key, so the person is told.
+    if not (key == "r" and junk == ""):
+        assert msgs, f"{key}={junk!r} was accepted silently"
+    for m in msgs:
+        assert "<script>" not in m and "\x00" not in m and len(m) < 300
+
+
+def test_out_of_range_values_are_clamped_with_a_message() -> None:
+    scene, msgs = decode({"r": ["adam~lr:1000~beta1:-3~eps:1e-30"], "steps": ["100000"]})
+    (run,) = scene.runs
+    spec = optimizers.spec("adam")
+    assert run.get("lr") == spec.hyperparameter("lr").high
+    assert run.get("beta1") == spec.hyperparameter("beta1").low
+    assert run.get("eps") == spec.hyperparameter("eps").low
+    assert scene.steps == MAX_STEPS
+    assert len(msgs) == 4
+
+
+def test_unknown_optimizer_and_setting_are_dropped_with_messages() -> None:
+    scene, msgs = decode({"r": ["__import__('os')", "gd~lr:0.1~evil:1"]})
+    assert scene.runs == (Run.make("gd", lr=0.1),)
+    assert len(msgs) == 2
+
+
+def test_too_many_runs_are_cut() -> None:
+    scene, msgs = decode({"r": ["gd"] * (MAX_RUNS + 5)})
+    assert len(scene.runs) == MAX_RUNS and msgs
+
+
+def test_every_setting_of_every_optimizer_round_trips_at_both_ends() -> None:
+    for name in optimizers.names():
+        for end in ("low", "high"):
+            params = {}
+            for hp in settings_of(name).values():
+                if hp.kind == "bool":
+                    params[hp.name] = end == "high"
+                elif hp.kind == "choice":
+                    params[hp.name] = hp.choices[-1 if end == "high" else 0]
+                elif getattr(hp, end) is not None:
+                    v = getattr(hp, end)
+                    params[hp.name] = int(v) if hp.kind == "int" else float(v)
+            scene = Scene(runs=(Run.make(name, **params),))
+            back, msgs = decode(_query(scene))
+            assert msgs == [], (name, end, msgs)
+            assert back == scene, (name, end)
