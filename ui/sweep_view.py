@@ -1,0 +1,418 @@
+"""The Sweeps tab: a heatmap of one run's outcome over a grid of two settings, and basin maps.
+
+Widget keys: ``sw_run`` (which run), ``sw_axes`` (a key of :data:`sweeps.AXES`), ``sw_metric`` (a key of
+:data:`sweeps.METRICS`), ``sw_n`` (grid lines per axis), ``sweep_chart`` (the heatmap; clicking a cell loads
+its setting into the sidebar), ``basin_chart``. The same ``sw_`` names are the tab's query parameters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+import optimizers
+import sweeps
+from scene import Run, Scene, settings_of
+from simulate import make_landscape, run_labels
+from sweeps import SweepResult, SweepSettings
+from ui import widgets
+from ui.controls import SHARED_LR, hp_key
+from ui.state import query_dict
+from viz.sweep import basin_figure, sweep_figure
+
+CHART = "sweep_chart"
+BASIN_CHART = "basin_chart"
+_INIT = "_sweep_initialised"
+_MESSAGES = "_sweep_messages"
+_LAST = "_sweep_last"
+_LOADED = "_sweep_loaded"
+MAX_ENTRIES = 48
+
+
+def _scene_hash(scene: Scene) -> str:
+    return repr(scene)
+
+
+def _sweep_part(scene: Scene, run_index: int, axes: str) -> Scene:
+    """The part of a scene a sweep depends on: its landscape, steps, seed, start and the swept run with the
+    swept settings left at their defaults (moving η in the sidebar moves the marker, it does not re-run)."""
+    run = scene.runs[run_index]
+    names = sweeps.swept_names(run.optimizer, axes)
+    kept = {k: v for k, v in run.params if k not in names}
+    return Scene(
+        landscape=scene.landscape,
+        landscape_params=scene.landscape_params,
+        formula=scene.formula,
+        formula_bounds=scene.formula_bounds,
+        runs=(Run.make(run.optimizer, **kept),),
+        start=scene.start,
+        steps=scene.steps,
+        seed=scene.seed,
+        shared_lr=None if "lr" in names else scene.shared_lr,
+    )
+
+
+def _basin_part(scene: Scene, run_index: int) -> Scene:
+    """The part of a scene one basin panel depends on (not the start point: every cell is a start)."""
+    return Scene(
+        landscape=scene.landscape,
+        landscape_params=scene.landscape_params,
+        formula=scene.formula,
+        formula_bounds=scene.formula_bounds,
+        runs=(scene.runs[run_index],),
+        steps=scene.steps,
+        seed=scene.seed,
+        shared_lr=scene.shared_lr,
+    )
+
+
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs={Scene: _scene_hash})
+def cached_rows(
+    scene: Scene, run_index: int, axes: str, n: int, rows: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`sweeps.sweep_rows`, cached per chunk (so a progress bar can move between chunks)."""
+    return sweeps.sweep_rows(scene, run_index, axes, n, rows)
+
+
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs={Scene: _scene_hash})
+def cached_basins(scene: Scene, n: int) -> sweeps.BasinResult:
+    """:func:`sweeps.basins` of the scene's only run, cached."""
+    return sweeps.basins(scene, 0, n)
+
+
+# --- settings ---------------------------------------------------------------------------------------
+def _init(scene: Scene) -> None:
+    """On a session's first run, set the sweep's widgets from the URL (messages for what was rejected)."""
+    ss = st.session_state
+    if ss.get(_INIT):
+        return
+    settings, msgs = sweeps.decode_settings(query_dict(), len(scene.runs))
+    ss["sw_run"] = settings.run if settings.run is not None else sweeps.default_run(scene)
+    ss["sw_axes"] = settings.axes
+    ss["sw_n"] = settings.n
+    ss["sw_metric"] = settings.metric
+    ss[_MESSAGES] = msgs
+    ss[_INIT] = True
+
+
+def _copy_of(runs: tuple[Run, ...], i: int) -> int:
+    """Which copy of its optimizer run ``i`` is (the sidebar's widget keys count copies from 1)."""
+    return sum(1 for r in runs[:i] if r.optimizer == runs[i].optimizer) + 1
+
+
+def settings_ui(scene: Scene) -> tuple[SweepSettings, list[str]]:
+    """The run, axes, outcome and grid-size controls; returns the settings and a list of notes to show."""
+    ss = st.session_state
+    notes: list[str] = []
+    labels = run_labels(scene.runs)
+    n_runs = len(scene.runs)
+    if not isinstance(ss.get("sw_run"), int) or not 0 <= ss["sw_run"] < n_runs:
+        ss["sw_run"] = sweeps.default_run(scene)
+    c1, c2, c3, c4 = st.columns([3, 3, 4, 2])
+    run_index = c1.selectbox(
+        "Sweep the run", list(range(n_runs)), key="sw_run", format_func=lambda i: f"{i + 1}. {labels[i]}"
+    )
+    opt = scene.runs[run_index].optimizer
+    options = sweeps.available_axes(opt)
+    if ss.get("sw_axes") not in options:
+        wanted = ss.get("sw_axes")
+        if wanted in sweeps.AXES:
+            notes.append(
+                f"{optimizers.spec(opt).label} has no {sweeps.AXES_LABELS[wanted]} to sweep; "
+                f"showing {sweeps.axes_label(options[0], opt)}."
+            )
+        ss["sw_axes"] = options[0]
+    axes = c2.selectbox(
+        "Axes (x × y)",
+        options,
+        key="sw_axes",
+        format_func=lambda k: sweeps.axes_label(k, opt),
+        help="η × start x: the start moves across the landscape's x range at the scene's start y. Decays "
+        "(β, μ, α, ρ) are spaced so that 0, 0.9, 0.99 and 0.999 are equally far apart.",
+    )
+    if ss.get("sw_metric") not in sweeps.METRICS:
+        ss["sw_metric"] = SweepSettings().metric
+    metric = c3.segmented_control(
+        "Colour by",
+        sweeps.METRICS,
+        key="sw_metric",
+        format_func=lambda m: sweeps.METRIC_LABELS[m].capitalize(),
+        width="stretch",
+    )
+    metric = metric if metric in sweeps.METRICS else SweepSettings().metric
+    if ss.get("sw_n") not in sweeps.SIZES:
+        ss["sw_n"] = SweepSettings().n
+    n = c4.selectbox(
+        "Grid",
+        sweeps.SIZES,
+        key="sw_n",
+        format_func=lambda k: f"{k} × {k}",
+        help="Runs per axis. 200 × 200 is 40,000 runs: it takes a few seconds.",
+    )
+    return SweepSettings(run=run_index, axes=axes, n=int(n), metric=metric), notes
+
+
+# --- the heatmap ------------------------------------------------------------------------------------
+def run_sweep(scene: Scene, s: SweepSettings) -> SweepResult:
+    """The sweep of ``s`` (cached per chunk of rows), with a progress bar for grids of many cells."""
+    assert s.run is not None
+    part = _sweep_part(scene, s.run, s.axes)
+    plan = sweeps.chunks(s.n, scene.steps)
+    cells = s.n * s.n
+    if len(plan) == 1:
+        with st.spinner(f"Running {cells:,} runs of {scene.steps} steps…", show_time=cells > 5000):
+            return sweeps.sweep(part, 0, s.axes, s.n, rows_fn=cached_rows)
+    bar = st.progress(0.0, text=f"Running {cells:,} runs of {scene.steps} steps…")
+
+    def progress(f: float) -> None:
+        bar.progress(f, text=f"Running {cells:,} runs of {scene.steps} steps… {f:.0%}")
+
+    try:
+        return sweeps.sweep(part, 0, s.axes, s.n, progress=progress, rows_fn=cached_rows)
+    finally:
+        bar.empty()
+
+
+def _value_text(axis: sweeps.Axis, v: float) -> str:
+    return f"{axis.symbol} = {sweeps.format_number(v) if axis.scale != 'linear' else f'{v:.3g}'}"
+
+
+def _coord(axis: sweeps.Axis, v: float) -> float:
+    """Where setting value ``v`` is drawn on ``axis``."""
+    with np.errstate(all="ignore"):
+        if axis.scale == "log":
+            return float(np.log10(v)) if v > 0 else float("nan")
+        if axis.scale == "decay":
+            return float(-np.log10(1.0 - v)) if v < 1 else float("nan")
+    return float(v)
+
+
+def hover_texts(r: SweepResult) -> list[str]:
+    """One hover text per cell (row-major): the setting and all three outcomes."""
+    xs = [_value_text(r.x, v) for v in r.x.values]
+    ys = [_value_text(r.y, v) for v in r.y.values]
+    loss_name = "final loss − min" if r.gap_is_excess else "final loss"
+    out = []
+    for i in range(len(ys)):
+        for j in range(len(xs)):
+            head = f"{xs[j]}, {ys[i]}<br>"
+            d = int(r.diverged_at[i, j])
+            if d >= 0:
+                out.append(head + f"<b>diverged at step {d}</b><br>click to load this setting")
+                continue
+            reach = int(r.reach[i, j])
+            tail = f"reached a minimum at step {reach}" if reach >= 0 else "never reached a minimum"
+            if not r.has_minima:
+                tail = "no known minimum"
+            out.append(head + f"{loss_name} {sweeps.format_number(float(r.gap[i, j]))}<br>{tail}<br>click to load")
+    return out
+
+
+def sweep_chart(scene: Scene, s: SweepSettings, r: SweepResult, label: str) -> Any:
+    """Build the heatmap of ``r`` coloured by ``s.metric``."""
+    status = np.where(r.diverged_at >= 0, 1, 0)
+    colour_ticks = None
+    metric = s.metric
+    never_label = "never reached"
+    finite_label = None
+    if metric == "loss":
+        gap = r.gap
+        with np.errstate(all="ignore"):
+            finite = gap[(status == 0) & np.isfinite(gap)]
+            log_ok = r.gap_is_excess or (finite.size > 0 and bool((finite > 0).all()))
+            if log_ok:
+                values = np.log10(np.maximum(gap, sweeps.LOSS_FLOOR))
+                lo = np.nanmin(np.where(status == 0, values, np.nan)) if (status == 0).any() else 0.0
+                hi = np.nanmax(np.where(status == 0, values, np.nan)) if (status == 0).any() else 1.0
+                ks = list(range(int(np.floor(lo)), int(np.ceil(hi)) + 1))
+                step = max(1, len(ks) // 8)
+                ks = ks[::step]
+                colour_ticks = ([float(k) for k in ks], [sweeps.format_number(10.0**k) for k in ks])
+                title = "final loss − min" if r.gap_is_excess else "final loss"
+            else:
+                values = gap
+                title = "final loss"
+    elif metric == "reach":
+        values = r.reach.astype(float)
+        status = np.where(status == 1, 1, np.where(r.reach < 0, 2, 0))
+        title = "steps to reach"
+        never_label = f"never reached (in {r.steps} steps)"
+    else:
+        values = np.zeros(status.shape)
+        title = ""
+        finite_label = f"stayed finite for {r.steps} steps"
+    current = sweeps.current_setting(scene, s.run or 0, s.axes)
+    cx, cy = (_coord(r.x, current[r.x.name]), _coord(r.y, current[r.y.name]))
+    now = ", ".join(_value_text(a, current[a.name]) for a in (r.x, r.y))
+    return sweep_figure(
+        r.x.coords,
+        r.y.coords,
+        values,
+        status,
+        hover_texts(r),
+        x_title=r.x.title + (" (log scale)" if r.x.scale == "log" else ""),
+        y_title=r.y.title + (" (log scale)" if r.y.scale == "log" else ""),
+        x_ticks=r.x.ticks(),
+        y_ticks=r.y.ticks(),
+        colour_title=title,
+        colour_ticks=colour_ticks,
+        current=(cx, cy),
+        current_label=f"{label} now ({now})",
+        never_label=never_label,
+        finite_label=finite_label,
+    )
+
+
+def _on_cell_click() -> None:
+    """A click on a cell loads its setting into the swept run's sidebar controls."""
+    ss = st.session_state
+    last = ss.get(_LAST)
+    try:
+        points = ss[CHART]["selection"]["points"]
+    except (KeyError, TypeError):
+        return
+    if not last or not points:
+        return
+    p = next((q for q in points if "x" in q and "y" in q), None)
+    if p is None:
+        return
+    j = int(np.argmin(np.abs(np.asarray(last["x_coords"]) - float(p["x"]))))
+    i = int(np.argmin(np.abs(np.asarray(last["y_coords"]) - float(p["y"]))))
+    opt, copy = last["optimizer"], last["copy"]
+    declared = settings_of(opt)
+    shown = []
+    for name, symbol, values in (
+        (last["x_name"], last["x_symbol"], last["x_values"]),
+        (last["y_name"], last["y_symbol"], last["y_values"]),
+    ):
+        v = float(values[j if name == last["x_name"] else i])
+        if name == "x0":
+            ss["x0"] = v
+            shown.append(f"start x = {v:.4g}")
+        elif name == "lr" and ss.get("same_lr"):
+            v = widgets.coerce(SHARED_LR, v)
+            ss["shared_lr"] = v
+            shown.append(f"shared η = {sweeps.format_number(v)}")
+        else:
+            v = widgets.coerce(declared[name], v)
+            ss[hp_key(opt, copy, name)] = v
+            shown.append(f"{symbol} = {sweeps.format_number(v)}")
+    ss[_LOADED] = f"Loaded {', '.join(shown)} into **{last['label']}**: open the Playground tab to watch it run."
+
+
+def heatmap_section(scene: Scene, s: SweepSettings, notes: list[str]) -> None:
+    """The heatmap with its messages and caption."""
+    assert s.run is not None
+    for m in notes:
+        st.info(m)
+    labels = run_labels(scene.runs)
+    label = labels[s.run]
+    if s.metric == "reach":
+        land, _ = make_landscape(scene)
+        if len(land.minima) == 0:
+            st.info(f"{land.title} has no known minimum, so there is no “steps to reach”; showing the final loss.")
+            s = SweepSettings(run=s.run, axes=s.axes, n=s.n, metric="loss")
+    try:
+        r = run_sweep(scene, s)
+    except ValueError as e:
+        st.error(f"The sweep of **{label}** could not run: {e}")
+        return
+    fig = sweep_chart(scene, s, r, label)
+    run = scene.runs[s.run]
+    st.session_state[_LAST] = {
+        "optimizer": run.optimizer,
+        "copy": _copy_of(scene.runs, s.run),
+        "label": label,
+        "x_name": r.x.name,
+        "y_name": r.y.name,
+        "x_symbol": r.x.symbol,
+        "y_symbol": r.y.symbol,
+        "x_values": r.x.values.tolist(),
+        "y_values": r.y.values.tolist(),
+        "x_coords": np.round(r.x.coords, 6).tolist(),
+        "y_coords": np.round(r.y.coords, 6).tolist(),
+    }
+    loaded = st.session_state.pop(_LOADED, None)
+    if loaded:
+        st.success(loaded)
+    st.plotly_chart(
+        fig,
+        key=CHART,
+        on_select=_on_cell_click,
+        selection_mode="points",
+        config={"displaylogo": False, "scrollZoom": False},
+    )
+    diverged = int((r.diverged_at >= 0).sum())
+    ran = f"{s.n * s.n:,} runs of {label}, {r.steps} steps each"
+    extra = f"; {diverged:,} diverged (black)" if diverged else "; none diverged"
+    st.caption(
+        f"{ran}{extra}. ◎ marks the run's current setting. Hover a cell for its outcome; click it to load that "
+        "setting into the sidebar. Gradient noise and mini-batches draw different random numbers per cell, so "
+        "with them a cell is a run like the one you would get, not the identical run."
+    )
+
+
+# --- basin maps -------------------------------------------------------------------------------------
+def basin_section(scene: Scene, n: int) -> None:
+    """Basin maps of every run of the scene side by side, or why there are none."""
+    land, _ = make_landscape(scene)
+    st.subheader("Basins of attraction")
+    if len(land.minima) < 2:
+        k = len(land.minima)
+        st.info(
+            f"{land.title} lists {'no' if k == 0 else 'only one'} known minim{'a' if k == 0 else 'um'}, so every "
+            "start ends in the same place or nowhere: a basin map needs at least two minima. Try Himmelblau "
+            "(four minima) or the six-hump camel (two)."
+        )
+        return
+    m = min(n, sweeps.MAX_BASIN_SIZE)
+    labels = run_labels(scene.runs)
+    panels = []
+    with st.spinner(f"Running {m * m:,} starts for each of {len(scene.runs)} optimizers…"):
+        for i in range(len(scene.runs)):
+            b = cached_basins(_basin_part(scene, i), m)
+            if b.error is not None:
+                st.error(f"**{labels[i]}**: no basin map: {b.error}")
+                continue
+            panels.append((labels[i], b.labels))
+            xs, ys = b.xs, b.ys
+    if not panels:
+        return
+    fig = basin_figure(panels, xs, ys, land.minima, land.bounds, columns=min(4, len(panels)))
+    st.plotly_chart(fig, key=BASIN_CHART, config={"displaylogo": False, "scrollZoom": False})
+    st.caption(
+        f"Each cell is a start point ({m} × {m} per optimizer, {scene.steps} steps, each run's own settings); its "
+        f"colour is the minimum the run ends within {sweeps.BASIN_FRACTION:.0%} of the plot diagonal of. Grey: "
+        "it ended near none of them; black: it diverged. Momentum and Adam carry runs over ridges, so their "
+        "basins differ from gradient descent's."
+    )
+
+
+def sweep_view(scene: Scene) -> dict[str, str]:
+    """Draw the Sweeps tab for ``scene``.
+
+    Returns:
+        The tab's ``sw_`` query parameters, for :func:`ui.state.sync_url`.
+    """
+    _init(scene)
+    msgs = st.session_state.get(_MESSAGES) or []
+    if msgs:
+        st.warning(
+            "Some sweep settings in the link were not usable and were replaced:\n\n" + "\n".join(f"- {m}" for m in msgs)
+        )
+        if st.button("Dismiss", key="sw_dismiss"):
+            st.session_state[_MESSAGES] = []
+            st.rerun()
+    if not scene.runs:
+        st.info("Choose at least one optimizer in the sidebar to sweep its settings.")
+        return {}
+    st.markdown(
+        "Every cell of the map is a whole run of one optimizer with one setting, all computed at once. "
+        "Pick a run, two settings and what the colour shows."
+    )
+    s, notes = settings_ui(scene)
+    heatmap_section(scene, s, notes)
+    basin_section(scene, s.n)
+    return sweeps.encode_settings(s, sweeps.default_run(scene))
