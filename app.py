@@ -12,14 +12,26 @@ import streamlit as st
 st.set_page_config(page_title="Optimizer Playground", page_icon="⛰️", layout="wide", initial_sidebar_state="auto")
 
 from simulate import Result  # noqa: E402  (set_page_config must come first)
-from ui import cache, controls, state, views  # noqa: E402
+from ui import cache, controls, lessons_view, state, views  # noqa: E402
 
 
 def playground(result: Result) -> None:
-    """The main tab: messages, the animated panels, update rules, loss curves, summary, downloads."""
-    views.run_messages(result)
-    fig = views.trajectories(result)
+    """The main tab: lesson question, messages, the animated panels, update rules, loss curves, summary, downloads.
+
+    While the class predicts (paths hidden) nothing that gives the paths away is shown; presentation mode
+    shows only the question and the panels.
+    """
+    hidden, present = lessons_view.paths_hidden(), lessons_view.presenting()
+    lessons_view.question_panel()
+    if not hidden:
+        views.run_messages(result)
+    fig = views.trajectories(result, hidden=hidden, presentation=present)
+    if present:
+        return
     views.update_rules(result)
+    if hidden:
+        st.caption("Loss curves, summary and downloads are hidden until Reveal.")
+        return
     views.loss_and_summary(result)
     with st.expander("Download and share"):
         st.caption("The page's address holds the whole scene: copy it to share exactly this picture.")
@@ -28,12 +40,16 @@ def playground(result: Result) -> None:
 
 def main() -> None:
     """Draw the page: controls -> scene -> cached result -> tabs; finally the scene goes into the URL."""
-    state.init()
+    state.init(resolve=lessons_view.resolve)
+    lessons_view.picker()
     scene = controls.sidebar()
-    st.title("Optimizer Playground")
+    lessons_view.present_style()
+    if not lessons_view.presenting():
+        st.title("Optimizer Playground")
     state.url_messages()
     result = cache.cached_simulate(scene)
     extra_query: dict[str, str | list[str]] = {}
+    extra_query.update(lessons_view.query_extra())
     (tab_play,) = st.tabs(["Playground"])
     with tab_play:
         playground(result)

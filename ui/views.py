@@ -58,7 +58,7 @@ def build_paths_figure(
 ) -> go.Figure:
     """The animated trajectories of ``result`` on its surface."""
     surface = cached_surface(surface_part(result.scene))
-    return trajectory_figure(
+    fig = trajectory_figure(
         result.runs,
         surface,
         result.start,
@@ -69,6 +69,23 @@ def build_paths_figure(
         line_width=5 if presentation else 2.5,
         click_grid=0 if hidden else 25,
     )
+    if presentation:
+        enlarge_fonts(fig)
+    return fig
+
+
+def enlarge_fonts(fig: go.Figure, factor: float = 1.5) -> None:
+    """Scale every font size of ``fig``'s layout (base, panel labels, legend, buttons, slider) for a projector."""
+    lay = fig.layout
+    lay.font.size = round((lay.font.size or 14) * factor)
+    for ann in lay.annotations or ():
+        ann.font.size = round((ann.font.size or 14) * factor)
+    lay.legend.font.size = round((lay.legend.font.size or 14) * factor)
+    for menu in lay.updatemenus or ():
+        menu.font.size = round((menu.font.size or 14) * factor)
+    for slider in lay.sliders or ():
+        slider.font.size = round((slider.font.size or 11) * factor)
+        slider.currentvalue.font.size = round((slider.currentvalue.font.size or 14) * factor)
 
 
 def trajectories(result: Result, *, hidden: bool = False, presentation: bool = False) -> go.Figure | None:
@@ -77,7 +94,7 @@ def trajectories(result: Result, *, hidden: bool = False, presentation: bool = F
     if not result.runs:
         st.info("Choose at least one optimizer in the sidebar.")
         return None
-    if scene.view == "3d":
+    if scene.view == "3d" and not hidden:  # hidden: the 2-D panels without paths give nothing away
         st.plotly_chart(surface_3d(result), key="surface_3d", config={"displaylogo": False})
         return None
     overlay = scene.view == "overlay"

@@ -1,0 +1,208 @@
+"""Lessons in the page: the lesson picker, the question and its reveal, predict-then-reveal, presentation mode.
+
+Session-state keys:
+
+- ``lesson_pick`` — the "Lesson" select box (``""`` is free play);
+- ``lesson`` — the lesson the scene belongs to (read by :func:`ui.controls.sidebar`);
+- ``predict`` — "Hide the paths until Reveal"; ``revealed`` — whether Reveal was pressed;
+- ``present`` — presentation mode (also ``?present=1`` in the URL).
+
+Buttons: ``reveal``, ``hide_again``, ``leave_present``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import lessons
+from lessons import Lesson
+from scene import Scene
+
+PICK = "lesson_pick"
+LESSON = "lesson"
+PREDICT = "predict"
+REVEALED = "revealed"
+PRESENT = "present"
+
+#: Presentation mode: bigger text everywhere, no sidebar, no tab bar (only the first tab is shown).
+_PRESENT_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stTabs"] [data-baseweb="tab-list"], [data-testid="stHeader"] { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding-top: 1rem !important; max-width: 100% !important; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.6rem !important;
+  line-height: 1.4 !important; }
+[data-testid="stAlert"] [data-testid="stMarkdownContainer"] p { font-size: 1.75rem !important; }
+[data-testid="stCaptionContainer"] { display: none !important; }
+.stButton button p { font-size: 1.3rem !important; }
+</style>
+"""
+
+
+def _title(key: str) -> str:
+    """The select box's text for a lesson key (``""`` is free play)."""
+    if not key:
+        return "Free play"
+    found = lessons.get(key)
+    return found.title if found is not None else key
+
+
+def current() -> Lesson | None:
+    """The lesson the page is showing, or ``None`` in free play."""
+    key = st.session_state.get(LESSON, "")
+    return lessons.get(key) if isinstance(key, str) and key else None
+
+
+def _on_pick() -> None:
+    """Load the chosen lesson's scene into every control; "Free play" keeps the scene and drops the lesson."""
+    from ui.controls import load_scene
+
+    ss = st.session_state
+    key = ss.get(PICK, "")
+    chosen = lessons.get(key) if key else None
+    if chosen is not None:
+        load_scene(chosen.scene)
+        ss[LESSON] = chosen.key
+    else:
+        ss[LESSON] = ""
+    ss[REVEALED] = False
+
+
+def _on_predict() -> None:
+    """Turning "hide the paths" on starts a new guess."""
+    st.session_state[REVEALED] = False
+
+
+def _reveal() -> None:
+    st.session_state[REVEALED] = True
+
+
+def _hide_again() -> None:
+    st.session_state[REVEALED] = False
+
+
+def _leave_present() -> None:
+    st.session_state[PRESENT] = False
+
+
+def resolve(scene: Scene, msgs: list[str]) -> Scene:
+    """The ``state.init`` hook: turn a link that names a lesson into the scene to show.
+
+    A bare ``?lesson=<key>`` (no other scene field) opens the lesson's own scene; a link with other fields
+    is a modified lesson and keeps its decoded scene (and the lesson). An unknown key adds a message and
+    gives free play. Also sets the lesson picker and presentation mode (``?present=1``) from the link.
+
+    Args:
+        scene: the scene decoded from the URL (its ``lesson`` field is the link's, unchecked).
+        msgs: the URL messages; a message is appended for an unknown lesson.
+
+    Returns:
+        The scene to load into the controls.
+    """
+    ss = st.session_state
+    present = st.query_params.get(PRESENT)
+    ss[PRESENT] = str(present).strip().lower() in ("1", "true", "yes", "on")
+    ss[REVEALED] = False
+    key = scene.lesson
+    if not key:
+        ss[PICK] = ""
+        return scene
+    found = lessons.get(key)
+    if found is None:
+        shown = "".join(ch if ch.isalnum() or ch in "-_" else "?" for ch in key[:40])
+        msgs.append(f"Unknown lesson “{shown}”; showing free play.")
+        ss[PICK] = ""
+        return scene.with_(lesson="")
+    ss[PICK] = found.key
+    if scene.with_(lesson="") == Scene():
+        return found.scene
+    return scene.with_(lesson=found.key)
+
+
+def picker() -> None:
+    """The "Lesson" select box and the lecture-hall switches, at the top of the sidebar."""
+    ss = st.session_state
+    options = ["", *lessons.keys()]
+    if ss.get(PICK) not in options:
+        ss[PICK] = ""
+    ss.setdefault(PREDICT, False)
+    ss.setdefault(PRESENT, False)
+    with st.sidebar:
+        st.selectbox(
+            "Lesson",
+            options,
+            key=PICK,
+            format_func=_title,
+            on_change=_on_pick,
+            help="A lesson sets the whole scene and asks the class a question; the answer comes with Reveal.",
+        )
+        c1, c2 = st.columns(2)
+        c1.toggle(
+            "Hide the paths until Reveal",
+            key=PREDICT,
+            on_change=_on_predict,
+            help="Predict-then-reveal: the class sees the surface and guesses before the paths appear.",
+        )
+        c2.toggle(
+            "Presentation mode",
+            key=PRESENT,
+            help="Large text and thick lines, no sidebar, only the panels and the question (for a projector).",
+        )
+        st.divider()
+
+
+def paths_hidden() -> bool:
+    """Whether the paths (and everything that gives them away) are hidden: predicting, not yet revealed."""
+    ss = st.session_state
+    return bool(ss.get(PREDICT)) and not bool(ss.get(REVEALED))
+
+
+def presenting() -> bool:
+    """Whether presentation mode is on."""
+    return bool(st.session_state.get(PRESENT))
+
+
+def present_style() -> None:
+    """In presentation mode: the large-text, no-sidebar style and a way out."""
+    if not presenting():
+        return
+    st.markdown(_PRESENT_CSS, unsafe_allow_html=True)
+
+
+def query_extra() -> dict[str, str]:
+    """The URL parameters this view adds (``present=1`` in presentation mode)."""
+    return {PRESENT: "1"} if presenting() else {}
+
+
+def question_panel() -> None:
+    """Above the panels: the lesson's question, the Reveal button and, once revealed, the explanation.
+
+    In free play with "hide the paths" on, only the Reveal button is shown.
+    """
+    ss = st.session_state
+    les = current()
+    hidden = paths_hidden()
+    revealed = bool(ss.get(REVEALED))
+    if les is not None:
+        st.info(f"**{les.title}.** {les.question}", icon="❓")
+    elif hidden:
+        st.info("The paths are hidden: what will each optimizer do? Reveal shows them.", icon="❓")
+    c1, c2, _ = st.columns([1, 1, 3] if not presenting() else [1, 1, 2])
+    if not revealed and (les is not None or hidden):
+        c1.button(
+            "Reveal",
+            key="reveal",
+            type="primary",
+            on_click=_reveal,
+            width="stretch",
+            help="Show the paths and the explanation. (Streamlit cannot see the animation end, so this is a button.)",
+        )
+    elif revealed and (ss.get(PREDICT) or les is not None):
+        c1.button("Hide again", key="hide_again", on_click=_hide_again, width="stretch")
+    if presenting():
+        c2.button("Leave presentation mode", key="leave_present", on_click=_leave_present, width="stretch")
+    if les is not None and revealed:
+        with st.container(border=True):
+            st.markdown(les.explanation)
+            if les.source and not presenting():
+                st.caption(f"Source: {les.source}")
