@@ -15,6 +15,7 @@ from scene import Scene, to_json
 from simulate import Result
 from ui.cache import cached_grid, cached_surface, surface_part
 from viz.curves import loss_figure, surface_3d_figure
+from viz.gif import scene_gif
 from viz.paths import trajectory_figure
 from viz.style import style
 
@@ -247,6 +248,18 @@ def downloads(result: Result, fig: go.Figure | None) -> None:
             key="dl_html",
             width="stretch",
             on_click="ignore",
+        )
+    if any(r.error is None for r in result.runs):
+        surface = cached_surface(surface_part(scene))
+        c2.download_button(
+            "Animation (GIF, for slides)",
+            data=lambda: scene_gif(result, surface, width=720, frames=48),
+            file_name="optimizer-playground.gif",
+            mime="image/gif",
+            key="dl_gif",
+            width="stretch",
+            on_click="ignore",
+            help="All runs on one surface, 48 frames, 720 px wide: embeds in PowerPoint, Keynote or Google Slides.",
         )
     c3.download_button(
         "Scene (JSON)",
