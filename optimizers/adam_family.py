@@ -6,7 +6,7 @@ import numpy as np
 
 from . import hp
 from .spec import Array, HyperParam, OptimizerSpec, Params, State, Value, register
-from .transforms import add_weight_decay_, bias_correction, ema_square_, is_scalar, lerp_
+from .transforms import bias_correction, ema_square_, is_scalar, lerp_, weight_decayed
 
 _ADAM_SYMBOLS = {
     "m": r"m_t",
@@ -47,7 +47,7 @@ def _adam_step(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: 
     m, v, a, b = s["m"], s["v"], s["_a"], s["_b"]
     beta1, beta2, eps, wd = p["beta1"], p["beta2"], p["eps"], p["weight_decay"]
     if not decoupled:
-        add_weight_decay_(g, x, wd, a)
+        g = weight_decayed(g, x, wd, s)
     lerp_(m, g, 1 - beta1, a)
     ema_square_(v, g, beta2, a)
     vv = v
@@ -62,12 +62,16 @@ def _adam_step(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: 
         np.divide(m, bc1, out=a)
         a /= b
         a *= lr
-    else:  # PyTorch: denom = √v / √bc2 + ε; θ -= (η / bc1) m / denom
+    else:  # PyTorch: θ -= (η/bc1)·m/(√v/√bc2 + ε), computed as (η·√bc2/bc1)·m/(√v + ε·√bc2)
+        root_bc2 = bc2**0.5
         np.sqrt(vv, out=b)
-        b /= bc2**0.5
-        b += eps
+        b += eps * root_bc2
         np.divide(m, b, out=a)
-        a *= lr / bc1
+        if is_scalar(lr):
+            a *= lr * (root_bc2 / bc1)
+        else:
+            a *= lr
+            a *= root_bc2 / bc1
     if decoupled:
         np.multiply(x, 1 - lr * wd, out=out)
         out -= a
@@ -252,7 +256,7 @@ def nadam(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Array
     m, v, a, b = s["m"], s["v"], s["_a"], s["_b"]
     beta1, beta2, eps, psi = p["beta1"], p["beta2"], p["eps"], p["momentum_decay"]
     bc2 = bias_correction(beta2, t)
-    add_weight_decay_(g, x, p["weight_decay"], a)
+    g = weight_decayed(g, x, p["weight_decay"], s)
     mu = beta1 * (1.0 - 0.5 * (0.96 ** (t * psi)))
     mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((t + 1) * psi)))
     s["_mu_product"] = mu_product = s["_mu_product"] * mu
@@ -347,7 +351,7 @@ def radam(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Array
         \ \text{if}\ \rho_t > 5,\ \text{else}\ \theta_{t-1} - \eta\,\hat m_t
     """
     m, v, a, b = s["m"], s["v"], s["_a"], s["_b"]
-    add_weight_decay_(g, x, p["weight_decay"], a)
+    g = weight_decayed(g, x, p["weight_decay"], s)
     lerp_(m, g, 1 - p["beta1"], a)
     ema_square_(v, g, p["beta2"], a)
     bc1, bc2, rho_t, rect = _radam_terms(p, t)
@@ -412,7 +416,7 @@ def adamax(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Arra
         \theta_t = \theta_{t-1} - \frac{\eta}{1-\beta_1^t}\frac{m_t}{u_t}
     """
     m, u, a = s["m"], s["u"], s["_a"]
-    add_weight_decay_(g, x, p["weight_decay"], a)
+    g = weight_decayed(g, x, p["weight_decay"], s)
     lerp_(m, g, 1 - p["beta1"], a)
     u *= p["beta2"]
     np.abs(g, out=a)

@@ -6,7 +6,7 @@ import numpy as np
 
 from . import hp
 from .spec import Array, HyperParam, OptimizerSpec, Params, State, Value, register
-from .transforms import add_weight_decay_, ema_square_, is_scalar, lerp_
+from .transforms import ema_square_, is_scalar, lerp_, weight_decayed
 
 # --------------------------------------------------------------------------------------------------
 ADAGRAD = OptimizerSpec(
@@ -84,7 +84,7 @@ def adagrad(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Arr
         \theta_t = \theta_{t-1} - \tilde\eta_t\, g_t / (\sqrt{G_t} + \epsilon)
     """
     acc, tmp, std = s["sum"], s["_tmp"], s["_std"]
-    add_weight_decay_(g, x, p["weight_decay"], tmp)
+    g = weight_decayed(g, x, p["weight_decay"], s)
     clr = lr / (1 + (t - 1) * p["lr_decay"])
     np.multiply(g, g, out=tmp)
     acc += tmp
@@ -187,7 +187,7 @@ def rmsprop(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Arr
         \theta_t = \theta_{t-1} - \eta\, g_t / (\sqrt{v_t} + \epsilon)
     """
     v, tmp, avg = s["v"], s["_tmp"], s["_avg"]
-    add_weight_decay_(g, x, p["weight_decay"], tmp)
+    g = weight_decayed(g, x, p["weight_decay"], s)
     alpha, eps = p["alpha"], p["eps"]
     ema_square_(v, g, alpha, tmp)
     if p["centered"]:
@@ -274,7 +274,7 @@ def adadelta(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Ar
         u_t = \rho u_{t-1} + (1-\rho)\Delta_t^2;\quad \theta_t = \theta_{t-1} - \eta\Delta_t
     """
     v, u, delta, std = s["v"], s["u"], s["_delta"], s["_std"]
-    add_weight_decay_(g, x, p["weight_decay"], std)
+    g = weight_decayed(g, x, p["weight_decay"], s)
     rho, eps = p["rho"], p["eps"]
     ema_square_(v, g, rho, std)
     np.add(v, eps, out=std)

@@ -6,7 +6,7 @@ import numpy as np
 
 from . import hp
 from .spec import Array, HyperParam, OptimizerSpec, Params, State, Value, register
-from .transforms import add_weight_decay_, is_scalar
+from .transforms import is_scalar, weight_decayed
 
 # --------------------------------------------------------------------------------------------------
 GD = OptimizerSpec(
@@ -31,14 +31,15 @@ GD = OptimizerSpec(
 )
 
 
-@register(GD)
+@register(GD, state=("_tmp",))
 def gd(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Array) -> None:
     r"""Gradient descent.
 
     .. math:: \theta_t = \theta_{t-1} - \eta\, g_t
     """
-    g *= lr
-    np.subtract(x, g, out=out)
+    tmp = s["_tmp"]
+    np.multiply(g, lr, out=tmp)
+    np.subtract(x, tmp, out=out)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -90,8 +91,8 @@ def momentum(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Ar
     v, tmp = s["velocity"], s["_tmp"]
     beta = p["beta"]
     v *= beta
-    g *= 1 - beta
-    v += g
+    np.multiply(g, 1 - beta, out=tmp)
+    v += tmp
     np.multiply(v, lr, out=tmp)
     np.subtract(x, tmp, out=out)
 
@@ -177,7 +178,7 @@ def sgd(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Array) 
         \theta_t = \theta_{t-1} - \eta d_t
     """
     tmp = s["_tmp"]
-    add_weight_decay_(g, x, p["weight_decay"], tmp)
+    g = weight_decayed(g, x, p["weight_decay"], s)
     d = g
     if "momentum_buffer" in s:
         buf, mu = s["momentum_buffer"], p["momentum"]

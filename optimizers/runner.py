@@ -3,7 +3,8 @@
 The loop is written once (:func:`_loop`) and used by both, so a trace is numerically identical to a
 run. Per step t = 1..steps:
 
-1. ``g = grad(θ_{t-1})`` is copied into a buffer the runner owns;
+1. ``g = grad(θ_{t-1})`` (copied into a buffer the runner owns when a transform changes it, or when it
+   is not a float64 array of the positions' shape; steps never write into ``g``);
 2. noise, ``clip_value`` and ``clip_norm`` are applied to it (see ``transforms.GradientTransforms``);
 3. the scheduled learning rate ``η_t = lr_at(t - 1)`` is computed (the scheduler steps after each
    optimizer step, as in PyTorch);
@@ -54,11 +55,14 @@ def _check_inputs(entry: Optimizer, x0: Any, steps: Any, hess: Any) -> tuple[Arr
 def _mask_rows(path: Array, start: int, stop: int, dead: Array) -> None:
     """NaN every row in ``path[start:stop]`` of runs that were dead before or turn bad in it."""
     block = path[start:stop]
+    if block.max() <= DIVERGENCE_LIMIT and block.min() >= -DIVERGENCE_LIMIT and not dead.any():
+        return  # the common case, two fast reductions (NaN propagates through max/min and fails)
     with np.errstate(invalid="ignore"):
-        bad = ~(np.abs(block) <= DIVERGENCE_LIMIT).all(axis=-1)  # NaN fails the comparison
+        bad_coord = ~(np.abs(block) <= DIVERGENCE_LIMIT)  # NaN fails the comparison
+    bad = bad_coord[..., 0].copy()
+    for j in range(1, block.shape[-1]):  # faster than .any(-1) over a short axis
+        bad |= bad_coord[..., j]
     bad |= dead
-    if not bad.any():
-        return
     np.logical_or.accumulate(bad, axis=0, out=bad)
     block[bad] = np.nan
     dead |= bad[-1]
@@ -77,8 +81,9 @@ def _loop(
     path = np.empty((steps + 1, *shape))
     path[0] = x0
     state = entry.new_state(p, shape)
-    g = np.empty(shape)
+    g_own = np.empty(shape)
     transforms = GradientTransforms.build(p, shape)
+    transform = transforms.active
     lr_at = schedule(p)
     dead = np.zeros((1, *shape[:-1]), dtype=bool)
     needs_hessian = entry.spec.needs_hessian
@@ -89,8 +94,11 @@ def _loop(
         checked = 1
         for t in range(1, steps + 1):
             x = path[t - 1]
-            np.copyto(g, grad(x))
-            transforms.apply_(g)
+            g = grad(x)
+            if transform or type(g) is not np.ndarray or g.dtype != np.float64 or g.shape != shape:
+                np.copyto(g_own, g)
+                g = g_own
+                transforms.apply_(g)
             lr = lr_at(t - 1)
             if needs_hessian:
                 state["hessian"] = np.broadcast_to(np.asarray(hess(x), dtype=float), (*shape, shape[-1]))
@@ -131,7 +139,7 @@ def run(name: str, grad: GradFn, x0: Any, steps: int, *, hess: GradFn | None = N
     """
     entry = get(name)
     x, steps = _check_inputs(entry, x0, steps, hess)
-    p = prepare(entry, x.shape[:-1], hyperparameters)
+    p = prepare(entry, x.shape, hyperparameters)
     return _loop(entry, grad, x, steps, p, hess)
 
 
@@ -166,14 +174,14 @@ def trace(
     """
     entry = get(name)
     x, steps = _check_inputs(entry, x0, steps, hess)
-    p = prepare(entry, x.shape[:-1], hyperparameters)
+    p = prepare(entry, x.shape, hyperparameters)
     batch = x.shape[:-1]
     own = [k for k in entry.symbols]
     rows: dict[str, list[Array]] = {k: [] for k in ("gradient", "lr", *own)}
 
     def record(t: int, x_prev: Array, g_used: Array, lr: Any, state: State, x_new: Array) -> None:
         rows["gradient"].append(g_used)
-        lr_arr = lr[..., 0] if not is_scalar(lr) else lr
+        lr_arr = lr[..., 0] if not is_scalar(lr) else lr  # per-run values repeat along the last axis
         rows["lr"].append(np.broadcast_to(np.asarray(lr_arr, dtype=float), batch).copy())
         values = {k: v for k, v in state.items() if not k.startswith("_")}
         if entry.extras is not None:

@@ -19,8 +19,8 @@ Array = np.ndarray
 Value = Any
 Params = dict[str, Value]
 State = dict[str, Array]
-# step(p, s, x, g, lr, t, out): read θ_{t-1} from ``x``, the gradient from ``g`` (the step may
-# overwrite ``g``: the runner owns it), update the state ``s`` in place and write θ_t into ``out``.
+# step(p, s, x, g, lr, t, out): read θ_{t-1} from ``x`` and the gradient from ``g`` (both read-only),
+# update the state ``s`` in place and write θ_t into ``out``, allocation-free where it can.
 StepFn = Callable[[Params, State, Array, Array, Value, int, Array], None]
 # extras(p, s, lr, t): trace-only quantities derived from the state after step t (e.g. m̂, v̂).
 ExtrasFn = Callable[[Params, State, Value, int], dict[str, Array]]

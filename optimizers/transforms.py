@@ -9,8 +9,9 @@
 - Building blocks of the steps: the exponential moving averages (PyTorch's ``lerp_`` and
   ``mul_().addcmul_()`` forms) and bias correction.
 
-Hyperparameter values reach the steps either as Python scalars or as float arrays of shape
-``(*batch, 1)``, which broadcast against positions of shape ``(*batch, 2)``.
+Hyperparameter values reach the steps either as Python scalars or as contiguous float arrays of the
+positions' full shape ``(*batch, 2)`` (each run's value repeated along the last axis): NumPy is an order
+of magnitude slower broadcasting ``(N, 1)`` against ``(N, 2)`` than combining equal shapes.
 """
 
 from __future__ import annotations
@@ -167,8 +168,8 @@ def _in_domain(name: str, a: np.ndarray) -> bool:
     return bool(np.all(ok_lo & ok_hi))  # NaN fails both comparisons
 
 
-def _numeric(opt: str, hp: HyperParam, raw: Any, batch: tuple[int, ...]) -> Value:
-    """A checked numeric value: a Python float/int, or a float array of shape ``(*batch, 1)``."""
+def _numeric(opt: str, hp: HyperParam, raw: Any, shape: tuple[int, ...]) -> Value:
+    """A checked numeric value: a Python float/int, or a float array of the positions' ``shape``."""
     if raw is None and hp.name in ("clip_norm", "clip_value"):
         raw = 0.0
     if isinstance(raw, (bool, np.bool_, str, bytes)):
@@ -184,13 +185,14 @@ def _numeric(opt: str, hp: HyperParam, raw: Any, batch: tuple[int, ...]) -> Valu
     if a.ndim == 0:
         v = float(a)
         return int(v) if hp.kind == "int" else v
+    batch = shape[:-1]
     try:
         b = np.broadcast_to(a, batch)
     except ValueError:
         raise ValueError(
             f"{opt}: {hp.name} has shape {a.shape}, which does not broadcast to the batch shape {batch}"
         ) from None
-    return np.ascontiguousarray(b, dtype=float)[..., None]
+    return np.ascontiguousarray(np.broadcast_to(b[..., None], shape), dtype=float)
 
 
 def _flag(opt: str, hp: HyperParam, raw: Any) -> bool:
@@ -226,12 +228,12 @@ def is_scalar(v: Value) -> bool:
     return not isinstance(v, np.ndarray)
 
 
-def prepare(entry: Optimizer, batch: tuple[int, ...], kwargs: Mapping[str, Any]) -> Params:
+def prepare(entry: Optimizer, shape: tuple[int, ...], kwargs: Mapping[str, Any]) -> Params:
     """Check ``run``'s keyword arguments and fill in defaults.
 
     Args:
         entry: the registry entry.
-        batch: the batch shape ``x0.shape[:-1]`` that array values must broadcast to.
+        shape: ``x0.shape``; array values must broadcast to the batch shape ``x0.shape[:-1]``.
         kwargs: the keyword arguments (without ``hess``).
 
     Returns:
@@ -270,7 +272,7 @@ def prepare(entry: Optimizer, batch: tuple[int, ...], kwargs: Mapping[str, Any])
         elif hp.name == "seed":
             p[hp.name] = _seed(opt, raw)
         else:
-            p[hp.name] = _numeric(opt, hp, raw, batch)
+            p[hp.name] = _numeric(opt, hp, raw, shape)
     if p.get("nesterov") and (np.any(p["momentum"] <= 0) or np.any(p["dampening"] != 0)):
         raise ValueError(f"{opt}: nesterov requires momentum > 0 and dampening = 0")
     return p
@@ -350,6 +352,11 @@ class GradientTransforms:
             tmp=np.empty(shape) if (clip_norm is not None and np.any(clip_norm)) else None,
         )
 
+    @property
+    def active(self) -> bool:
+        """Whether any transform changes the gradient (then the runner copies it into its own buffer)."""
+        return self.rng is not None or bool(np.any(self.clip_value)) or self.tmp is not None
+
     def apply_(self, g: Array) -> None:
         """Noise, then ``clip_grad_value_``, then ``clip_grad_norm_`` (per run), in place."""
         if self.rng is not None:
@@ -374,12 +381,24 @@ def clip_value_(g: Array, c: Value) -> None:
 def clip_norm_(g: Array, max_norm: Value, tmp: Array) -> None:
     """``torch.nn.utils.clip_grad_norm_`` per run: ``g *= min(max_norm/(‖g‖₂ + 1e-6), 1)``; 0 means off."""
     np.multiply(g, g, out=tmp)
-    total = np.sqrt(tmp.sum(axis=-1, keepdims=True))
-    coef = max_norm / (total + 1e-6)
+    total = _sum_last(tmp)  # per run, shape (*batch,)
+    np.sqrt(total, out=total)
+    total += 1e-6
+    per_run = max_norm if is_scalar(max_norm) else max_norm[..., 0]
+    coef = np.asarray(np.divide(per_run, total))
     np.minimum(coef, 1.0, out=coef)
     if not is_scalar(max_norm):
-        coef[max_norm <= 0] = 1.0  # runs with clip_norm 0 are not clipped
-    g *= coef
+        coef[per_run <= 0] = 1.0  # runs with clip_norm 0 are not clipped
+    for j in range(g.shape[-1]):  # column by column: faster than broadcasting (N, 1) against (N, 2)
+        g[..., j] *= coef
+
+
+def _sum_last(a: Array) -> Array:
+    """``a.sum(-1)`` for a short last axis, as a few whole-array adds (NumPy reduces short axes slowly)."""
+    total = a[..., 0].copy()
+    for j in range(1, a.shape[-1]):
+        total += a[..., j]
+    return total
 
 
 # --------------------------------------------------------------------------------------------------
@@ -405,12 +424,20 @@ def bias_correction(beta: Value, t: int) -> Value:
     return 1 - beta**t
 
 
-def add_weight_decay_(g: Array, x: Array, weight_decay: Value, tmp: Array) -> None:
-    """Coupled (L2) weight decay, PyTorch's ``g = g.add(θ, alpha=λ)``: ``g += λθ`` (skipped when λ = 0)."""
+def weight_decayed(g: Array, x: Array, weight_decay: Value, s: dict[str, Any]) -> Array:
+    """Coupled (L2) weight decay, PyTorch's ``g.add(θ, alpha=λ)``: ``g + λθ``.
+
+    Returns ``g`` itself when λ = 0, else the sum in the state's ``"_gwd"`` buffer (steps never write
+    into ``g``: it may be the gradient callable's own array).
+    """
     if is_scalar(weight_decay):
         if weight_decay == 0:
-            return
+            return g
     elif is_zero(weight_decay):
-        return
-    np.multiply(x, weight_decay, out=tmp)
-    g += tmp
+        return g
+    buf = s.get("_gwd")
+    if buf is None:
+        buf = s["_gwd"] = np.empty_like(x)
+    np.multiply(x, weight_decay, out=buf)
+    buf += g
+    return buf

@@ -1,0 +1,121 @@
+"""Benchmark: 10,000 runs × 1,000 steps of Rosenbrock with per-run learning rates.
+
+For Adam, SGD with momentum and RMSprop, prints runs·steps per second of ``optimizers.run`` and, when
+torch is installed, of ``torch.optim`` stepping one (10000, 2) float64 tensor in the same process (the
+same analytic Rosenbrock gradient, computed with torch ops, and the same path recording into a
+preallocated tensor; torch's lr is a scalar since a single tensor cannot have per-element learning
+rates) and the ratio. Target: at least 2× torch.optim on each.
+
+Usage: ``python benchmarks/bench_optimizers.py [--runs 10000] [--steps 1000] [--repeat 3]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import optimizers
+
+
+class RosenbrockGrad:
+    """∇[(1-x)² + 100(y-x²)²] for a fixed batch shape, with preallocated buffers (no per-call allocation)."""
+
+    def __init__(self, shape: tuple[int, ...]) -> None:
+        self.out = np.empty(shape)
+        self.r = np.empty(shape[:-1])
+        self.s = np.empty(shape[:-1])
+
+    def __call__(self, p: np.ndarray) -> np.ndarray:
+        x, y = p[..., 0], p[..., 1]
+        r, s, gx, gy = self.r, self.s, self.out[..., 0], self.out[..., 1]
+        np.multiply(x, x, out=r)
+        np.subtract(y, r, out=r)  # r = y - x²
+        np.multiply(r, 200.0, out=gy)  # ∂/∂y = 200 r
+        np.multiply(x, r, out=s)
+        s *= -400.0  # -400 x r
+        np.subtract(x, 1.0, out=gx)
+        gx *= 2.0  # -2(1 - x)
+        gx += s
+        return self.out
+
+
+CASES: list[tuple[str, str, dict[str, Any], tuple[float, float]]] = [
+    # (name, torch class, extra keyword arguments, per-run lr range)
+    ("adam", "Adam", {}, (1e-4, 1e-2)),
+    ("sgd", "SGD", {"momentum": 0.9}, (1e-5, 1e-4)),
+    ("rmsprop", "RMSprop", {}, (1e-4, 1e-3)),
+]
+
+
+def bench_numpy(name: str, kw: dict[str, Any], x0: np.ndarray, lr: np.ndarray, steps: int, repeat: int) -> float:
+    grad = RosenbrockGrad(x0.shape)
+    best = np.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        path = optimizers.run(name, grad, x0, steps, lr=lr, **kw)
+        best = min(best, time.perf_counter() - t0)
+        assert path.shape == (steps + 1, *x0.shape)
+        del path
+    return best
+
+
+def bench_torch(cls_name: str, kw: dict[str, Any], x0: np.ndarray, lr: float, steps: int, repeat: int) -> float:
+    import torch
+
+    best = np.inf
+    for _ in range(repeat):
+        p = torch.nn.Parameter(torch.tensor(x0, dtype=torch.float64))
+        opt = getattr(torch.optim, cls_name)([p], lr=lr, **kw)
+        path = torch.empty((steps + 1, *x0.shape), dtype=torch.float64)
+        path[0].copy_(p.detach())
+        t0 = time.perf_counter()
+        for t in range(1, steps + 1):
+            with torch.no_grad():
+                x, y = p[:, 0], p[:, 1]
+                r = y - x * x
+                g = torch.empty_like(p)
+                g[:, 1] = 200.0 * r
+                g[:, 0] = 2.0 * (x - 1.0) - 400.0 * x * r
+            p.grad = g
+            opt.step()
+            path[t].copy_(p.detach())
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10_000)
+    parser.add_argument("--steps", type=int, default=1_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    rng = np.random.default_rng(0)
+    x0 = np.column_stack([rng.uniform(-2, 2, args.runs), rng.uniform(-1, 3, args.runs)])
+    work = args.runs * args.steps
+    try:
+        import torch
+
+        torch_version = f"torch {torch.__version__} ({torch.get_num_threads()} threads)"
+    except ImportError:
+        torch = None
+        torch_version = "torch not installed"
+    print(f"{args.runs} runs × {args.steps} steps of Rosenbrock, per-run lr; numpy {np.__version__}; {torch_version}")
+    for name, cls_name, kw, (lo, hi) in CASES:
+        lr = np.exp(rng.uniform(np.log(lo), np.log(hi), args.runs))
+        t_np = bench_numpy(name, kw, x0, lr, args.steps, args.repeat)
+        line = f"{name:8s} numpy {work / t_np:12,.0f} runs·steps/s ({t_np:.2f} s)"
+        if torch is not None:
+            t_torch = bench_torch(cls_name, kw, x0, float(np.sqrt(lo * hi)), args.steps, args.repeat)
+            line += f"   torch.optim.{cls_name} {work / t_torch:12,.0f} runs·steps/s ({t_torch:.2f} s)"
+            line += f"   ratio {t_torch / t_np:.2f}×"
+        print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
