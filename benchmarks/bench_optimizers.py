@@ -4,7 +4,10 @@ For Adam, SGD with momentum and RMSprop, prints runs·steps per second of ``opti
 torch is installed, of ``torch.optim`` stepping one (10000, 2) float64 tensor in the same process (the
 same analytic Rosenbrock gradient, computed with torch ops, and the same path recording into a
 preallocated tensor; torch's lr is a scalar since a single tensor cannot have per-element learning
-rates) and the ratio. Target: at least 2× torch.optim on each.
+rates) and the ratio. torch is timed with 1 intra-op thread and with its default thread count, and the
+faster is the baseline (NumPy's elementwise loops are single-threaded; on a busy 2-core machine
+torch's thread pool can be several times slower than one thread). Every figure is the best of
+``--repeat`` runs. Target: at least 2× torch.optim on each.
 
 Usage: ``python benchmarks/bench_optimizers.py [--runs 10000] [--steps 1000] [--repeat 3]``
 """
@@ -66,6 +69,18 @@ def bench_numpy(name: str, kw: dict[str, Any], x0: np.ndarray, lr: np.ndarray, s
 
 
 def bench_torch(cls_name: str, kw: dict[str, Any], x0: np.ndarray, lr: float, steps: int, repeat: int) -> float:
+    import torch
+
+    best = np.inf
+    default_threads = torch.get_num_threads()
+    for threads in sorted({1, default_threads}):
+        torch.set_num_threads(threads)
+        best = min(best, _bench_torch(cls_name, kw, x0, lr, steps, repeat))
+    torch.set_num_threads(default_threads)
+    return best
+
+
+def _bench_torch(cls_name: str, kw: dict[str, Any], x0: np.ndarray, lr: float, steps: int, repeat: int) -> float:
     import torch
 
     best = np.inf

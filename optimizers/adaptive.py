@@ -195,13 +195,14 @@ def rmsprop(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Arr
         lerp_(gbar, g, 1 - alpha, tmp)
         np.multiply(gbar, gbar, out=tmp)
         np.subtract(v, tmp, out=avg)
+        radicand = avg
     else:
-        np.copyto(avg, v)
+        radicand = v
     if p["eps_inside"]:
-        avg += eps
+        np.add(radicand, eps, out=avg)
         np.sqrt(avg, out=avg)
     else:
-        np.sqrt(avg, out=avg)
+        np.sqrt(radicand, out=avg)
         avg += eps
     if "momentum_buffer" in s:
         buf = s["momentum_buffer"]

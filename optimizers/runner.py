@@ -55,6 +55,8 @@ def _check_inputs(entry: Optimizer, x0: Any, steps: Any, hess: Any) -> tuple[Arr
 def _mask_rows(path: Array, start: int, stop: int, dead: Array) -> None:
     """NaN every row in ``path[start:stop]`` of runs that were dead before or turn bad in it."""
     block = path[start:stop]
+    if block.size == 0:
+        return
     if block.max() <= DIVERGENCE_LIMIT and block.min() >= -DIVERGENCE_LIMIT and not dead.any():
         return  # the common case, two fast reductions (NaN propagates through max/min and fails)
     with np.errstate(invalid="ignore"):
