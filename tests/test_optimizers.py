@@ -611,3 +611,33 @@ def test_memory_is_the_path_plus_o_batch() -> None:
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         assert peak - path_bytes < 40 * batch * 2 * 8, (name, peak / path_bytes)
+
+
+# --- the gradient callable's arrays --------------------------------------------------------------
+@pytest.mark.parametrize("name", NAMES)
+def test_the_gradient_array_is_never_written(name: str) -> None:
+    const = np.array([[3.0, -4.0], [0.5, 0.25]])
+    kept = const.copy()
+    hp = {"weight_decay": 0.1} if any(h.name == "weight_decay" for h in optimizers.spec(name).hyperparameters) else {}
+    path = optimizers.run(name, lambda p: const, np.ones((2, 2)), 5, lr=0.1, **hp, **extra(name, hess_quadratic))
+    np.testing.assert_array_equal(const, kept)
+    assert np.all(np.isfinite(path))
+
+
+def test_gradient_of_other_dtype_or_broadcast_shape() -> None:
+    as_float32 = optimizers.run("gd", lambda p: (2 * p).astype(np.float32), np.ones((3, 2)), 3, lr=0.25)
+    np.testing.assert_allclose(as_float32[-1], 0.125)  # θ halves each step
+    as_list = optimizers.run("gd", lambda p: [1.0, 2.0], np.zeros((3, 2)), 2, lr=0.5)  # broadcast to the batch
+    np.testing.assert_allclose(as_list[-1], [[-1.0, -2.0]] * 3)
+
+
+def test_empty_batch() -> None:
+    path = optimizers.run("adam", grad_quadratic, np.zeros((0, 2)), 4, lr=np.zeros(0) + 0.1)
+    assert path.shape == (5, 0, 2)
+
+
+def test_newton_trace_records_the_hessian() -> None:
+    tr = optimizers.trace("newton", grad_rosenbrock, np.array([-1.2, 1.0]), 5, hess=hess_rosenbrock)
+    np.testing.assert_allclose(tr["hessian"], hess_rosenbrock(tr["position"]), rtol=1e-15)
+    h = tr["hessian"][0]
+    np.testing.assert_allclose(sorted(tr["eigenvalues"][0]), np.linalg.eigvalsh(h), rtol=1e-12)
