@@ -1,0 +1,169 @@
+"""The Step by step tab: seed 002's hand calculation in the table, the substituted rule, the Hessian, the
+arrows, every optimizer; and the GIF export."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+import landscapes
+import optimizers
+from scene import Scene
+from simulate import simulate
+from ui.steps_view import hessian_facts, rule_latex, step_table
+from viz.gif import scene_gif
+from viz.surface import render
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_002 = {"ls": "custom", "f": "x^2", "fb": "-5~5~-5~5", "x0": "4", "y0": "0", "steps": "20"}
+
+
+def app(query: dict[str, str | list[str]]) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def steps_table(at: AppTest):
+    tables = [d.value for d in at.dataframe if "θ_t (x)" in d.value.columns]
+    assert len(tables) == 1
+    return tables[0]
+
+
+# --- seed 002, by hand: L(w) = w², w₀ = 4, η = 0.1 ------------------------------------------------------
+def rmsprop_by_hand() -> tuple[float, float]:
+    w, v = 4.0, 0.0
+    out = []
+    for _ in range(2):
+        g = 2 * w
+        v = 0.9 * v + 0.1 * g * g
+        w = w - 0.1 * g / (math.sqrt(v) + 1e-8)
+        out.append(w)
+    return out[0], out[1]
+
+
+def test_seed_002_hand_values_in_the_table() -> None:
+    at = app({**SEED_002, "r": ["gd~lr:0.1", "sgd~lr:0.1~momentum:0.9", "rmsprop~lr:0.1~alpha:0.9", "adam~lr:0.1"]})
+    r1, r2 = rmsprop_by_hand()
+    assert r1 == pytest.approx(3.683772, abs=1e-6) and r2 == pytest.approx(3.463507, abs=1e-6)  # REFERENCE.md
+    want = {
+        "Gradient descent": ([3.2, 2.56], {}),
+        "SGD (PyTorch)": ([3.2, 1.84], {"b (x)": [8.0, 13.6]}),  # v = ηb: 0.8, 1.36 in seed 002's form
+        "RMSprop": ([r1, r2], {"v (x)": [6.4, 0.9 * 6.4 + 0.1 * (2 * r1) ** 2], "g (x)": [8.0, 2 * r1]}),
+        "Adam": ([4 - 0.1 * 8 / (8 + 1e-8)], {"m̂ (x)": [8.0], "v̂ (x)": [64.0], "m (x)": [0.8], "v (x)": [0.064]}),
+    }
+    for label, (theta, cells) in want.items():
+        at.selectbox(key="steps_run").set_value(label)
+        at.run()
+        assert not at.exception
+        df = steps_table(at)
+        np.testing.assert_allclose(df["θ_t (x)"].to_numpy()[: len(theta)], theta, rtol=1e-12)
+        np.testing.assert_allclose(df["θ_t (y)"].to_numpy()[:2], 0.0, atol=0)
+        for col, vals in cells.items():
+            np.testing.assert_allclose(df[col].to_numpy()[: len(vals)], vals, rtol=1e-12)
+    # the RMSprop step 2 of the seed (3.48) reuses GD's gradient 6.4; the table's gradient is 7.3675…
+    at.selectbox(key="steps_run").set_value("RMSprop")
+    at.slider(key="steps_t").set_value(2)
+    at.run()
+    latex = "".join(x.value for x in at.latex)
+    assert "3.46351" in latex and "7.36754" in latex and "0.9" in latex
+
+
+def test_substituted_rule_of_step_one_for_gd() -> None:
+    at = app({**SEED_002, "r": "gd~lr:0.1"})
+    text = "".join(x.value for x in at.latex)
+    assert r"\eta_t\, g_t" in text and "0.1" in text and "3.2" in text and "8" in text
+
+
+@pytest.mark.parametrize("name", optimizers.names())
+def test_every_optimizer_runs_clean(name: str) -> None:
+    at = app({"r": name, "steps": "30"})
+    df = steps_table(at)
+    assert len(df) == 30 and list(df["t"][:3]) == [1, 2, 3]
+    assert not at.error
+    assert any("Arrows at step" in m.value for m in at.markdown)
+    text = "".join(x.value for x in at.latex)
+    assert text.count("{") == text.count("}")
+
+
+def test_hessian_of_the_quadratic() -> None:
+    at = app({"ls": "quadratic", "lp": "kappa:20~theta:40", "r": "gd~lr:0.05", "steps": "10"})
+    land = landscapes.get("quadratic", kappa=20, theta=40)
+    metrics = {m.label: m.value for m in at.metric}
+    assert float(metrics["λ_max"]) == pytest.approx(land.lambda_max, rel=1e-5)
+    assert float(metrics["λ_min"]) == pytest.approx(land.lambda_min, rel=1e-5)
+    assert float(metrics["condition number"]) == pytest.approx(20, rel=1e-3)
+    assert float(metrics["GD limit 2/λ_max"]) == pytest.approx(0.2, rel=1e-3)
+
+
+def test_hessian_facts_saddle_and_singular() -> None:
+    saddle = hessian_facts(np.array([[2.0, 0.0], [0.0, -2.0]]))
+    assert saddle["eigenvalues"] == (2.0, -2.0) and saddle["condition"] == 1.0 and "saddle" in saddle["kind"]
+    flat = hessian_facts(np.array([[2.0, 0.0], [0.0, 0.0]]))
+    assert math.isinf(flat["condition"]) and "singular" in flat["kind"] and flat["gd_limit"] == 1.0
+    cap = hessian_facts(np.array([[-1.0, 0.0], [0.0, -4.0]]))
+    assert cap["gd_limit"] is None and "negative definite" in cap["kind"]
+
+
+def test_nesterov_look_ahead_point() -> None:
+    at = app({**SEED_002, "r": "sgd~lr:0.1~momentum:0.9~nesterov:1"})
+    (chart,) = [c for c in at.get("plotly_chart") if "look-ahead" in c.proto.spec]
+    fig = json.loads(chart.proto.spec)
+    (mark,) = [t for t in fig["data"] if "look-ahead" in str(t.get("name"))]
+    # step 1: b₁ = g₁ = 8, look-ahead θ₀ − ημb₁ = 4 − 0.1·0.9·8 = 3.28
+    assert mark["x"][0] == pytest.approx(3.28, rel=1e-12) and mark["y"][0] == 0
+    heads = [(a["ax"], a["x"]) for a in fig["layout"]["annotations"] if a.get("axref") == "x"]
+    assert any(ax == pytest.approx(4.0) and x == pytest.approx(3.28) for ax, x in heads)  # the momentum jump
+
+
+def test_effective_step_size_shows_epsilon() -> None:
+    """On x² the y-gradient is 0, so RMSprop's y step size is η/ε: 0.1/1e-8 = 1e7."""
+    at = app({**SEED_002, "r": "rmsprop~lr:0.1~alpha:0.9"})
+    df = steps_table(at)
+    assert df["η/(√v + ε) (y)"][0] == pytest.approx(1e7, rel=1e-12)
+    assert df["η/(√v + ε) (x)"][0] == pytest.approx(0.1 / (math.sqrt(6.4) + 1e-8), rel=1e-12)
+
+
+def test_rule_latex_fallback_lists_symbols() -> None:
+    land = landscapes.from_formula("x^2 + 3*y^2")
+    x0 = np.array([1.0, 1.0])
+    tr = optimizers.trace("nadam", land.gradient, x0, 3, lr=0.1)
+    text = rule_latex("nadam", {}, tr, 2)
+    assert r"\hat v_t" in text and r"\theta_t" in text and "pmatrix" in text
+    df = step_table(tr)
+    assert list(df.columns[:3]) == ["t", "θ_{t-1} (x)", "θ_{t-1} (y)"] and len(df) == 3
+
+
+# --- GIF ---------------------------------------------------------------------------------------------------
+def _surface(land: landscapes.Landscape):
+    _xs, _ys, Z = landscapes.grid(land, 120)
+    Zt, label = landscapes.display_transform(Z)
+    return render(Zt, land.bounds, label)
+
+
+@pytest.mark.parametrize(("width", "frames", "want_w", "want_frames"), [(480, 20, 480, 20), (5000, 500, 800, 60)])
+def test_scene_gif(width: int, frames: int, want_w: int, want_frames: int) -> None:
+    result = simulate(Scene(steps=120))
+    data = scene_gif(result, _surface(result.landscape), width=width, frames=frames)
+    assert data[:6] == b"GIF89a"
+    assert len(data) < 3_000_000
+    with Image.open(io.BytesIO(data)) as im:
+        assert im.size[0] == want_w and im.n_frames == want_frames
+        im.seek(im.n_frames - 1)
+        last = np.asarray(im.convert("RGB"))
+    # the last frame carries every run's colour (the paths are drawn)
+    from viz.style import PALETTE
+
+    for c in PALETTE[: len(result.runs)]:
+        rgb = tuple(int(c[i : i + 2], 16) for i in (1, 3, 5))
+        assert (last == rgb).all(axis=-1).sum() > 20, c
