@@ -96,3 +96,113 @@ def streamlit_server(
 def launch_chromium(playwright):  # type: ignore[no-untyped-def]
     """Headless Debian Chromium through Playwright."""
     return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+
+
+# --- measuring the page in the browser (benchmarks and the deployment test) --------------------------
+#: Installed before any page script: records ``window.__firstChart``, the ``performance.now()`` (ms since
+#: navigation start) at which the first Plotly chart has a rendered trace.
+FIRST_CHART_PROBE = """
+(() => {
+  const seen = () => document.querySelector('.js-plotly-plot .scatterlayer .trace');
+  const o = new MutationObserver(() => {
+    if (window.__firstChart === undefined && seen()) { window.__firstChart = performance.now(); o.disconnect(); }
+  });
+  o.observe(document, {childList: true, subtree: true});
+})();
+"""
+
+#: Installed before any page script: every websocket message's arrival, ``[performance.now(), bytes]``,
+#: in ``window.__ws`` (recorded before Streamlit handles the message).
+WEBSOCKET_PROBE = """
+(() => {
+  const Orig = window.WebSocket;
+  window.__ws = [];
+  function Probed(...args) {
+    const ws = new Orig(...args);
+    ws.addEventListener('message', (e) => {
+      const d = e.data;
+      window.__ws.push([performance.now(), d.byteLength ?? d.size ?? d.length ?? 0]);
+    });
+    return ws;
+  }
+  Probed.prototype = Orig.prototype;
+  for (const k of ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED']) Probed[k] = Orig[k];
+  window.WebSocket = Probed;
+})();
+"""
+
+#: Arms a redraw probe on chart ``index``: ``t0`` = the next keydown, ``t1`` = the first DOM change
+#: after it at which the chart's drawn traces (their path data and marker positions) differ from now.
+_ARM_REDRAW = """
+(index) => {
+  const sig = () => {
+    const chart = document.querySelectorAll('.js-plotly-plot')[index];
+    if (!chart) return '';
+    return Array.from(chart.querySelectorAll('.scatterlayer .trace path'))
+      .map(p => (p.getAttribute('d') || '') + (p.getAttribute('transform') || '')).join('|');
+  };
+  if (window.__redraw && window.__redraw.observer) window.__redraw.observer.disconnect();
+  const r = {t0: null, t1: null, base: sig()};
+  r.onkey = () => { if (r.t0 === null) r.t0 = performance.now(); };
+  document.addEventListener('keydown', r.onkey, {capture: true, once: true});
+  r.observer = new MutationObserver(() => {
+    if (r.t0 !== null && r.t1 === null && sig() !== r.base) { r.t1 = performance.now(); r.observer.disconnect(); }
+  });
+  r.observer.observe(document.body, {childList: true, subtree: true, attributes: true,
+                                     attributeFilter: ['d', 'transform']});
+  window.__redraw = r;
+  return r.base.length;
+}
+"""
+
+#: True once Streamlit has finished the rerun: nothing marked stale and no "running" status widget.
+RUN_FINISHED = """
+() => !document.querySelector('[data-stale="true"]') && !document.querySelector('[data-testid="stStatusWidget"]')
+"""
+
+#: Chart traces drawn, Streamlit idle.
+CHART_READY = """
+() => !!document.querySelector('.js-plotly-plot .scatterlayer .trace')
+  && !document.querySelector('[data-stale="true"]') && !document.querySelector('[data-testid="stStatusWidget"]')
+"""
+
+#: What a broken page shows: Streamlit exception boxes, error boxes, or the "connection lost" dialog.
+ERROR_ELEMENTS = '[data-testid="stException"], [data-testid="stConnectionStatus"]'
+
+
+def slider_input(page, label: str):  # type: ignore[no-untyped-def]
+    """The keyboard-focusable input of the Streamlit slider (or select slider) labelled ``label``."""
+    return page.locator(f'[data-testid="stSlider"] input[type="range"][aria-label="{label}"]').first
+
+
+def wait_chart_ready(page, timeout_ms: float = 60_000) -> None:  # type: ignore[no-untyped-def]
+    """Wait until a Plotly chart has rendered traces and Streamlit is idle."""
+    page.wait_for_function(CHART_READY, timeout=timeout_ms)
+
+
+def timed_slider_move(page, slider, key: str = "ArrowRight", chart: int = 0, timeout_ms: float = 60_000) -> float:  # type: ignore[no-untyped-def]
+    """Press ``key`` on ``slider`` and return the milliseconds from the keydown to the redraw of chart ``chart``.
+
+    Waits for the chart's traces to change after the key press, then for Streamlit's rerun to finish,
+    so moves can be chained. Raises ``playwright`` ``TimeoutError`` if the chart does not change.
+    """
+    slider.focus()
+    page.evaluate(_ARM_REDRAW, chart)
+    slider.press(key)
+    page.wait_for_function("() => window.__redraw.t1 !== null", timeout=timeout_ms)
+    page.wait_for_function(RUN_FINISHED, timeout=timeout_ms)
+    return float(page.evaluate("() => window.__redraw.t1 - window.__redraw.t0"))
+
+
+def last_move_breakdown(page) -> tuple[float, float, int]:  # type: ignore[no-untyped-def]
+    """For the last :func:`timed_slider_move` on a page with :data:`WEBSOCKET_PROBE`: (ms from keydown to the
+    arrival of the largest websocket message, ms from that arrival to the redraw, bytes received in between)."""
+    t0, t1, arrival, _size, total = page.evaluate(
+        """() => {
+      const r = window.__redraw, msgs = (window.__ws || []).filter(([t]) => t >= r.t0 && t <= r.t1);
+      if (!msgs.length) return [r.t0, r.t1, r.t1, 0, 0];
+      const big = msgs.reduce((a, b) => (b[1] > a[1] ? b : a));
+      return [r.t0, r.t1, big[0], big[1], msgs.reduce((s, m) => s + m[1], 0)];
+    }"""
+    )
+    return float(arrival - t0), float(t1 - arrival), int(total)
