@@ -12,7 +12,8 @@ import streamlit as st
 st.set_page_config(page_title="Optimizer Playground", page_icon="⛰️", layout="wide", initial_sidebar_state="auto")
 
 from simulate import Result  # noqa: E402  (set_page_config must come first)
-from ui import cache, controls, lessons_view, state, views  # noqa: E402
+from ui import cache, controls, guide_view, lessons_view, state, steps_view, views  # noqa: E402
+from ui.sweep_view import sweep_view  # noqa: E402
 
 
 def playground(result: Result) -> None:
@@ -50,9 +51,15 @@ def main() -> None:
     result = cache.cached_simulate(scene)
     extra_query: dict[str, str | list[str]] = {}
     extra_query.update(lessons_view.query_extra())
-    (tab_play,) = st.tabs(["Playground"])
+    tab_play, tab_sweep, tab_steps, tab_guide = st.tabs(["Playground", "Sweeps", "Step by step", "Optimizer guide"])
     with tab_play:
         playground(result)
+    with tab_sweep:
+        extra_query.update(sweep_view(scene))
+    with tab_steps:
+        steps_view.step_by_step(result)
+    with tab_guide:
+        guide_view.guide()
     state.sync_url(scene, extra_query)
 
 
