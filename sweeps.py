@@ -9,7 +9,8 @@ data landscape — comes from :func:`simulate.run_inputs`, exactly as the animat
 The axis pairs (:data:`AXES`):
 
 - ``lr-beta``: η × the optimizer's β-like decay (``beta`` of momentum, ``momentum`` μ of SGD, ``alpha`` of
-  RMSprop, ``rho`` of Adadelta, ``beta1`` of the Adam family);
+  RMSprop, ``rho`` of Adadelta, ``beta1`` of the Adam family). SGD with Nesterov momentum needs μ > 0, so its
+  μ × η sweep (which starts at μ = 0) is refused with that message;
 - ``lr-eps``: η × ε;
 - ``lr-start``: η × start point. The start moves along a horizontal line: its x coordinate runs across the
   landscape's x bounds, its y stays at the scene's start y;
@@ -61,7 +62,7 @@ AXES_LABELS = {
     "beta1-beta2": "β₁ × β₂",
 }
 METRICS = ("loss", "reach", "diverged")
-METRIC_LABELS = {"loss": "final loss", "reach": "steps to reach a minimum", "diverged": "diverged"}
+METRIC_LABELS = {"loss": "final loss", "reach": "steps to reach", "diverged": "diverged"}
 SIZES = (25, 50, 100, 200)
 DEFAULT_SIZE = 50
 #: Largest basin grid per optimizer (the basin map runs every optimizer of the scene).
@@ -76,8 +77,18 @@ _NEAR_BLOCK = 1 << 16
 #: Grids with more cells than this run in chunks of rows, so a progress bar can move.
 PROGRESS_CELLS = 20_000
 
+_TITLES = {
+    "lr": "learning rate",
+    "beta": "momentum decay",
+    "beta1": "first-moment decay",
+    "beta2": "second-moment decay",
+    "momentum": "momentum",
+    "alpha": "squared-gradient decay",
+    "rho": "decay",
+    "eps": "epsilon",
+}
 # The β-like decay of each optimizer that has one (the y axis of "lr-beta").
-_BETA_NAMES = ("beta", "beta1", "momentum", "alpha", "rho")
+_BETA_NAMES = ("beta", "beta1", "alpha", "rho", "momentum")
 
 
 @dataclass(frozen=True)
@@ -249,7 +260,7 @@ def make_axis(name: str, optimizer: str, n: int, land: landscapes.Landscape) -> 
         values = np.linspace(float(x0), float(x1), n)
         return Axis("x0", "start x", "x₀", values, values, "linear")
     hp = _hp(optimizer, name)
-    title = {"lr": "learning rate η"}.get(name, f"{name.replace('_', ' ')} {hp.symbol}")
+    title = f"{_TITLES.get(name, name.replace('_', ' '))} {hp.symbol}"
     lo, hi = float(hp.low), float(hp.high)  # type: ignore[arg-type]
     if hp.log:
         coords = np.linspace(math.log10(lo), math.log10(hi), n)

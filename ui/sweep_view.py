@@ -200,13 +200,13 @@ def hover_texts(r: SweepResult) -> list[str]:
             head = f"{xs[j]}, {ys[i]}<br>"
             d = int(r.diverged_at[i, j])
             if d >= 0:
-                out.append(head + f"<b>diverged at step {d}</b><br>click to load this setting")
+                out.append(head + f"<b>diverged at step {d}</b>")
                 continue
             reach = int(r.reach[i, j])
-            tail = f"reached a minimum at step {reach}" if reach >= 0 else "never reached a minimum"
+            tail = f"reached a minimum at step {reach}" if reach >= 0 else "never reached"
             if not r.has_minima:
                 tail = "no known minimum"
-            out.append(head + f"{loss_name} {sweeps.format_number(float(r.gap[i, j]))}<br>{tail}<br>click to load")
+            out.append(head + f"{loss_name} {sweeps.format_number(float(r.gap[i, j]))}<br>{tail}")
     return out
 
 
@@ -348,7 +348,7 @@ def heatmap_section(scene: Scene, s: SweepSettings, notes: list[str]) -> None:
     ran = f"{s.n * s.n:,} runs of {label}, {r.steps} steps each"
     extra = f"; {diverged:,} diverged (black)" if diverged else "; none diverged"
     st.caption(
-        f"{ran}{extra}. ◎ marks the run's current setting. Hover a cell for its outcome; click it to load that "
+        f"{ran}{extra}. ○ marks the run's current setting. Hover a cell for its outcome; click it to load that "
         "setting into the sidebar. Gradient noise and mini-batches draw different random numbers per cell, so "
         "with them a cell is a run like the one you would get, not the identical run."
     )

@@ -193,9 +193,7 @@ def sweep_figure(
                 x=[round(current[0], 6)],
                 y=[round(current[1], 6)],
                 mode="markers",
-                marker=dict(
-                    symbol="circle-open-dot", size=16, color=MARKER_COLOUR, line=dict(color=MARKER_COLOUR, width=3)
-                ),
+                marker=dict(symbol="circle", size=14, color=MARKER_COLOUR, line=dict(color="#000000", width=2.5)),
                 name=current_label,
                 hoverinfo="skip",
                 showlegend=True,

@@ -1,0 +1,342 @@
+"""Sweeps: a cell is the single run with its setting; divergence is found and drawn as such; basin labels are
+the nearest minimum; the Sweeps tab runs clean for every axis choice and survives junk in the URL."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import landscapes
+import optimizers
+import sweeps
+from scene import Run, Scene
+from viz.sweep import CELLS_META, sig
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# --- a cell equals the single run ---------------------------------------------------------------------
+def _lr_grid(low: float, high: float, n: int) -> np.ndarray:
+    return 10.0 ** np.linspace(math.log10(low), math.log10(high), n)
+
+
+def _decay_grid(high: float, n: int) -> np.ndarray:
+    # evenly spaced in -log10(1 - β) from β = 0 to β = high (the module's documented spacing)
+    return 1.0 - 10.0 ** -np.linspace(0.0, -math.log10(1.0 - high), n)
+
+
+CASES = [
+    # (optimizer, axes, x values, y values, kwargs of the run)
+    ("adam", "lr-beta", _lr_grid(1e-5, 1.0, 6), _decay_grid(0.999, 6), {}),
+    ("adam", "lr-eps", _lr_grid(1e-5, 1.0, 6), _lr_grid(1e-12, 0.1, 6), {"beta1": 0.8}),
+    ("adam", "beta1-beta2", _decay_grid(0.999, 6), _decay_grid(0.9999, 6), {"lr": 0.05}),
+    ("momentum", "lr-beta", _lr_grid(1e-5, 1.0, 6), _decay_grid(0.999, 6), {"schedule": "step", "step_size": 20}),
+    ("sgd", "lr-beta", _lr_grid(1e-5, 1.0, 6), _decay_grid(0.999, 6), {"weight_decay": 0.01}),
+    ("rmsprop", "lr-start", _lr_grid(1e-5, 1.0, 6), np.linspace(-2.0, 2.0, 6), {"clip_norm": 5.0, "centered": True}),
+]
+
+
+@pytest.mark.parametrize(("opt", "axes", "xs", "ys", "kw"), CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
+def test_cell_equals_single_run(opt: str, axes: str, xs: np.ndarray, ys: np.ndarray, kw: dict) -> None:
+    """Every cell of a 6 × 6 Rosenbrock sweep equals optimizers.run with that one setting (noise 0)."""
+    steps = 80
+    scene = Scene(landscape="rosenbrock", runs=(Run.make(opt, **kw),), steps=steps, start=(-1.2, 1.0))
+    r = sweeps.sweep(scene, 0, axes, 6)
+    np.testing.assert_allclose(r.x.values, xs, rtol=1e-12)
+    np.testing.assert_allclose(r.y.values, ys, rtol=1e-12)
+    land = landscapes.get("rosenbrock")
+    base = {k: v for k, v in Run.make(opt, **kw).kwargs().items() if k != "batch_size"}
+    names = {"lr-beta": ("lr", sweeps.beta_name(opt)), "lr-eps": ("lr", "eps"), "beta1-beta2": ("beta1", "beta2")}
+    diverged_any = False
+    for i in range(6):
+        for j in range(6):
+            single = dict(base)
+            start = np.array([-1.2, 1.0])
+            if axes == "lr-start":
+                single["lr"] = xs[j]
+                start[0] = ys[i]
+            else:
+                kx, ky = names[axes]
+                single[kx], single[ky] = xs[j], ys[i]
+            path = optimizers.run(opt, land.gradient, start, steps, **single)
+            bad = np.isnan(path).any(axis=1)
+            if bad.any():
+                diverged_any = True
+                k = int(np.argmax(bad))
+                assert r.diverged_at[i, j] == k, (i, j)
+                assert np.isnan(r.final_loss[i, j])
+                np.testing.assert_allclose(r.final[i, j], path[max(k - 1, 0)], rtol=1e-12, atol=1e-300)
+            else:
+                assert r.diverged_at[i, j] == -1, (i, j)
+                np.testing.assert_allclose(r.final[i, j], path[-1], rtol=1e-10, atol=1e-12)
+                np.testing.assert_allclose(r.final_loss[i, j], land.value(path[-1]), rtol=1e-8, atol=1e-14)
+                near = np.hypot(path[:, 0] - 1.0, path[:, 1] - 1.0) <= 0.01 * math.hypot(4.0, 4.0)
+                assert r.reach[i, j] == (int(np.argmax(near)) if near.any() else -1), (i, j)
+    if opt in ("momentum", "sgd"):
+        assert diverged_any  # η = 1 on Rosenbrock blows up: the comparison covered diverged cells too
+
+
+def test_chunked_sweep_equals_one_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Running the grid in chunks of rows (for the progress bar) gives the same cells as one call."""
+    scene = Scene(landscape="himmelblau", runs=(Run.make("momentum", lr=0.01),), steps=60)
+    whole = sweeps.sweep(scene, 0, "lr-beta", 12)
+    monkeypatch.setattr(sweeps, "PROGRESS_CELLS", 10)
+    seen: list[float] = []
+    parts = sweeps.sweep(scene, 0, "lr-beta", 12, progress=seen.append)
+    assert len(seen) > 1 and seen[-1] == 1.0 and seen == sorted(seen)
+    np.testing.assert_array_equal(parts.diverged_at, whole.diverged_at)
+    np.testing.assert_array_equal(parts.reach, whole.reach)
+    np.testing.assert_allclose(parts.final, whole.final, rtol=0, atol=0)
+
+
+# --- divergence ---------------------------------------------------------------------------------------
+def _blowup_step(factor: float, v0: float, steps: int) -> int:
+    """First t with |v0 · factor^t| > 1e12 (the runner's divergence limit), or -1 within ``steps``."""
+    v, t = v0, 0
+    while abs(v) <= 1e12:
+        v *= factor
+        t += 1
+        if t > steps:
+            return -1
+    return t
+
+
+def test_divergence_found_and_drawn_black() -> None:
+    """GD on ½(x² + 10 y²) diverges exactly when 10η > 2; the step follows |1 − 10η|^t > 1e12."""
+    steps = 200
+    scene = Scene(
+        landscape="quadratic",
+        landscape_params=(("kappa", 10.0), ("theta", 0.0)),
+        runs=(Run.make("gd"),),
+        steps=steps,
+        start=(1.0, 1.0),
+    )
+    r = sweeps.sweep(scene, 0, "lr-start", 25)
+    assert r.x.name == "lr"
+    checked_diverged = 0
+    for j, lr in enumerate(r.x.values):
+        want = _blowup_step(1.0 - 10.0 * lr, 1.0, steps) if lr > 0.2 else -1
+        assert (r.diverged_at[:, j] == want).all(), (lr, want, r.diverged_at[:, j])
+        checked_diverged += want >= 0
+    assert checked_diverged >= 3
+    from ui.sweep_view import hover_texts
+
+    fig = _figure(scene, r, "loss")
+    overlay = fig["data"][1]["z"]
+    texts = next(t for t in fig["data"] if t.get("meta") == CELLS_META)["text"]
+    n = len(r.x.values)
+    for i in range(n):
+        for j in range(n):
+            d = int(r.diverged_at[i, j])
+            assert (overlay[i][j] == 1) == (d >= 0)
+            assert (fig["data"][0]["z"][i][j] is None) == (d >= 0)
+            if d >= 0:
+                assert f"diverged at step {d}" in texts[i * n + j]
+    assert texts == hover_texts(r)
+    assert any(t.get("name") == "diverged" and t.get("showlegend") for t in fig["data"])
+
+
+def _figure(scene: Scene, r: sweeps.SweepResult, metric: str) -> dict:
+    from ui.sweep_view import sweep_chart
+
+    s = sweeps.SweepSettings(run=0, axes="lr-start", n=len(r.x.values), metric=metric)
+    return json.loads(sweep_chart(scene, s, r, "GD").to_json())
+
+
+def test_reach_metric_marks_never_grey_and_steps() -> None:
+    """Steps to reach: never-reached cells get status 2, reached cells their step as colour."""
+    scene = Scene(landscape="quadratic", runs=(Run.make("gd"),), steps=40, start=(1.0, 1.0))
+    r = sweeps.sweep(scene, 0, "lr-start", 10)
+    fig = _figure(scene, r, "reach")
+    z, overlay = fig["data"][0]["z"], fig["data"][1]["z"]
+    assert (r.reach < 0).any() and (r.reach >= 0).any()
+    for i in range(10):
+        for j in range(10):
+            if r.diverged_at[i, j] >= 0:
+                assert overlay[i][j] == 1
+            elif r.reach[i, j] < 0:
+                assert overlay[i][j] == 2 and z[i][j] is None
+            else:
+                assert overlay[i][j] is None and z[i][j] == r.reach[i, j]
+
+
+# --- basins -------------------------------------------------------------------------------------------
+HIMMELBLAU_MINIMA = [(3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848127)]
+
+
+def test_nearest_minimum_by_hand() -> None:
+    """Points near each minimum get its index; far points -1; NaN points -2."""
+    minima = np.array(HIMMELBLAU_MINIMA)
+    pts = minima + np.array([[0.05, -0.05], [-0.1, 0.0], [0.0, 0.1], [0.08, 0.08]])
+    assert sweeps.nearest_minimum(pts, minima, 0.5).tolist() == [0, 1, 2, 3]
+    assert sweeps.nearest_minimum(np.array([[0.0, 0.0], [np.nan, 1.0]]), minima, 0.5).tolist() == [-1, -2]
+
+
+@pytest.mark.parametrize("opt", ["gd", "momentum", "adam"])
+def test_basin_labels_near_each_himmelblau_minimum(opt: str) -> None:
+    """Starting in the grid cell that holds a minimum, the run ends in that minimum (Himmelblau's four)."""
+    lr = {"gd": 0.01, "momentum": 0.01, "adam": 0.05}[opt]
+    scene = Scene(landscape="himmelblau", runs=(Run.make(opt, lr=lr),), steps=300)
+    b = sweeps.basins(scene, 0, 40)
+    assert b.error is None and b.labels.shape == (40, 40)
+    for k, (mx, my) in enumerate(HIMMELBLAU_MINIMA):
+        i, j = int(np.argmin(np.abs(b.ys - my))), int(np.argmin(np.abs(b.xs - mx)))
+        assert math.hypot(b.xs[j] - mx, b.ys[i] - my) < 0.2
+        assert b.labels[i, j] == k, (opt, k, b.labels[i, j])
+    assert set(np.unique(b.labels)) >= {0, 1, 2, 3}
+
+
+def test_six_hump_camel_two_basins_split_by_symmetry() -> None:
+    """The six-hump camel is symmetric under (x, y) → (−x, −y), and so are GD's basins of its two minima."""
+    scene = Scene(landscape="six-hump-camel", runs=(Run.make("gd", lr=0.01),), steps=400)
+    b = sweeps.basins(scene, 0, 30)
+    flipped = b.labels[::-1, ::-1]
+    swap = np.where(flipped == 0, 1, np.where(flipped == 1, 0, flipped))
+    assert set(np.unique(b.labels)) >= {0, 1}
+    assert (b.labels == swap).mean() > 0.98
+
+
+# --- settings and URL ---------------------------------------------------------------------------------
+def test_available_axes_follow_the_spec() -> None:
+    """Only the pairs an optimizer has: GD has η alone, Adam everything, momentum η × β."""
+    assert sweeps.available_axes("gd") == ["lr-start"]
+    assert sweeps.available_axes("adam") == ["lr-beta", "lr-eps", "lr-start", "beta1-beta2"]
+    assert sweeps.available_axes("momentum") == ["lr-beta", "lr-start"]
+    assert sweeps.beta_name("sgd") == "momentum" and sweeps.beta_name("rmsprop") == "alpha"
+    with pytest.raises(ValueError, match="β₁ × β₂"):
+        sweeps.sweep(Scene(runs=(Run.make("gd"),)), 0, "beta1-beta2", 4)
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "default"),
+    [
+        ({"sw_n": "abc"}, "n", 50),
+        ({"sw_n": "37"}, "n", 50),
+        ({"sw_axes": "<script>"}, "axes", "lr-beta"),
+        ({"sw_metric": "9" * 400}, "metric", "loss"),
+        ({"sw_run": "99"}, "run", None),
+        ({"sw_run": "-1"}, "run", None),
+    ],
+)
+def test_junk_settings_become_defaults_with_a_message(query: dict, field: str, default: object) -> None:
+    s, msgs = sweeps.decode_settings(query, n_runs=4)
+    assert getattr(s, field) == default
+    assert len(msgs) == 1 and "<" not in msgs[0] and len(msgs[0]) < 200
+
+
+def test_settings_round_trip() -> None:
+    s = sweeps.SweepSettings(run=2, axes="lr-eps", n=100, metric="reach")
+    q = sweeps.encode_settings(s, auto_run=1)
+    assert q == {"sw_run": "3", "sw_axes": "lr-eps", "sw_n": "100", "sw_metric": "reach"}
+    assert sweeps.decode_settings(q, n_runs=4) == (s, [])
+    assert sweeps.encode_settings(sweeps.SweepSettings(run=1), auto_run=1) == {}
+
+
+def test_sig_rounds_to_four_digits() -> None:
+    np.testing.assert_array_equal(sig(np.array([123456.0, 0.000123456, -9.87654])), [123500.0, 0.0001235, -9.877])
+    assert np.isnan(sig(np.array([np.nan]))[0])
+
+
+# --- the page -----------------------------------------------------------------------------------------
+def _app(query: dict[str, str | list[str]]):  # type: ignore[no-untyped-def]
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    return at
+
+
+def _param(at, name: str, default: str) -> str:  # type: ignore[no-untyped-def]
+    """The page's query parameter ``name`` (AppTest gives one string, or a list for repeated keys)."""
+    v = at.query_params.get(name, default)
+    return v[-1] if isinstance(v, list) else v
+
+
+def _sweep_spec(at) -> dict:  # type: ignore[no-untyped-def]
+    for c in at.get("plotly_chart"):
+        spec = json.loads(c.proto.spec)
+        if any(t.get("meta") == CELLS_META for t in spec["data"]):
+            return spec
+    raise AssertionError("no sweep heatmap on the page")
+
+
+@pytest.mark.parametrize(
+    ("runs", "expected"),
+    [
+        (["adam~lr:0.05"], {"lr-beta": "β₁", "lr-eps": "ε", "lr-start": "start x", "beta1-beta2": "β₂"}),
+        (["momentum~lr:0.002", "gd"], {"lr-beta": "β", "lr-start": "start x"}),
+    ],
+)
+def test_app_every_axis_choice(runs: list[str], expected: dict[str, str]) -> None:
+    """Each axis pair the optimizer offers draws a heatmap with that y axis, and goes into the URL."""
+    at = _app({"r": runs, "steps": "40", "sw_n": "25"})
+    assert not at.exception
+    assert list(at.selectbox(key="sw_axes").options) == [sweeps.axes_label(k, runs[0].split("~")[0]) for k in expected]
+    for axes, y_word in expected.items():
+        at.selectbox(key="sw_axes").set_value(axes).run()
+        assert not at.exception, axes
+        assert not at.error, [e.value for e in at.error]
+        spec = _sweep_spec(at)
+        assert spec["data"][0]["type"] == "heatmap"
+        assert len(spec["data"][0]["z"]) == 25 and len(spec["data"][0]["z"][0]) == 25
+        assert y_word in spec["layout"]["yaxis"]["title"]["text"]
+        assert _param(at, "sw_axes", "lr-beta") == axes
+
+
+def test_app_metrics_sizes_and_gd_only_axis() -> None:
+    """Every outcome colouring draws; GD offers η × start only; the run choice goes into the URL."""
+    at = _app({"r": ["gd~lr:0.001", "adam~lr:0.05"], "steps": "30", "sw_n": "25"})
+    assert not at.exception
+    assert at.selectbox(key="sw_run").value == 1  # the first run with a β-like decay
+    for metric in sweeps.METRICS:
+        at.segmented_control(key="sw_metric").set_value(metric).run()
+        assert not at.exception and not at.error
+        spec = _sweep_spec(at)
+        titles = json.dumps(spec["data"][0].get("colorbar", {}))
+        if metric == "diverged":
+            assert spec["data"][0]["showscale"] is False
+        else:
+            assert ("loss" in titles) if metric == "loss" else ("steps" in titles)
+    at.selectbox(key="sw_run").set_value(0).run()
+    assert not at.exception
+    assert at.selectbox(key="sw_axes").value == "lr-start"
+    assert _param(at, "sw_run", "") == "1"
+    assert "x" in _sweep_spec(at)["layout"]["yaxis"]["title"]["text"]
+
+
+def test_app_junk_sweep_query_warns_and_draws_defaults() -> None:
+    at = _app({"sw_n": "banana", "sw_axes": "x*y", "sw_metric": "<b>", "sw_run": "12", "steps": "30"})
+    assert not at.exception
+    text = " ".join(w.value for w in at.warning)
+    assert "banana" in text and "x*y" in text and "sweeping run 1" in text
+    assert "<b>" not in text
+    spec = _sweep_spec(at)
+    assert len(spec["data"][0]["z"]) == 50
+
+
+def test_app_himmelblau_basins_side_by_side() -> None:
+    """Himmelblau: one basin panel per optimizer of the scene, the four minima in the legend."""
+    at = _app({"ls": "himmelblau", "steps": "150", "sw_n": "25"})
+    assert not at.exception
+    basin = next(
+        json.loads(c.proto.spec)
+        for c in at.get("plotly_chart")
+        if any("minimum 4" in str(t.get("name")) for t in json.loads(c.proto.spec)["data"])
+    )
+    heatmaps = [t for t in basin["data"] if t["type"] == "heatmap"]
+    assert len(heatmaps) == 4  # the default scene's four optimizers
+    assert {h["xaxis"] for h in heatmaps} == {"x", "x2", "x3", "x4"}
+    for h in heatmaps:
+        assert len(h["z"]) == 25
+
+
+def test_app_no_basin_map_explains_why() -> None:
+    at = _app({"steps": "30", "sw_n": "25"})
+    assert not at.exception
+    assert any("basin map needs at least two minima" in i.value for i in at.info)
