@@ -35,7 +35,7 @@ def app(query: dict[str, str | list[str]]) -> AppTest:
 
 
 def steps_table(at: AppTest):
-    tables = [d.value for d in at.dataframe if "θ_t (x)" in d.value.columns]
+    tables = [d.value for d in at.dataframe if "θₜ (x)" in d.value.columns]
     assert len(tables) == 1
     return tables[0]
 
@@ -67,8 +67,8 @@ def test_seed_002_hand_values_in_the_table() -> None:
         at.run()
         assert not at.exception
         df = steps_table(at)
-        np.testing.assert_allclose(df["θ_t (x)"].to_numpy()[: len(theta)], theta, rtol=1e-12)
-        np.testing.assert_allclose(df["θ_t (y)"].to_numpy()[:2], 0.0, atol=0)
+        np.testing.assert_allclose(df["θₜ (x)"].to_numpy()[: len(theta)], theta, rtol=1e-12)
+        np.testing.assert_allclose(df["θₜ (y)"].to_numpy()[:2], 0.0, atol=0)
         for col, vals in cells.items():
             np.testing.assert_allclose(df[col].to_numpy()[: len(vals)], vals, rtol=1e-12)
     # the RMSprop step 2 of the seed (3.48) reuses GD's gradient 6.4; the table's gradient is 7.3675…
@@ -134,6 +134,36 @@ def test_effective_step_size_shows_epsilon() -> None:
     assert df["η/(√v + ε) (x)"][0] == pytest.approx(0.1 / (math.sqrt(6.4) + 1e-8), rel=1e-12)
 
 
+TEMPLATED = ["gd", "momentum", "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax", "newton"]
+FLAGS = {
+    "sgd": [{"momentum": 0.9}, {"momentum": 0.9, "nesterov": True}, {"weight_decay": 0.1}],
+    "adam": [{"amsgrad": True}, {"bias_correction": False}, {"eps_inside": True}],
+    "rmsprop": [{"eps_inside": True}],
+    "adagrad": [{"lr_decay": 0.1}],
+    "adamw": [{"weight_decay": 0.1}],
+}
+
+
+@pytest.mark.parametrize("name", TEMPLATED)
+def test_templates_substitute_numbers(name: str) -> None:
+    """Each templated rule is used (no fallback), and its last line ends in the traced θₜ."""
+    from scene import Run
+    from simulate import run_inputs
+    from ui.steps_view import _template, tex_vec
+
+    land = landscapes.from_formula("x^2 + 3*y^2 + x*y")
+    for flags in [{}, *FLAGS.get(name, [])]:
+        run = Run.make(name, lr=0.05, **flags)
+        grad, kw = run_inputs(Scene(runs=(run,)), land, run)
+        tr = optimizers.trace(name, grad, np.array([1.0, -1.0]), 3, **kw)
+        for t in (1, 3):
+            lines = _template(name, kw, tr, t)
+            assert lines, (name, flags)
+            assert lines[-1].startswith(r"\theta_t &=") and lines[-1].endswith(tex_vec(tr["next"][t - 1]))
+            text = rule_latex(name, kw, tr, t)
+            assert text.count("{") == text.count("}")
+
+
 def test_rule_latex_fallback_lists_symbols() -> None:
     land = landscapes.from_formula("x^2 + 3*y^2")
     x0 = np.array([1.0, 1.0])
@@ -141,7 +171,7 @@ def test_rule_latex_fallback_lists_symbols() -> None:
     text = rule_latex("nadam", {}, tr, 2)
     assert r"\hat v_t" in text and r"\theta_t" in text and "pmatrix" in text
     df = step_table(tr)
-    assert list(df.columns[:3]) == ["t", "θ_{t-1} (x)", "θ_{t-1} (y)"] and len(df) == 3
+    assert list(df.columns[:3]) == ["t", "θₜ₋₁ (x)", "θₜ₋₁ (y)"] and len(df) == 3
 
 
 # --- GIF ---------------------------------------------------------------------------------------------------

@@ -27,9 +27,9 @@ STEP_KEY = "steps_t"
 
 #: Column names (plain text) of the trace keys; the optimizer-specific effective step size is named below.
 LABELS = {
-    "position": "θ_{t-1}",
+    "position": "θₜ₋₁",
     "gradient": "g",
-    "lr": "η_t",
+    "lr": "ηₜ",
     "velocity": "v",
     "momentum_buffer": "b",
     "lookahead": "g+μb",
@@ -42,13 +42,13 @@ LABELS = {
     "v_max": "v_max",
     "m_hat": "m̂",
     "v_hat": "v̂",
-    "rect": "r_t",
+    "rect": "rₜ",
     "effective_lr": "η_eff",
     "hessian": "H",
     "eigenvalues": "λ",
     "direction": "H̃⁻¹g",
     "update": "Δθ",
-    "next": "θ_t",
+    "next": "θₜ",
 }
 EFFECTIVE = {
     "adagrad": "η̃/(√G + ε)",
@@ -170,7 +170,10 @@ def _template(optimizer: str, kw: dict[str, Any], tr: dict[str, np.ndarray], t: 
     if wd and coupled:
         g = g + wd * x
         out.append(rf"g_t &\leftarrow g_t + \lambda\theta_{{t-1}} = {V(tr['gradient'][i])} + {n(wd)}\,{V(x)} = {V(g)}")
-    final = rf"\theta_t &= {{}} = {V(nxt)}"
+
+    def final(expr: str) -> str:
+        return rf"\theta_t &= {expr} = {V(nxt)}"
+
     if optimizer == "gd":
         return [rf"\theta_t &= \theta_{{t-1}} - \eta_t\, g_t = {V(x)} - {n(lr)}\,{V(g)} = {V(nxt)}"]
     if optimizer == "momentum":
@@ -180,11 +183,11 @@ def _template(optimizer: str, kw: dict[str, Any], tr: dict[str, np.ndarray], t: 
             rf"v_t &= \beta v_{{t-1}} + (1-\beta) g_t = {n(b)}\,{V(_prev(tr, 'velocity', i))} + {n(1 - b)}\,{V(g)}"
             rf" = {V(v)}"
         )
-        out.append(final.format(rf"\theta_{{t-1}} - \eta_t v_t = {V(x)} - {n(lr)}\,{V(v)}"))
+        out.append(final(rf"\theta_{{t-1}} - \eta_t v_t = {V(x)} - {n(lr)}\,{V(v)}"))
         return out
     if optimizer == "sgd":
         if "momentum_buffer" not in tr:
-            out.append(final.format(rf"\theta_{{t-1}} - \eta_t g_t = {V(x)} - {n(lr)}\,{V(g)}"))
+            out.append(final(rf"\theta_{{t-1}} - \eta_t g_t = {V(x)} - {n(lr)}\,{V(g)}"))
             return out
         mu, tau, buf = kw["momentum"], kw["dampening"], tr["momentum_buffer"][i]
         if t == 1:
@@ -197,9 +200,9 @@ def _template(optimizer: str, kw: dict[str, Any], tr: dict[str, np.ndarray], t: 
         if kw["nesterov"]:
             d = tr["lookahead"][i]
             out.append(rf"d_t &= g_t + \mu b_t = {V(g)} + {n(mu)}\,{V(buf)} = {V(d)}")
-            out.append(final.format(rf"\theta_{{t-1}} - \eta_t d_t = {V(x)} - {n(lr)}\,{V(d)}"))
+            out.append(final(rf"\theta_{{t-1}} - \eta_t d_t = {V(x)} - {n(lr)}\,{V(d)}"))
         else:
-            out.append(final.format(rf"\theta_{{t-1}} - \eta_t b_t = {V(x)} - {n(lr)}\,{V(buf)}"))
+            out.append(final(rf"\theta_{{t-1}} - \eta_t b_t = {V(x)} - {n(lr)}\,{V(buf)}"))
         return out
     if optimizer == "adagrad":
         G = tr["sum"][i]
@@ -210,7 +213,7 @@ def _template(optimizer: str, kw: dict[str, Any], tr: dict[str, np.ndarray], t: 
         out.append(rf"G_t &= G_{{t-1}} + g_t^2 = {V(prev)} + {V(g, _sq)} = {V(G)}")
         eta = r"\tilde\eta_t" if kw["lr_decay"] else r"\eta_t"
         out.append(
-            final.format(
+            final(
                 rf"\theta_{{t-1}} - {eta}\frac{{g_t}}{{\sqrt{{G_t}} + \epsilon}} = {V(x)} - {n(clr)}"
                 rf"\frac{{{V(g)}}}{{\sqrt{{{V(G)}}} + {n(kw['eps'])}}}"
             )
@@ -226,9 +229,7 @@ def _template(optimizer: str, kw: dict[str, Any], tr: dict[str, np.ndarray], t: 
         )
         den = rf"\sqrt{{{V(v)} + {n(eps)}}}" if kw["eps_inside"] else rf"\sqrt{{{V(v)}}} + {n(eps)}"
         sym = r"\sqrt{v_t + \epsilon}" if kw["eps_inside"] else r"\sqrt{v_t} + \epsilon"
-        out.append(
-            final.format(rf"\theta_{{t-1}} - \eta_t \frac{{g_t}}{{{sym}}} = {V(x)} - {n(lr)}\frac{{{V(g)}}}{{{den}}}")
-        )
+        out.append(final(rf"\theta_{{t-1}} - \eta_t \frac{{g_t}}{{{sym}}} = {V(x)} - {n(lr)}\frac{{{V(g)}}}{{{den}}}"))
         return out
     if optimizer == "adadelta":
         rho, eps = kw["rho"], kw["eps"]
@@ -243,7 +244,7 @@ def _template(optimizer: str, kw: dict[str, Any], tr: dict[str, np.ndarray], t: 
             rf" = \frac{{\sqrt{{{V(up)} + {n(eps)}}}}}{{\sqrt{{{V(v)} + {n(eps)}}}}}{V(g)} = {V(d)}"
         )
         out.append(rf"u_t &= \rho u_{{t-1}} + (1-\rho)\Delta_t^2 = {V(u)}")
-        out.append(final.format(rf"\theta_{{t-1}} - \eta_t \Delta_t = {V(x)} - {n(lr)}\,{V(d)}"))
+        out.append(final(rf"\theta_{{t-1}} - \eta_t \Delta_t = {V(x)} - {n(lr)}\,{V(d)}"))
         return out
     if optimizer in ("adam", "adamw"):
         b1, b2, eps = kw["beta1"], kw["beta2"], kw["eps"]
@@ -281,9 +282,7 @@ def _template(optimizer: str, kw: dict[str, Any], tr: dict[str, np.ndarray], t: 
         sym = rf"\sqrt{{{vs} + \epsilon}}" if kw.get("eps_inside") else rf"\sqrt{{{vs}}} + \epsilon"
         base = r"\theta'" if optimizer == "adamw" and wd else r"\theta_{t-1}"
         basev = V((1 - lr * wd) * x) if optimizer == "adamw" and wd else V(x)
-        out.append(
-            final.format(rf"{base} - \eta_t \frac{{{ms}}}{{{sym}}} = {basev} - {n(lr)}\frac{{{V(mh)}}}{{{den}}}")
-        )
+        out.append(final(rf"{base} - \eta_t \frac{{{ms}}}{{{sym}}} = {basev} - {n(lr)}\frac{{{V(mh)}}}{{{den}}}"))
         return out
     if optimizer == "adamax":
         b1, b2, eps = kw["beta1"], kw["beta2"], kw["eps"]
@@ -297,7 +296,7 @@ def _template(optimizer: str, kw: dict[str, Any], tr: dict[str, np.ndarray], t: 
             rf" {V(np.abs(g))} + {n(eps)}\right) = {V(u)}"
         )
         out.append(
-            final.format(
+            final(
                 rf"\theta_{{t-1}} - \frac{{\eta_t}}{{1-\beta_1^{{{t}}}}}\frac{{m_t}}{{u_t}} = {V(x)}"
                 rf" - \frac{{{n(lr)}}}{{{n(1 - b1**t)}}}\frac{{{V(m)}}}{{{V(u)}}}"
             )
@@ -316,9 +315,7 @@ def _template(optimizer: str, kw: dict[str, Any], tr: dict[str, np.ndarray], t: 
             rf"\frac{{u_i u_i^\top g_t}}{{\max(|\lambda_i|, {n(kw['damping'])})}}"
             rf" = {V(tr['direction'][i])}"
         )
-        out.append(
-            final.format(rf"\theta_{{t-1}} - \eta_t \tilde H_t^{{-1}} g_t = {V(x)} - {n(lr)}\,{V(tr['direction'][i])}")
-        )
+        out.append(final(rf"\theta_{{t-1}} - \eta_t \tilde H_t^{{-1}} g_t = {V(x)} - {n(lr)}\,{V(tr['direction'][i])}"))
         return out
     return None
 
@@ -408,8 +405,8 @@ def step_by_step(result: Result) -> None:
         key="steps_table",
     )
     st.caption(
-        "Row t is step t: θ_{t-1} is where the step starts, g the gradient there (after noise and clipping, "
-        "before weight decay), Δθ the step taken and θ_t where it lands. Start: "
+        "Row t is step t: θₜ₋₁ is where the step starts, g the gradient there (after noise and clipping, "
+        "before weight decay), Δθ the step taken and θₜ where it lands. Start: "
         f"({result.start[0]:.6g}, {result.start[1]:.6g})."
     )
 
