@@ -104,14 +104,14 @@ class Scene:
     formula_bounds: Bounds = DEFAULT_FORMULA_BOUNDS
     runs: tuple[Run, ...] = field(
         default_factory=lambda: (
-            Run.make("gd", lr=0.001),
-            Run.make("momentum", lr=0.002),
+            Run.make("gd", lr=0.002),
+            Run.make("momentum", lr=0.01),
             Run.make("rmsprop", lr=0.01),
-            Run.make("adam", lr=0.05),
+            Run.make("adam", lr=0.1),
         )
     )
     start: tuple[float, float] | None = None
-    steps: int = 300
+    steps: int = 500
     seed: int = 0
     shared_lr: float | None = None
     view: str = "panels"
