@@ -20,6 +20,7 @@ from scene import BATCH_PARAM, CUSTOM, MAX_RUNS, MAX_STEPS, VIEWS, Run, Scene, s
 from ui import widgets
 
 COPIES = "copies"
+LAST_GOOD_FORMULA = "_last_good_formula"
 SHARED_LR = HyperParam(
     name="shared_lr",
     symbol="η",
@@ -202,8 +203,10 @@ def formula_ui() -> dict[str, Any]:
         st.error("The window needs x from < x to and y from < y to; using the default window.")
     try:
         landscapes.from_formula(text, bounds=bounds)
+        ss[LAST_GOOD_FORMULA] = (text, bounds)
     except ValueError as e:
-        st.error(f"Formula not accepted: {e}")
+        text, bounds = ss.get(LAST_GOOD_FORMULA, (d.formula, d.formula_bounds))
+        st.error(f"Formula not accepted: {e} Still showing `f(x, y) = {text}`.")
     return {"formula": text, "formula_bounds": bounds}
 
 
