@@ -441,7 +441,7 @@ def step_by_step(result: Result) -> None:
 
 def hessian_block(land: landscapes.Landscape, point: np.ndarray, lr: float, label: str) -> None:
     """Eigenvalues, condition number and GD's stability limit at ``point``."""
-    st.markdown(f"**Hessian at θ_{{t-1}} = ({point[0]:.4g}, {point[1]:.4g})**")
+    st.markdown(f"**Hessian at θₜ₋₁ = ({point[0]:.4g}, {point[1]:.4g})**")
     if not np.all(np.isfinite(point)):
         st.info("No Hessian: the run has left the finite plane at this step.")
         return
@@ -520,7 +520,7 @@ def arrows_block(result: Result, rr: RunResult, tr: dict[str, np.ndarray], kw: d
         config={"displaylogo": False},
     )
     st.caption(
-        "● θ_{t-1}. Directions are scaled to fit the zoom; the step is drawn at true scale unless marked ×k. "
+        "● θₜ₋₁. Directions are scaled to fit the zoom; the step is drawn at true scale unless marked ×k. "
         + (
             "Nesterov (PyTorch form): the step −η(g_t + μb_t) is the momentum jump to the look-ahead point ◇ "
             "plus a gradient correction. PyTorch stores the look-ahead point itself as the weights, so g_t is "

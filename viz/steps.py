@@ -121,7 +121,7 @@ def arrows_figure(
             )
         )
     fig.add_trace(
-        go.Scatter(x=[point[0]], y=[point[1]], mode="markers", marker=dict(size=11, color="#1f2933"), name="θ_{t-1}")
+        go.Scatter(x=[point[0]], y=[point[1]], mode="markers", marker=dict(size=11, color="#1f2933"), name="θₜ₋₁")
     )
     seen: set[str] = set()
     for a in arrows:
