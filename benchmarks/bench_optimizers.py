@@ -7,7 +7,9 @@ preallocated tensor; torch's lr is a scalar since a single tensor cannot have pe
 rates) and the ratio. torch is timed with 1 intra-op thread and with its default thread count, and the
 faster is the baseline (NumPy's elementwise loops are single-threaded; on a busy 2-core machine
 torch's thread pool can be several times slower than one thread). Every figure is the best of
-``--repeat`` runs. Target: at least 2× torch.optim on each.
+``--repeat`` interleaved runs; CPU time (process time, torch at 1 thread) is printed too, as it is far
+less disturbed than wall-clock time when other work shares the machine. Target: at least 2×
+torch.optim on each.
 
 Usage: ``python benchmarks/bench_optimizers.py [--runs 10000] [--steps 1000] [--repeat 3]``
 """
@@ -56,40 +58,30 @@ CASES: list[tuple[str, str, dict[str, Any], tuple[float, float]]] = [
 ]
 
 
-def bench_numpy(name: str, kw: dict[str, Any], x0: np.ndarray, lr: np.ndarray, steps: int, repeat: int) -> float:
+def time_numpy(name: str, kw: dict[str, Any], x0: np.ndarray, lr: np.ndarray, steps: int) -> tuple[float, float]:
+    """(wall-clock, CPU) seconds of one ``optimizers.run``."""
     grad = RosenbrockGrad(x0.shape)
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        path = optimizers.run(name, grad, x0, steps, lr=lr, **kw)
-        best = min(best, time.perf_counter() - t0)
-        assert path.shape == (steps + 1, *x0.shape)
-        del path
-    return best
+    t0, c0 = time.perf_counter(), time.process_time()
+    path = optimizers.run(name, grad, x0, steps, lr=lr, **kw)
+    elapsed = time.perf_counter() - t0, time.process_time() - c0
+    assert path.shape == (steps + 1, *x0.shape) and np.isfinite(path[-1]).all()
+    return elapsed
 
 
-def bench_torch(cls_name: str, kw: dict[str, Any], x0: np.ndarray, lr: float, steps: int, repeat: int) -> float:
+def time_torch(
+    cls_name: str, kw: dict[str, Any], x0: np.ndarray, lr: float, steps: int, threads: int
+) -> tuple[float, float]:
+    """(wall-clock, CPU) seconds of the same run with ``torch.optim`` (CPU time includes all threads)."""
     import torch
 
-    best = np.inf
     default_threads = torch.get_num_threads()
-    for threads in sorted({1, default_threads}):
-        torch.set_num_threads(threads)
-        best = min(best, _bench_torch(cls_name, kw, x0, lr, steps, repeat))
-    torch.set_num_threads(default_threads)
-    return best
-
-
-def _bench_torch(cls_name: str, kw: dict[str, Any], x0: np.ndarray, lr: float, steps: int, repeat: int) -> float:
-    import torch
-
-    best = np.inf
-    for _ in range(repeat):
+    torch.set_num_threads(threads)
+    try:
         p = torch.nn.Parameter(torch.tensor(x0, dtype=torch.float64))
         opt = getattr(torch.optim, cls_name)([p], lr=lr, **kw)
         path = torch.empty((steps + 1, *x0.shape), dtype=torch.float64)
         path[0].copy_(p.detach())
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for t in range(1, steps + 1):
             with torch.no_grad():
                 x, y = p[:, 0], p[:, 1]
@@ -100,8 +92,9 @@ def _bench_torch(cls_name: str, kw: dict[str, Any], x0: np.ndarray, lr: float, s
             p.grad = g
             opt.step()
             path[t].copy_(p.detach())
-        best = min(best, time.perf_counter() - t0)
-    return best
+        return time.perf_counter() - t0, time.process_time() - c0
+    finally:
+        torch.set_num_threads(default_threads)
 
 
 def main() -> None:
@@ -123,12 +116,21 @@ def main() -> None:
     print(f"{args.runs} runs × {args.steps} steps of Rosenbrock, per-run lr; numpy {np.__version__}; {torch_version}")
     for name, cls_name, kw, (lo, hi) in CASES:
         lr = np.exp(rng.uniform(np.log(lo), np.log(hi), args.runs))
-        t_np = bench_numpy(name, kw, x0, lr, args.steps, args.repeat)
-        line = f"{name:8s} numpy {work / t_np:12,.0f} runs·steps/s ({t_np:.2f} s)"
+        np_wall = np_cpu = torch_wall = torch_cpu = np.inf
+        threads = sorted({1, torch.get_num_threads()}) if torch is not None else []
+        for _ in range(args.repeat):  # interleaved, so that both see the same machine load
+            wall, cpu = time_numpy(name, kw, x0, lr, args.steps)
+            np_wall, np_cpu = min(np_wall, wall), min(np_cpu, cpu)
+            for n in threads:
+                wall, cpu = time_torch(cls_name, kw, x0, float(np.sqrt(lo * hi)), args.steps, n)
+                torch_wall = min(torch_wall, wall)
+                if n == 1:
+                    torch_cpu = min(torch_cpu, cpu)
+        line = f"{name:8s} numpy {work / np_wall:12,.0f} runs·steps/s ({np_wall:.2f} s wall, {np_cpu:.2f} s CPU)"
         if torch is not None:
-            t_torch = bench_torch(cls_name, kw, x0, float(np.sqrt(lo * hi)), args.steps, args.repeat)
-            line += f"   torch.optim.{cls_name} {work / t_torch:12,.0f} runs·steps/s ({t_torch:.2f} s)"
-            line += f"   ratio {t_torch / t_np:.2f}×"
+            line += f" | torch.optim.{cls_name} {work / torch_wall:12,.0f} runs·steps/s ({torch_wall:.2f} s wall"
+            line += f", {torch_cpu:.2f} s CPU at 1 thread) | ratio {torch_wall / np_wall:.2f}× wall"
+            line += f", {torch_cpu / np_cpu:.2f}× CPU"
         print(line, flush=True)
 
 
