@@ -136,14 +136,13 @@ def picker() -> None:
             on_change=_on_pick,
             help="A lesson sets the whole scene and asks the class a question; the answer comes with Reveal.",
         )
-        c1, c2 = st.columns(2)
-        c1.toggle(
+        st.toggle(
             "Hide the paths until Reveal",
             key=PREDICT,
             on_change=_on_predict,
             help="Predict-then-reveal: the class sees the surface and guesses before the paths appear.",
         )
-        c2.toggle(
+        st.toggle(
             "Presentation mode",
             key=PRESENT,
             help="Large text and thick lines, no sidebar, only the panels and the question (for a projector).",
@@ -184,9 +183,9 @@ def question_panel() -> None:
     hidden = paths_hidden()
     revealed = bool(ss.get(REVEALED))
     if les is not None:
-        st.info(f"**{les.title}.** {les.question}", icon="❓")
+        st.info(f"**{les.title}.** {les.question}", icon=":material/quiz:")
     elif hidden:
-        st.info("The paths are hidden: what will each optimizer do? Reveal shows them.", icon="❓")
+        st.info("The paths are hidden: what will each optimizer do? Reveal shows them.", icon=":material/quiz:")
     c1, c2, _ = st.columns([1, 1, 3] if not presenting() else [1, 1, 2])
     if not revealed and (les is not None or hidden):
         c1.button(

@@ -1,0 +1,300 @@
+"""Lessons: the data (every scene runs and shows what its words claim) and the page (picker, URL, reveal,
+predict-then-reveal, presentation mode).
+
+Expected numbers come from hand calculations on the landscapes' formulas (quoted next to each check),
+not from the code under test.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import lessons
+import optimizers
+from scene import Scene, decode
+from simulate import make_landscape, run_inputs, simulate
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYS = lessons.keys()
+
+
+def app(**query: str) -> AppTest:
+    """The app after its first run with ``query`` in the URL."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def written_scene(at: AppTest) -> Scene:
+    """The scene the app wrote back into the URL."""
+    query = {k: at.query_params[k] for k in at.query_params}
+    scene, msgs = decode({k: v if isinstance(v, list) else [v] for k, v in query.items()})
+    assert not msgs, msgs
+    return scene
+
+
+def texts(at: AppTest) -> str:
+    """All markdown, info and caption text of the page, joined."""
+    parts = [m.value for m in at.markdown] + [i.value for i in at.info] + [c.value for c in at.caption]
+    return "\n".join(str(p) for p in parts)
+
+
+def path_traces(at: AppTest, labels: list[str]) -> list[str]:
+    """Names of the traces in the paths chart that carry a run's label."""
+    names = []
+    for c in at.get("plotly_chart"):
+        fig = json.loads(c.proto.spec)
+        for trace in fig.get("data", []):
+            name = str(trace.get("name", ""))
+            if name and any(name == lab for lab in labels):
+                names.append(name)
+    return names
+
+
+# --- the data -----------------------------------------------------------------------------------------
+def test_at_least_ten_lessons_with_unique_slugs() -> None:
+    assert len(KEYS) >= 10
+    assert len(set(KEYS)) == len(KEYS)
+    for les in lessons.LESSONS:
+        assert les.scene.lesson == les.key
+        assert les.question and les.explanation and les.title
+        assert lessons.get(les.key) is les
+    assert lessons.get("no-such-lesson") is None
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_every_lesson_simulates(key: str) -> None:
+    result = simulate(lessons.get(key).scene)
+    assert not result.messages
+    for r in result.runs:
+        assert r.error is None, r.error
+        assert len(r.path) == result.scene.steps + 1
+
+
+def by_label(key: str) -> dict[str, object]:
+    result = simulate(lessons.get(key).scene)
+    return {r.label: r for r in result.runs} | {"_result": result}
+
+
+def test_learning_rate_limit() -> None:
+    les = lessons.get("learning-rate")
+    land, _ = make_landscape(les.scene)
+    assert 2 / land.lambda_max == pytest.approx(0.2)  # the limit quoted in the explanation
+    assert "2/\\lambda_{\\max} = 0.2" in les.explanation
+    runs = {r.run.get("lr"): r for r in simulate(les.scene).runs}
+    assert runs[0.1].loss[-1] < 1e-2 * runs[0.1].loss[0]  # just right: converges
+    # too small: 0.99^60 ≈ 0.55 of the distance along the floor is left, so ≈ 0.3 of the floor's loss
+    assert runs[0.01].loss[-1] > 0.05 * runs[0.01].loss[0]
+    big = runs[0.25].loss
+    assert big[-1] > 1e3 * big[0] or runs[0.25].diverged_at is not None  # too large: grows ~2.25× per step
+    # at the limit the steep component keeps its size: the loss stays bounded away from 0 but does not grow
+    edge = runs[0.2].loss
+    assert 0.1 < edge[-1] < edge[0]
+
+
+def test_ravine_momentum_beats_gd() -> None:
+    result = simulate(lessons.get("ravine").scene)
+    gd, mom = result.runs
+    land = result.landscape
+    assert land.lambda_max / land.lambda_min == pytest.approx(100)
+    assert mom.loss[-1] < 1e-3 * gd.loss[-1]
+    # GD's distance along the floor after 150 steps: 0.985^150 ≈ 0.10 of the start's
+    assert np.linalg.norm(gd.path[-1]) == pytest.approx(0.985**150 * np.linalg.norm(gd.path[1]), rel=0.15)
+
+
+def test_rosenbrock_ranking() -> None:
+    result = simulate(lessons.get("rosenbrock").scene)
+    dist = {r.run.optimizer: float(np.linalg.norm(r.path[-1] - [1.0, 1.0])) for r in result.runs}
+    assert dist["momentum"] < 0.1 < dist["adam"] < dist["rmsprop"] < dist["gd"]
+
+
+def test_saddle_gd_stalls_noise_and_momentum_escape() -> None:
+    result = simulate(lessons.get("saddle").scene)
+    gd, noisy, mom = result.runs
+    # GD: y grows by 1.04 per step from 1e-4: 1e-4 · 1.04^200 ≈ 0.26
+    assert abs(gd.path[-1, 1]) == pytest.approx(1e-4 * 1.04**200, rel=0.05)
+    assert abs(gd.path[-1, 1]) < 0.5
+    for r in (noisy, mom):
+        assert np.nanmax(np.abs(r.path[:, 1])) > 2  # left the picture (|y| ≤ 2)
+    # leaving the picture (|y| > 2): momentum's offset grows ~1.17× per step, ln(2e4)/ln(1.17) ≈ 63 steps
+    leave = {r.label: int(np.argmax(np.abs(r.path[:, 1]) > 2)) for r in (noisy, mom)}
+    assert 55 <= leave[mom.label] <= 75
+    assert 120 <= leave[noisy.label] <= 160
+
+
+def test_adagrad_learning_rate_dies_out() -> None:
+    scene = lessons.get("adagrad").scene
+    land, _ = make_landscape(scene)
+    x0 = np.asarray(scene.start)
+    g0 = land.gradient(x0)
+    # ∂f/∂x = -2(1-x) - 400x(y-x²) = -5 - 1650 = -1655 and ∂f/∂y = 200(y-x²) = -550 at (-1.5, -0.5)
+    np.testing.assert_allclose(g0, [-1655.0, -550.0])
+    traces = []
+    for run in scene.runs:
+        grad, kw = run_inputs(scene, land, run)
+        traces.append(optimizers.trace(run.optimizer, grad, x0, scene.steps, **kw)["effective_lr"])
+    ada, rms = traces
+    assert ada[0, 0] == pytest.approx(0.3 / 1655, rel=1e-6)  # η/√G after one step
+    assert np.all(np.diff(ada, axis=0) <= 1e-15)  # never grows
+    assert np.all(ada[-1] < 0.3 / 500)  # far below η
+    assert np.all(rms[-1] > 10 * rms.min(axis=0))  # RMSprop's recovers more than tenfold
+    result = simulate(scene)
+    a, r = result.runs
+    assert np.linalg.norm(r.path[-1] - 1) < 0.5 * np.linalg.norm(a.path[-1] - 1)
+    assert np.linalg.norm(a.path[-1] - a.path[25]) < 0.5  # 475 more steps barely move it
+
+
+def test_adam_bias_correction_off_takes_bigger_steps() -> None:
+    result = simulate(lessons.get("adam-bias-correction").scene)
+    on, off = result.runs
+    step_on = np.linalg.norm(on.path[1] - on.path[0])
+    step_off = np.linalg.norm(off.path[1] - off.path[0])
+    # first step: η·sign(g) per coordinate = 0.5·√2 ≈ 0.71 with correction; 0.1/√0.001 ≈ 3.16 times that without
+    assert step_on == pytest.approx(0.5 * np.sqrt(2), rel=1e-6)
+    assert step_off == pytest.approx(0.5 * np.sqrt(2) * 0.1 / np.sqrt(0.001), rel=1e-4)
+    assert step_off == pytest.approx(2.24, abs=0.01)
+    overshoot = np.max(np.linalg.norm(off.path - [1.0, 3.0], axis=1)[3:])
+    assert overshoot > 3  # overshoots the minimum (1, 3) by several units
+    assert np.max(np.linalg.norm(np.diff(off.path, axis=0), axis=1)) == pytest.approx(3.4, abs=0.1)
+
+
+def test_epsilon_inside_settles_tiny_jitters() -> None:
+    result = simulate(lessons.get("epsilon").scene)
+    tiny, out01, in01, big = result.runs
+    assert tiny.loss[-1] > 1e-5 and out01.loss[-1] > 1e-5  # still jittering around the minimum
+    assert in01.loss[-1] < 1e-7  # settled
+    assert big.loss[50] > max(tiny.loss[50], out01.loss[50], in01.loss[50])  # the slowest start
+
+
+def test_batch_sizes() -> None:
+    result = simulate(lessons.get("batch-size").scene)
+    full, sgd, mini = result.runs
+    w = result.landscape.minima[0]
+    spread = {r.label: float(np.linalg.norm(r.path[-50:] - w, axis=1).mean()) for r in result.runs}
+    assert spread[full.label] < spread[mini.label] < spread[sgd.label]
+    # full-batch GD is deterministic and smooth: its loss never goes up at η = 0.2 < 2/λmax ≈ 0.51
+    assert np.all(np.diff(full.loss) <= 1e-12)
+    assert 2 / np.linalg.eigvalsh(result.landscape.hessian(np.asarray(w))).max() > 0.2
+
+
+def test_rnn_cliff_clipping() -> None:
+    result = simulate(lessons.get("rnn-cliff").scene)
+    plain, clipped = result.runs
+    steps_plain = np.linalg.norm(np.diff(plain.path, axis=0), axis=1)
+    steps_clip = np.linalg.norm(np.diff(clipped.path, axis=0), axis=1)
+    assert np.nanmax(steps_plain) > 20  # thrown more than 20 units
+    assert 45 <= int(np.nanargmax(steps_plain)) <= 60  # after about 50 steps
+    assert np.nanmax(steps_clip) <= 0.05 + 1e-9  # η · 1
+    assert clipped.loss[-1] < 0.01 < plain.loss[-1]
+    assert plain.loss[-1] == pytest.approx(0.09, abs=0.005)
+
+
+def test_lr_decay_settles() -> None:
+    result = simulate(lessons.get("lr-decay").scene)
+    const, decayed = result.runs
+    d = {r.label: float(np.linalg.norm(r.path[-50:], axis=1).mean()) for r in result.runs}
+    assert d[const.label] > 5 * d[decayed.label]
+    assert 0.15 < d[const.label] < 0.5  # about 0.3 from the minimum
+    # the decayed η at step 300 (epoch 299): 0.05 / (1 + 0.05·299) ≈ 0.05 / 16
+    land, scene = result.landscape, result.scene
+    lrs = []
+    for r in result.runs:
+        grad, kw = run_inputs(scene, land, r.run)
+        lrs.append(optimizers.trace("gd", grad, land.start, scene.steps, **kw)["lr"])
+    assert lrs[0][-1] == pytest.approx(0.05)
+    assert lrs[1][-1] == pytest.approx(0.05 / 15.95)
+
+
+def test_newton_one_step_and_saddle() -> None:
+    bowl = simulate(lessons.get("newton-bowl").scene)
+    newton, gd = bowl.runs
+    assert np.linalg.norm(newton.path[1]) < 1e-2  # the minimum in one step (damping δ=1e-3 aside)
+    assert newton.loss[1] < 1e-20
+    assert np.linalg.norm(gd.path[-1]) > 1
+    saddle = simulate(lessons.get("newton-saddle").scene)
+    newton = saddle.runs[0]
+    assert abs(newton.path[1, 0]) < 1e-3  # x jumps to 0
+    np.testing.assert_allclose(newton.path[1:5, 1], [0.02, 0.04, 0.08, 0.16], rtol=1e-3)  # y doubles
+    assert int(np.argmax(np.abs(newton.path[:, 1]) > 2)) == 8  # leaves the picture after 8 steps
+
+
+def test_frameworks_differ() -> None:
+    result = simulate(lessons.get("frameworks").scene)
+    torch_m, ema, rms99, rms9 = result.runs
+    assert np.linalg.norm(torch_m.path[-1] - 1) < 0.2 < np.linalg.norm(ema.path[-1] - 1)
+    # first RMSprop step: η/√(1-α) per coordinate = 0.1 (α=0.99) and 0.0316 (α=0.9), for η = 0.01
+    np.testing.assert_allclose(np.abs(rms99.path[1] - rms99.path[0]), 0.1, rtol=1e-5)
+    np.testing.assert_allclose(np.abs(rms9.path[1] - rms9.path[0]), 0.01 / np.sqrt(0.1), rtol=1e-5)
+    assert rms9.loss[-1] < 0.5 * rms99.loss[-1]
+
+
+# --- the page -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("key", KEYS)
+def test_lesson_link_opens_lesson(key: str) -> None:
+    les = lessons.get(key)
+    at = app(lesson=key)
+    assert at.selectbox(key="lesson_pick").value == key
+    assert at.selectbox(key="landscape").value == les.scene.landscape
+    assert at.multiselect(key="optimizers").value == list(dict.fromkeys(r.optimizer for r in les.scene.runs))
+    assert les.question[:40] in texts(at)
+    assert les.explanation.splitlines()[0][:40] not in texts(at)
+    assert written_scene(at) == les.scene  # the URL written back reopens exactly this lesson
+    at.button(key="reveal").click().run()
+    assert not at.exception
+    assert les.explanation.splitlines()[0][:40] in texts(at)
+
+
+def test_picking_a_lesson_sets_the_scene_and_free_play_keeps_it() -> None:
+    les = lessons.get("rnn-cliff")
+    at = app()
+    at.selectbox(key="lesson_pick").set_value(les.key).run()
+    assert not at.exception
+    assert at.selectbox(key="landscape").value == "rnn-cliff"
+    assert written_scene(at) == les.scene
+    at.selectbox(key="lesson_pick").set_value("").run()
+    assert written_scene(at) == les.scene.with_(lesson="")
+    assert les.question[:40] not in texts(at)
+
+
+def test_modified_lesson_link_keeps_changes_and_unknown_lesson_is_free_play() -> None:
+    at = app(lesson="ravine", steps="40")
+    assert at.selectbox(key="lesson_pick").value == "ravine"
+    assert written_scene(at) == Scene(steps=40, lesson="ravine")  # a modified lesson: decoded, not replaced
+    at = app(lesson="no-such-lesson")
+    assert any("Unknown lesson" in w.value for w in at.warning)
+    assert at.selectbox(key="lesson_pick").value == ""
+    assert "lesson" not in at.query_params
+
+
+def test_predict_then_reveal_hides_paths_and_loss() -> None:
+    les = lessons.get("learning-rate")
+    labels = [r.label for r in simulate(les.scene).runs]
+    at = app(lesson=les.key)
+    assert path_traces(at, labels)  # visible by default
+    at.toggle(key="predict").set_value(True).run()
+    assert not path_traces(at, labels)
+    assert "Loss against step" not in texts(at)
+    at.button(key="reveal").click().run()
+    assert path_traces(at, labels)
+    assert "Loss against step" in texts(at)
+    assert les.explanation.splitlines()[0][:40] in texts(at)
+
+
+def test_presentation_mode() -> None:
+    at = app(lesson="saddle", present="1")
+    assert at.toggle(key="present").value
+    assert "Loss against step" not in texts(at)
+    assert len(at.get("plotly_chart")) >= 1
+    assert at.query_params["present"] == "1"
+    at.button(key="leave_present").click().run()
+    assert not at.toggle(key="present").value
+    assert "Loss against step" in texts(at)
+    assert "present" not in at.query_params
