@@ -238,7 +238,7 @@ def axes_label(key: str, optimizer: str) -> str:
         name = beta_name(optimizer)
         if name is not None:
             hp = _hp(optimizer, name)
-            return f"η × {hp.symbol} ({name.replace('_', ' ')})"
+            return f"η × {hp.symbol} ({_TITLES.get(name, name)})"
     return AXES_LABELS[key]
 
 

@@ -283,10 +283,6 @@ def basin_figure(
         common = dict(showgrid=False, zeroline=False, ticks="outside", showline=True, mirror=True)
         layout[f"xaxis{ax}"] = dict(domain=xd, range=[x0, x1], anchor=f"y{ax}", **common)
         layout[f"yaxis{ax}"] = dict(domain=yd, range=[y0, y1], anchor=f"x{ax}", showticklabels=c == 0, **common)
-        if p:
-            layout[f"yaxis{ax}"]["scaleanchor"] = f"x{ax}"
-        else:
-            layout["yaxis"]["scaleanchor"] = "x"
         annotations.append(
             dict(
                 text=f"<b>{title}</b>",
@@ -344,13 +340,13 @@ def basin_figure(
             data.append(_legend_square(names[code], colours[code], f"code{code}"))
     layout.update(
         annotations=annotations,
-        height=int(330 * rows + 110),
+        height=int(330 * rows + 150),
         font=FONT,
         plot_bgcolor="white",
         paper_bgcolor="white",
-        margin=dict(l=50, r=20, t=40, b=10),
+        margin=dict(l=50, r=20, t=40, b=90),
         hovermode="closest",
         dragmode=False,
-        legend=dict(orientation="h", y=-0.06, x=0, yanchor="top"),
+        legend=dict(orientation="h", y=0, x=0, yanchor="bottom", yref="container"),
     )
     return go.Figure(data=data, layout=layout, _validate=False)
