@@ -56,14 +56,16 @@ RAVINE = lesson(
     r"""
     Across the valley the curvature is $\lambda_{\max} = 10$, along it only $\lambda_{\min} = 0.1$ (condition
     number κ = 100). **GD** must keep η below $2/\lambda_{\max} = 0.2$; at η = 0.15 the factor across is
-    $1 - 1.5 = -0.5$, so the first steps **zig-zag** from wall to wall, and along the floor it crawls by a
-    factor $1 - 0.15 \cdot 0.1 = 0.985$ per step: after 150 steps about a tenth of the way is still left.
+    $1 - 1.5 = -0.5$: the first step throws it against the far wall and it **zig-zags** back, each bounce half
+    the last. Along the floor it crawls by a factor $1 - 0.15 \cdot 0.1 = 0.985$ per step: after 150 steps
+    about a tenth of the way is still left.
 
     **Momentum** keeps a running average of the gradients, $v \leftarrow \beta v + (1-\beta) g$, and steps
     $\eta v$. Across the valley the gradient flips sign every step, so the average cancels out (the zig-zag is
     damped); along the floor it points the same way every step, so the average builds up and the ball
-    **glides**. Here every direction shrinks by $\sqrt{\beta} \approx 0.95$ per step (a heavy ball's rate), far
-    faster than GD's 0.985 along the floor: momentum is at the minimum to within $10^{-3}$ long before GD.
+    **glides**. With β = 0.9 the ball still swings across the valley a few times, but every direction shrinks
+    by $\sqrt{\beta} \approx 0.95$ per step (a heavy ball's rate), far faster than GD's 0.985 along the floor:
+    after 150 steps its loss is below $10^{-7}$, GD's still about $3\times10^{-3}$.
 
     Fair comparison? In this averaged (EMA) form the first step is $(1-\beta)\eta = 0.05$ times the gradient,
     smaller than GD's 0.15; the extra speed comes from accumulation, not from a bigger step.

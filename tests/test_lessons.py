@@ -105,7 +105,7 @@ def test_ravine_momentum_beats_gd() -> None:
     gd, mom = result.runs
     land = result.landscape
     assert land.lambda_max / land.lambda_min == pytest.approx(100)
-    assert mom.loss[-1] < 1e-3 * gd.loss[-1]
+    assert mom.loss[-1] < 1e-7 and 2e-3 < gd.loss[-1] < 4e-3
     # GD's distance along the floor after 150 steps: 0.985^150 ≈ 0.10 of the start's
     assert np.linalg.norm(gd.path[-1]) == pytest.approx(0.985**150 * np.linalg.norm(gd.path[1]), rel=0.15)
 

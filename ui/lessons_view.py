@@ -28,7 +28,8 @@ PRESENT = "present"
 _PRESENT_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
-[data-testid="stTabs"] [data-baseweb="tab-list"], [data-testid="stHeader"] { display: none !important; }
+[data-baseweb="tab-list"], [data-baseweb="tab-border"], [role="tablist"], [data-testid="stHeader"]
+{ display: none !important; }
 .block-container, [data-testid="stMainBlockContainer"] { padding-top: 1rem !important; max-width: 100% !important; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.6rem !important;
   line-height: 1.4 !important; }

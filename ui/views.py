@@ -68,7 +68,7 @@ def build_paths_figure(
         columns=columns,
         hidden=hidden,
         line_width=5 if presentation else 2.5,
-        click_grid=0 if hidden else 25,
+        click_grid=0 if hidden else 21,
     )
     if presentation:
         enlarge_fonts(fig)
@@ -87,6 +87,11 @@ def enlarge_fonts(fig: go.Figure, factor: float = 1.5) -> None:
     for slider in lay.sliders or ():
         slider.font.size = round((slider.font.size or 11) * factor)
         slider.currentvalue.font.size = round((slider.currentvalue.font.size or 14) * factor)
+    ticks = min(factor, 1.25)  # tick labels sit between panels: grow them less
+    fig.for_each_xaxis(lambda ax: ax.update(tickfont_size=round((ax.tickfont.size or 12) * ticks)))
+    fig.for_each_yaxis(lambda ax: ax.update(tickfont_size=round((ax.tickfont.size or 12) * ticks)))
+    if lay.height and lay.height <= 620:  # one row of panels: fit question + panels on a 720-pixel projector
+        lay.height = 470
 
 
 def trajectories(result: Result, *, hidden: bool = False, presentation: bool = False) -> go.Figure | None:
