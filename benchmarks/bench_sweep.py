@@ -1,0 +1,93 @@
+"""Benchmark: a 100 × 100 sweep of 500 steps on Rosenbrock (5 million optimizer steps) through ``sweeps.sweep``.
+
+Prints, for Adam (η × β₁), momentum (η × β) and GD (η × start x): the best of ``--repeat`` wall-clock times of
+the whole sweep (one vectorized ``optimizers.run`` call plus the outcome of every cell), the part spent in
+``optimizers.run`` alone, and steps per second. Then the default 50 × 50 × 300 sweep, a 200 × 200 sweep (run
+in chunks of rows for the progress bar) and the basin maps of Himmelblau's default scene.
+
+Usage: ``python benchmarks/bench_sweep.py [--n 100] [--steps 500] [--repeat 3]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import landscapes
+import optimizers
+import sweeps
+from scene import Run, Scene
+
+TARGET_S = 1.0
+
+
+def best(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    """The fastest of ``repeat`` calls of ``fn``, in seconds."""
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def core_only(opt: str, axes: str, n: int, steps: int) -> float:
+    """Time of the bare ``optimizers.run`` call the sweep makes (same shapes, same arrays)."""
+    land = landscapes.get("rosenbrock")
+    kx, ky = sweeps.swept_names(opt, axes)
+    ax = sweeps.make_axis(kx, opt, n, land)
+    ay = sweeps.make_axis(ky, opt, n, land)
+    x0 = np.broadcast_to(land.start, (n, n, 2)).copy()
+    kw = {kx: ax.values[None, :]}
+    if ky == "x0":
+        x0[..., 0] = ay.values[:, None]
+    else:
+        kw[ky] = ay.values[:, None]
+    t = time.perf_counter()
+    optimizers.run(opt, land.gradient, x0, steps, **kw)
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    """Run the benchmark and print a table."""
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--n", type=int, default=100)
+    ap.add_argument("--steps", type=int, default=500)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    n, steps, rep = args.n, args.steps, args.repeat
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{n} × {n} sweep, {steps} steps, Rosenbrock: {n * n * steps / 1e6:.1f} M optimizer steps")
+    print(f"(best of {rep}; CPU count {os.cpu_count()}, load average {load:.1f}; target < {TARGET_S:.1f} s)")
+    print(f"{'optimizer':<10} {'axes':<12} {'sweep s':>8} {'core s':>8} {'M steps/s':>10}  verdict")
+    for opt, axes in (("adam", "lr-beta"), ("momentum", "lr-beta"), ("gd", "lr-start")):
+        scene = Scene(landscape="rosenbrock", runs=(Run.make(opt),), steps=steps)
+        sweeps.sweep(scene, 0, axes, 10)  # warm-up
+        t = best(lambda s=scene, a=axes: sweeps.sweep(s, 0, a, n), rep)
+        c = min(core_only(opt, axes, n, steps) for _ in range(rep))
+        verdict = "ok" if t < TARGET_S else "SLOW"
+        print(f"{opt:<10} {axes:<12} {t:8.3f} {c:8.3f} {n * n * steps / t / 1e6:10.1f}  {verdict}")
+
+    print()
+    default = Scene()
+    t = best(lambda: sweeps.sweep(default, 1, "lr-beta", 50), rep)
+    print(f"default view: 50 × 50 × {default.steps} momentum sweep on Rosenbrock: {t:.3f} s")
+    big = Scene(runs=(Run.make("adam"),), steps=300)
+    t = time.perf_counter()
+    sweeps.sweep(big, 0, "lr-beta", 200)
+    print(
+        f"200 × 200 × 300 Adam sweep ({len(sweeps.chunks(200, 300))} chunks of rows): {time.perf_counter() - t:.3f} s"
+    )
+    hb = Scene(landscape="himmelblau", steps=300)
+    t = best(lambda: [sweeps.basins(hb, i, 50) for i in range(len(hb.runs))], rep)
+    print(f"Himmelblau basin maps, {len(hb.runs)} optimizers × 50 × 50 starts × 300 steps: {t:.3f} s")
+
+
+if __name__ == "__main__":
+    main()
