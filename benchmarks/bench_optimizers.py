@@ -8,8 +8,9 @@ rates) and the ratio. torch is timed with 1 intra-op thread and with its default
 faster is the baseline (NumPy's elementwise loops are single-threaded; on a busy 2-core machine
 torch's thread pool can be several times slower than one thread). Every figure is the best of
 ``--repeat`` interleaved runs; CPU time (process time, torch at 1 thread) is printed too, as it is far
-less disturbed than wall-clock time when other work shares the machine. Target: at least 2×
-torch.optim on each.
+less disturbed than wall-clock time when other work shares the machine, and so is the ratio of CPU
+time with the gradient's own CPU time (timed alone) taken out of both. Target: at least 2× torch.optim
+on each.
 
 Usage: ``python benchmarks/bench_optimizers.py [--runs 10000] [--steps 1000] [--repeat 3]``
 """
@@ -50,6 +51,56 @@ class RosenbrockGrad:
         return self.out
 
 
+class TorchRosenbrockGrad:
+    """The same gradient with torch ops, op for op, into preallocated tensors (``out=``)."""
+
+    def __init__(self, p: Any) -> None:
+        import torch
+
+        self.torch = torch
+        self.out = torch.empty_like(p, requires_grad=False)
+        self.r = torch.empty_like(p[:, 0], requires_grad=False)
+        self.s = torch.empty_like(p[:, 0], requires_grad=False)
+
+    def __call__(self, p: Any) -> Any:
+        torch = self.torch
+        with torch.no_grad():
+            x, y = p[:, 0], p[:, 1]
+            r, s, gx, gy = self.r, self.s, self.out[:, 0], self.out[:, 1]
+            torch.mul(x, x, out=r)
+            torch.sub(y, r, out=r)
+            torch.mul(r, 200.0, out=gy)
+            torch.mul(x, r, out=s)
+            s.mul_(-400.0)
+            torch.sub(x, 1.0, out=gx)
+            gx.mul_(2.0)
+            gx.add_(s)
+        return self.out
+
+
+def time_gradients(x0: np.ndarray, steps: int) -> tuple[float, float | None]:
+    """CPU seconds of ``steps`` gradient evaluations alone: NumPy, and torch at 1 thread (or None)."""
+    grad = RosenbrockGrad(x0.shape)
+    c0 = time.process_time()
+    for _ in range(steps):
+        grad(x0)
+    t_np = time.process_time() - c0
+    try:
+        import torch
+    except ImportError:
+        return t_np, None
+    default_threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    p = torch.tensor(x0, dtype=torch.float64)
+    tgrad = TorchRosenbrockGrad(p)
+    c0 = time.process_time()
+    for _ in range(steps):
+        tgrad(p)
+    t_torch = time.process_time() - c0
+    torch.set_num_threads(default_threads)
+    return t_np, t_torch
+
+
 CASES: list[tuple[str, str, dict[str, Any], tuple[float, float]]] = [
     # (name, torch class, extra keyword arguments, per-run lr range)
     ("adam", "Adam", {}, (1e-4, 1e-2)),
@@ -81,15 +132,10 @@ def time_torch(
         opt = getattr(torch.optim, cls_name)([p], lr=lr, **kw)
         path = torch.empty((steps + 1, *x0.shape), dtype=torch.float64)
         path[0].copy_(p.detach())
+        grad = TorchRosenbrockGrad(p)
         t0, c0 = time.perf_counter(), time.process_time()
         for t in range(1, steps + 1):
-            with torch.no_grad():
-                x, y = p[:, 0], p[:, 1]
-                r = y - x * x
-                g = torch.empty_like(p)
-                g[:, 1] = 200.0 * r
-                g[:, 0] = 2.0 * (x - 1.0) - 400.0 * x * r
-            p.grad = g
+            p.grad = grad(p)
             opt.step()
             path[t].copy_(p.detach())
         return time.perf_counter() - t0, time.process_time() - c0
@@ -114,6 +160,12 @@ def main() -> None:
         torch = None
         torch_version = "torch not installed"
     print(f"{args.runs} runs × {args.steps} steps of Rosenbrock, per-run lr; numpy {np.__version__}; {torch_version}")
+    g_np = g_torch = np.inf
+    for _ in range(args.repeat):
+        a, b = time_gradients(x0, args.steps)
+        g_np, g_torch = min(g_np, a), min(g_torch, b if b is not None else np.inf)
+    line = f"gradient alone: numpy {g_np:.2f} s CPU"
+    print(line + (f", torch {g_torch:.2f} s CPU (1 thread)" if torch is not None else ""))
     for name, cls_name, kw, (lo, hi) in CASES:
         lr = np.exp(rng.uniform(np.log(lo), np.log(hi), args.runs))
         np_wall = np_cpu = torch_wall = torch_cpu = np.inf
@@ -131,6 +183,7 @@ def main() -> None:
             line += f" | torch.optim.{cls_name} {work / torch_wall:12,.0f} runs·steps/s ({torch_wall:.2f} s wall"
             line += f", {torch_cpu:.2f} s CPU at 1 thread) | ratio {torch_wall / np_wall:.2f}× wall"
             line += f", {torch_cpu / np_cpu:.2f}× CPU"
+            line += f", {(torch_cpu - g_torch) / (np_cpu - g_np):.2f}× CPU without the gradient"
         print(line, flush=True)
 
 

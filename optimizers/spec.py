@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 
 Array = np.ndarray
-# A hyperparameter value as the step sees it: a Python scalar (bool, int, float, str) or a float
-# array of shape ``(*batch, 1)`` that broadcasts against positions of shape ``(*batch, 2)``.
+# A hyperparameter value as the step sees it: a Python scalar (bool, int, float, str) or a contiguous
+# float array of the positions' shape ``(*batch, 2)``, each run's value repeated along the last axis.
 Value = Any
 Params = dict[str, Value]
 State = dict[str, Array]
