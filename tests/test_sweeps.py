@@ -123,20 +123,25 @@ def test_divergence_found_and_drawn_black() -> None:
         assert (r.diverged_at[:, j] == want).all(), (lr, want, r.diverged_at[:, j])
         checked_diverged += want >= 0
     assert checked_diverged >= 3
-    from ui.sweep_view import hover_texts
-
     fig = _figure(scene, r, "loss")
     overlay = fig["data"][1]["z"]
-    texts = next(t for t in fig["data"] if t.get("meta") == CELLS_META)["text"]
     n = len(r.x.values)
     for i in range(n):
         for j in range(n):
             d = int(r.diverged_at[i, j])
             assert (overlay[i][j] == 1) == (d >= 0)
             assert (fig["data"][0]["z"][i][j] is None) == (d >= 0)
-            if d >= 0:
-                assert f"diverged at step {d}" in texts[i * n + j]
-    assert texts == hover_texts(r)
+    # the hover of diverged cells says "diverged at step k" with the hand-computed k, at the cell's centre
+    cells = [t for t in fig["data"] if t.get("meta") == CELLS_META and "diverged at step" in t["hovertemplate"]]
+    assert len(cells) == 1
+    trace = cells[0]
+    assert "%{customdata[2]}" in trace["hovertemplate"].split("diverged at step")[1]
+    assert len(trace["x"]) == int((r.diverged_at >= 0).sum())
+    for x, y, (lr, x0, step) in zip(trace["x"], trace["y"], trace["customdata"], strict=True):
+        j = int(np.argmin(np.abs(r.x.coords - x)))
+        assert abs(x0 - y) < 1e-3  # the y axis is the start x itself
+        assert abs(10**x - lr) / lr < 1e-3 and abs(r.x.values[j] - lr) / lr < 1e-3
+        assert step == _blowup_step(1.0 - 10.0 * r.x.values[j], 1.0, steps)
     assert any(t.get("name") == "diverged" and t.get("showlegend") for t in fig["data"])
 
 

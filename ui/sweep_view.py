@@ -175,8 +175,8 @@ def run_sweep(scene: Scene, s: SweepSettings) -> SweepResult:
         bar.empty()
 
 
-def _value_text(axis: sweeps.Axis, v: float) -> str:
-    return f"{axis.symbol} = {sweeps.format_number(v) if axis.scale != 'linear' else f'{v:.3g}'}"
+def _value_text(axis: sweeps.Axis, v: float, sep: str = " = ") -> str:
+    return f"{axis.symbol}{sep}{sweeps.format_number(v) if axis.scale != 'linear' else f'{v:.3g}'}"
 
 
 def _coord(axis: sweeps.Axis, v: float) -> float:
@@ -189,25 +189,26 @@ def _coord(axis: sweeps.Axis, v: float) -> float:
     return float(v)
 
 
-def hover_texts(r: SweepResult) -> list[str]:
-    """One hover text per cell (row-major): the setting and all three outcomes."""
-    xs = [_value_text(r.x, v) for v in r.x.values]
-    ys = [_value_text(r.y, v) for v in r.y.values]
-    loss_name = "final loss − min" if r.gap_is_excess else "final loss"
-    out = []
-    for i in range(len(ys)):
-        for j in range(len(xs)):
-            head = f"{xs[j]}, {ys[i]}<br>"
-            d = int(r.diverged_at[i, j])
-            if d >= 0:
-                out.append(head + f"<b>diverged at step {d}</b>")
-                continue
-            reach = int(r.reach[i, j])
-            tail = f"reached a minimum at step {reach}" if reach >= 0 else "never reached"
-            if not r.has_minima:
-                tail = "no known minimum"
-            out.append(head + f"{loss_name} {sweeps.format_number(float(r.gap[i, j]))}<br>{tail}")
-    return out
+def hover_data(r: SweepResult) -> tuple[np.ndarray, list[tuple[str, list[int]]], np.ndarray]:
+    """Hover numbers per cell ``(x value, y value, loss gap, reach step, diverged step)``, the templates of
+    reached, diverged and never-reached cells, and which template each cell uses."""
+    gx, gy = np.meshgrid(r.x.values, r.y.values)
+    data = np.stack([gx, gy, r.gap, r.reach.astype(float), r.diverged_at.astype(float)], axis=-1)
+
+    def fmt(axis: sweeps.Axis, k: int) -> str:
+        return f"{axis.symbol} = %{{customdata[{k}]:{'.3g' if axis.scale == 'log' else '.4g'}}}"
+
+    head = f"{fmt(r.x, 0)}, {fmt(r.y, 1)}<br>"
+    loss = f"{'final loss − min' if r.gap_is_excess else 'final loss'} %{{customdata[2]:.4g}}"
+    reached = "<br>reached a minimum at step %{customdata[3]}" if r.has_minima else ""
+    never = f"<br>never reached a minimum in {r.steps} steps" if r.has_minima else ""
+    templates = [
+        (head + loss + reached, [0, 1, 2, 3] if r.has_minima else [0, 1, 2]),
+        (head + "<b>diverged at step %{customdata[2]}</b>", [0, 1, 4]),
+        (head + loss + never, [0, 1, 2]),
+    ]
+    codes = np.where(r.diverged_at >= 0, 1, np.where(r.has_minima & (r.reach < 0), 2, 0))
+    return data, templates, codes
 
 
 def sweep_chart(scene: Scene, s: SweepSettings, r: SweepResult, label: str) -> Any:
@@ -246,12 +247,15 @@ def sweep_chart(scene: Scene, s: SweepSettings, r: SweepResult, label: str) -> A
     current = sweeps.current_setting(scene, s.run or 0, s.axes)
     cx, cy = (_coord(r.x, current[r.x.name]), _coord(r.y, current[r.y.name]))
     now = ", ".join(_value_text(a, current[a.name]) for a in (r.x, r.y))
+    cells, templates, codes = hover_data(r)
     return sweep_figure(
         r.x.coords,
         r.y.coords,
         values,
         status,
-        hover_texts(r),
+        cells,
+        templates,
+        codes,
         x_title=r.x.title + (" (log scale)" if r.x.scale == "log" else ""),
         y_title=r.y.title + (" (log scale)" if r.y.scale == "log" else ""),
         x_ticks=r.x.ticks(),

@@ -7,7 +7,8 @@ deficiencies and a projector. Basin maps colour each start by its minimum in the
 the same black for diverged and grey for "ended near no minimum".
 
 Clicks: Plotly reports no selection on heatmap cells, so every sweep figure carries an invisible scatter
-of the cell centres (``meta="sweep-cells"``) that owns the hover text and the click.
+of the cell centres (``meta="sweep-cells"``, one trace per cell status so each has its own hover
+template) that owns the hover text and the click.
 """
 
 from __future__ import annotations
@@ -85,7 +86,9 @@ def sweep_figure(
     y_coords: np.ndarray,
     values: np.ndarray,
     status: np.ndarray,
-    hover: Sequence[str],
+    cell_data: np.ndarray,
+    templates: Sequence[tuple[str, Sequence[int]]],
+    hover_codes: np.ndarray,
     *,
     x_title: str,
     y_title: str,
@@ -105,7 +108,10 @@ def sweep_figure(
         x_coords, y_coords: where the grid lines are drawn, shapes ``(nx,)`` and ``(ny,)`` (e.g. log10 η).
         values: the colour of each cell, shape ``(ny, nx)``; NaN for cells drawn by ``status`` instead.
         status: per cell: 0 = coloured by ``values``, 1 = diverged (black), 2 = never (grey).
-        hover: one hover text per cell, row-major (``ny * nx`` strings).
+        cell_data: numbers shown on hover, shape ``(ny, nx, m)`` (rounded to 4 significant digits).
+        templates: ``(hover template, columns of cell_data)``: the template's ``%{customdata[k]}`` is its
+            k-th column (numbers, not 40,000 strings, keep a 200 × 200 grid's payload small).
+        hover_codes: which template each cell uses, shape ``(ny, nx)``.
         x_title, y_title: axis titles.
         x_ticks, y_ticks: tick positions and labels (empty lists for Plotly's own ticks).
         colour_title: the colour bar's title.
@@ -118,8 +124,8 @@ def sweep_figure(
         title: figure title.
 
     Returns:
-        The figure. Trace 0 is the outcome heatmap, trace 1 the diverged/never overlay, the trace with
-        ``meta == "sweep-cells"`` the invisible clickable cell centres (point index = ``i * nx + j``).
+        The figure. Trace 0 is the outcome heatmap, trace 1 the diverged/never overlay, the traces with
+        ``meta == "sweep-cells"`` the invisible clickable cell centres (row-major within each status).
     """
     xs = np.asarray(x_coords, dtype=float)
     ys = np.asarray(y_coords, dtype=float)
@@ -137,7 +143,7 @@ def sweep_figure(
     if colour_ticks is not None:
         tv, tt = colour_ticks
         colorbar.update(tickvals=tv, ticktext=tt)
-    rx, ry = np.round(xs, 6), np.round(ys, 6)
+    rx, ry = np.round(xs, 5), np.round(ys, 5)
     data: list[dict[str, Any]] = [
         dict(
             type="heatmap",
@@ -166,20 +172,26 @@ def sweep_figure(
         ),
     ]
     gx, gy = np.meshgrid(rx, ry)
-    data.append(
-        dict(
-            type="scatter",
-            x=gx.ravel().tolist(),
-            y=gy.ravel().tolist(),
-            mode="markers",
-            marker=dict(size=max(4, min(18, 600 // max(len(xs), 1))), opacity=0, color="#000000"),
-            text=list(hover),
-            hovertemplate="%{text}<extra></extra>",
-            showlegend=False,
-            name="cells",
-            meta=CELLS_META,
+    cd = sig(np.asarray(cell_data, dtype=float))
+    size = max(4, min(18, 600 // max(len(xs), 1)))
+    for code, (template, columns) in enumerate(templates):
+        mask = hover_codes == code
+        if not mask.any():
+            continue
+        data.append(
+            dict(
+                type="scatter",
+                x=gx[mask].tolist(),
+                y=gy[mask].tolist(),
+                customdata=_listify(cd[mask][:, list(columns)]),
+                mode="markers",
+                marker=dict(size=size, opacity=0, color="#000000"),
+                hovertemplate=template + "<extra></extra>",
+                showlegend=False,
+                name="cells",
+                meta=CELLS_META,
+            )
         )
-    )
     if finite_label is not None:
         data.append(_legend_square(finite_label, SCALE[-1][1], "finite"))
     if (status == 1).any():
