@@ -121,13 +121,13 @@ def measure(browser, target: Target, moves: int, loads: int) -> Measured:  # typ
     return m
 
 
-def figure_bytes(query: str) -> tuple[int, int, list[int]]:
+def figure_bytes(script: str, query: str) -> tuple[int, int, list[int]]:
     """Through AppTest: (paths figure JSON bytes, all charts' JSON bytes, each chart's) of a scene."""
     from urllib.parse import parse_qs
 
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / script), default_timeout=120)
     for k, v in parse_qs(query.lstrip("?")).items():
         at.query_params[k] = v
     at.run()
@@ -140,16 +140,17 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--moves", type=int, default=9, help="slider moves per page (median reported; ≥ 7)")
     ap.add_argument("--loads", type=int, default=5, help="warm page loads for time to first chart")
-    ap.add_argument("--query", default="", help="the app's scene as a query string, e.g. '?ls=beale'")
+    ap.add_argument("--query", default="", help="the app's scene as a query string, e.g. '?seed=1'")
+    ap.add_argument("--script", default="app.py", help="the app script to measure (e.g. a variant under test)")
     args = ap.parse_args()
-    app = Target("app", "app.py", APP_SLIDER, True, args.query)
+    app = Target("app", args.script, APP_SLIDER, True, args.query)
     floor = Target("floor", "benchmarks/floor_app.py", FLOOR_SLIDER, False)
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
         t = time.perf_counter()
         res = {tg.name: measure(browser, tg, args.moves, args.loads) for tg in (app, floor)}
         browser.close()
-    paths, total, each = figure_bytes(args.query)
+    paths, total, each = figure_bytes(args.script, args.query)
     a, f = res["app"], res["floor"]
 
     def row(name: str, va: float, vf: float, unit: str = "ms", target: bool = False) -> None:

@@ -133,7 +133,7 @@ WEBSOCKET_PROBE = """
 
 #: Arms a redraw probe on chart ``index``: ``t0`` = the next keydown, ``t1`` = the first DOM change
 #: after it at which the chart's drawn traces (their path data and marker positions) differ from now.
-_ARM_REDRAW = """
+ARM_REDRAW = """
 (index) => {
   const sig = () => {
     const chart = document.querySelectorAll('.js-plotly-plot')[index];
@@ -187,7 +187,7 @@ def timed_slider_move(page, slider, key: str = "ArrowRight", chart: int = 0, tim
     so moves can be chained. Raises ``playwright`` ``TimeoutError`` if the chart does not change.
     """
     slider.focus()
-    page.evaluate(_ARM_REDRAW, chart)
+    page.evaluate(ARM_REDRAW, chart)
     slider.press(key)
     page.wait_for_function("() => window.__redraw.t1 !== null", timeout=timeout_ms)
     page.wait_for_function(RUN_FINISHED, timeout=timeout_ms)

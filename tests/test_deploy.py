@@ -7,6 +7,8 @@ over the proxied websocket, a slider move redraws it, and nothing errors.
 
 from __future__ import annotations
 
+import gzip
+import re
 import shutil
 import time
 import urllib.request
@@ -58,6 +60,17 @@ def test_route_cookie_is_sticky_and_spreads_browsers(two_processes) -> None:  # 
     assert len(value) == 32 and all(ch in "0123456789abcdef" for ch in value)  # nginx's $request_id
     again = _get(c.url + "/", cookie=value)
     assert not [h for h in again.headers.get_all("Set-Cookie") or [] if h.startswith(COOKIE + "=")]
+
+    # Streamlit's JavaScript leaves nginx gzipped (Streamlit itself sends it uncompressed).
+    script = re.search(r'src="\.?/?(static/js/[^"]+\.js)"', first.read().decode()).group(1)
+    plain = urllib.request.urlopen(f"{c.backends[0]}/{script}", timeout=10)
+    assert plain.headers.get("Content-Encoding") is None
+    size = len(plain.read())
+    req = urllib.request.Request(f"{c.url}/{script}", headers={"Accept-Encoding": "gzip", "Cookie": f"{COOKIE}=x"})
+    with urllib.request.urlopen(req, timeout=10) as zipped:
+        assert zipped.headers.get("Content-Encoding") == "gzip"
+        body = zipped.read()
+    assert len(body) < size and len(gzip.decompress(body)) == size
 
     routes = [f"student-{i}" for i in range(16)]
     for _ in range(3):
