@@ -14,7 +14,7 @@ from simulate import Result, make_landscape, simulate
 from viz.surface import SurfaceImage, render
 
 MAX_ENTRIES = 64
-IMAGE_GRID = 300
+IMAGE_GRID = 240
 SURFACE_3D_GRID = 90
 
 

@@ -2,9 +2,12 @@
 
 Every panel shares one Plotly figure, so a single Play/Pause and a single step slider move all of
 them in sync. Each run has three traces: a faint *ghost* of its whole path at full resolution (every
-step, so a zig-zag is never aliased), a bright *trail* that grows frame by frame (the frame points
-plus the last few steps exactly), and a *head* marker at the current step. The surface is a layout
-image (see :mod:`viz.surface`), so it stays drawn while frames play with ``redraw: False``.
+step, so a zig-zag is never aliased), a bright *trail* that grows frame by frame through the frame
+steps, and a *head* marker at the current step. The surface is a layout image (see
+:mod:`viz.surface`), so it stays drawn while frames play with ``redraw: False``.
+
+Payload: a trail that grows over F frames costs F²/2 points per run, so frames default to 50 and
+coordinates are rounded to 1/2000 of the window (finer than a pixel of a panel).
 """
 
 from __future__ import annotations
@@ -19,11 +22,9 @@ import plotly.graph_objects as go
 from viz.style import FONT, MINIMUM_COLOUR, style
 from viz.surface import SurfaceImage, layout_image
 
-DEFAULT_FRAMES = 60
+DEFAULT_FRAMES = 50
 MAX_FRAMES = 150
-#: Steps before the current one that the trail always shows at full resolution.
-EXACT_TAIL = 12
-FRAME_MS = 70
+FRAME_MS = 80
 
 
 class PathLike(Protocol):
@@ -37,15 +38,23 @@ class PathLike(Protocol):
 
 
 def frame_indices(steps: int, frames: int = DEFAULT_FRAMES) -> np.ndarray:
-    """The steps shown by the animation frames: ``0 … steps``, at most ``frames + 1`` of them."""
-    n = max(1, min(int(steps), int(frames), MAX_FRAMES))
-    return np.unique(np.round(np.linspace(0, steps, n + 1)).astype(int))
+    """The steps shown by the animation frames: ``0 … steps``, at most ``frames + 1`` of them.
+
+    The first two fifths of the frames are the first steps one by one (where most optimizers do
+    their most visible moves: the first zig-zags, the first overshoot), the rest are spread evenly.
+    """
+    n = max(1, min(int(frames), MAX_FRAMES))
+    if steps <= n:
+        return np.arange(steps + 1)
+    head = (2 * n) // 5
+    tail = np.round(np.linspace(head, steps, n - head + 1)).astype(int)
+    return np.unique(np.concatenate([np.arange(head), tail]))
 
 
 def _decimals(bounds: tuple[tuple[float, float], tuple[float, float]]) -> int:
-    """Enough decimals for 1/5000 of the window: finer than a pixel, short in JSON."""
+    """Enough decimals for 1/2000 of the window: finer than a pixel of a panel, short in JSON."""
     span = max(bounds[0][1] - bounds[0][0], bounds[1][1] - bounds[1][0], 1e-12)
-    return max(0, math.ceil(-math.log10(span / 5000)))
+    return max(0, math.ceil(-math.log10(span / 2000)))
 
 
 def _coords(points: np.ndarray, decimals: int) -> tuple[list[Any], list[Any]]:
@@ -70,10 +79,9 @@ def _last_finite(run: PathLike, k: int) -> int:
 
 
 def _trail(run: PathLike, k: int, idx: np.ndarray) -> np.ndarray:
-    """Trail up to step ``k``: the frame points before it plus the last ``EXACT_TAIL`` steps exactly."""
+    """Trail up to step ``k``: the frame steps before it, then step ``k`` itself (the exact head)."""
     k = _last_finite(run, k)
-    tail_start = max(0, k - EXACT_TAIL)
-    rows = np.union1d(idx[idx < tail_start], np.arange(tail_start, k + 1))
+    rows = np.append(idx[idx < k], k)
     return run.path[rows]
 
 
@@ -116,7 +124,7 @@ def trajectory_figure(
     idx = frame_indices(steps, frames) if steps > 0 else np.array([0])
     (x0, x1), (y0, y1) = surface.bounds
 
-    gap_x, gap_y = 0.06 / cols, 0.12 / rows
+    gap_x, gap_y = 0.09 / cols, 0.14 / rows
     width_x = (1 - gap_x * (cols - 1)) / cols
     height_y = (1 - gap_y * (rows - 1)) / rows
     layout: dict[str, Any] = {}
@@ -214,7 +222,6 @@ def trajectory_figure(
         if run.error is not None or hidden:
             continue
         gx, gy = _coords(run.path, dec)
-        steps_i = np.arange(len(run.path))
         data.append(
             dict(
                 type="scatter",
@@ -224,14 +231,15 @@ def trajectory_figure(
                 name=f"{run.label} (whole path)",
                 line=dict(color=st["color"], width=1, dash=st["dash"]),
                 opacity=0.35,
-                hoverinfo="skip",
+                customdata=np.arange(len(run.path)).tolist(),
+                hovertemplate=f"{run.label}<br>step %{{customdata}}<br>(%{{x}}, %{{y}})<extra></extra>",
                 showlegend=False,
                 **common,
             )
         )
-        last = run.diverged_at - 1 if run.diverged_at is not None else len(run.path) - 1
-        last = max(last, 0)
-        tx, ty = _coords(run.path[: last + 1], dec)
+        # At rest the figure shows the last frame: the whole trail and the head at the final step.
+        k_last = int(idx[-1])
+        tx, ty = _coords(_trail(run, k_last, idx), dec)
         animated.append(len(data))
         data.append(
             dict(
@@ -241,13 +249,13 @@ def trajectory_figure(
                 mode="lines",
                 name=run.label,
                 line=dict(color=st["color"], width=line_width, dash=st["dash"]),
-                customdata=steps_i[: last + 1].tolist(),
-                hovertemplate=f"{run.label}<br>step %{{customdata}}<br>(%{{x}}, %{{y}})<extra></extra>",
+                hoverinfo="skip",
                 showlegend=overlay,
                 **common,
             )
         )
-        hx, hy = _coords(run.path[last : last + 1], dec)
+        j = _last_finite(run, k_last)
+        hx, hy = _coords(run.path[j : j + 1], dec)
         animated.append(len(data))
         data.append(
             dict(
@@ -306,7 +314,7 @@ def trajectory_figure(
                 fdata += [dict(x=tx, y=ty), dict(x=hx, y=hy)]
             fig_frames.append(dict(name=str(int(k)), data=fdata, traces=animated))
 
-    height = 430 * rows + 90 if not overlay else 620
+    height = 430 * rows + 120 if not overlay else 650
     layout.update(
         images=images,
         annotations=annotations,
@@ -314,12 +322,13 @@ def trajectory_figure(
         font=FONT,
         plot_bgcolor="white",
         paper_bgcolor="white",
-        margin=dict(l=50, r=20, t=40, b=10),
+        margin=dict(l=50, r=20, t=40, b=10, pad=0),
         hovermode="closest",
         dragmode=False,
         showlegend=overlay,
         legend=dict(orientation="h", y=-0.12, x=0, font=dict(size=14)),
         uirevision="paths",
+        template="none",
     )
     if fig_frames:
         _add_controls(layout, idx)
@@ -335,7 +344,10 @@ def _note(run: PathLike) -> str:
 
 
 def _add_controls(layout: dict[str, Any], idx: np.ndarray) -> None:
-    """Play / Pause / Replay buttons and a step slider that starts at the last frame."""
+    """Play / Pause / Replay buttons and a step slider (starting at the last frame) under the panels."""
+    bottom = 120
+    plot_px = float(layout["height"]) - 40 - bottom
+    y = -34.0 / plot_px  # paper units: just below the lowest panels' tick labels
     play = dict(
         frame=dict(duration=FRAME_MS, redraw=False), transition=dict(duration=0), fromcurrent=True, mode="immediate"
     )
@@ -346,7 +358,7 @@ def _add_controls(layout: dict[str, Any], idx: np.ndarray) -> None:
             direction="left",
             showactive=False,
             x=0,
-            y=0,
+            y=y,
             xanchor="left",
             yanchor="top",
             pad=dict(t=4, r=8),
@@ -368,9 +380,9 @@ def _add_controls(layout: dict[str, Any], idx: np.ndarray) -> None:
     layout["sliders"] = [
         dict(
             active=len(idx) - 1,
-            x=0.28,
-            y=0,
-            len=0.72,
+            x=0.3,
+            y=y,
+            len=0.7,
             xanchor="left",
             yanchor="top",
             pad=dict(t=4),
@@ -389,4 +401,4 @@ def _add_controls(layout: dict[str, Any], idx: np.ndarray) -> None:
             ],
         )
     ]
-    layout["margin"] = dict(l=50, r=20, t=40, b=90)
+    layout["margin"] = dict(l=50, r=20, t=40, b=bottom, pad=0)

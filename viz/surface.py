@@ -54,7 +54,8 @@ def render(
         Zt: display-transformed loss on a grid; NaN or inf cells are drawn as the highest band.
         bounds: the window the grid covers.
         label: what ``Zt`` shows.
-        levels: number of colour bands (each boundary is drawn as a darker level line).
+        levels: number of colour bands (each boundary is drawn as a darker level line); the level values
+            blend even spacing with the grid's quantiles.
 
     Returns:
         A :class:`SurfaceImage` whose PNG has ``Zt``'s shape, top row = highest y.
@@ -64,7 +65,13 @@ def render(
     hi = float(np.max(Zt[finite])) if finite.any() else 1.0
     span = hi - lo if hi > lo else 1.0
     z = np.where(finite, Zt, hi)
-    band = np.clip(((z - lo) / span * levels).astype(int), 0, levels - 1)
+    # Level values halfway between evenly spaced ones and the grid's quantiles: evenly spaced levels
+    # crowd into hatching where a surface is steep; quantiles alone give a flat plateau as many bands
+    # as a cliff. The blend keeps every band visible and the levels still monotone in the loss.
+    q = np.linspace(0.0, 1.0, levels + 1)[1:-1]
+    even = lo + span * q
+    quant = np.quantile(z, q) if finite.any() else even
+    band = np.searchsorted(0.5 * (even + quant), z, side="right").clip(0, levels - 1)
     line = np.zeros_like(band, dtype=bool)
     line[:, 1:] |= band[:, 1:] != band[:, :-1]
     line[1:, :] |= band[1:, :] != band[:-1, :]
