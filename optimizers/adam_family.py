@@ -89,8 +89,9 @@ ADAM = OptimizerSpec(
         "size, as in RMSprop), and corrects both for their start at zero. Fast convergence, little tuning, "
         "handles noisy and sparse gradients: the usual default for deep networks. But it is a little heavier "
         "than SGD, can generalize worse and overfit, and can settle in sharp minima. Convention switches show "
-        "the seeds' formulas: without bias correction (seed 000: θ -= η m/(√v + ε), whose first steps are "
-        "tiny) and with ε inside the root (seed 003). AMSGrad keeps the running maximum of v; weight decay is "
+        "the seeds' formulas: without bias correction (seed 000: θ -= η m/(√v + ε); with the default β's its "
+        "first step is (1-β₁)/√(1-β₂) ≈ 3.16 times larger, not smaller) and with ε inside the root "
+        "(seed 003). AMSGrad keeps the running maximum of v; weight decay is "
         "coupled (L2; see AdamW for decoupled)."
     ),
     latex=(
@@ -110,8 +111,8 @@ ADAM = OptimizerSpec(
             "bias_correction",
             "bias correction",
             True,
-            "Divide m and v by 1 - β^t to undo their start at zero. Off = seed 000's formula, whose first steps "
-            "are tiny.",
+            "Divide m and v by 1 - β^t to undo their start at zero. Off = seed 000's formula: with the default "
+            "β's the first steps are about 3.16× too large (m and v are both biased towards 0, v more so).",
         ),
         hp.eps_inside(),
     ),
