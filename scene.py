@@ -41,6 +41,14 @@ BATCH_PARAM = HyperParam(
     help="Mini-batch size for data landscapes: 1 is SGD, 0 is the full batch (plain gradient descent).",
     kind="int",
 )
+#: The schedule parameters that each learning-rate schedule actually reads.
+SCHEDULE_PARAMS: dict[str, tuple[str, ...]] = {
+    "none": (),
+    "step": ("step_size", "gamma"),
+    "exponential": ("gamma",),
+    "cosine": ("T_max", "eta_min"),
+    "inverse_time": ("decay",),
+}
 CUSTOM = "custom"
 MAX_TEXT = 500
 DEFAULT_FORMULA = "(1 - x)^2 + 5*(y - x^2)^2"
@@ -71,6 +79,14 @@ class Run:
     def kwargs(self) -> dict[str, Value]:
         """Every setting of the run (defaults filled in), keyed by name."""
         return {name: self.get(name) for name in settings_of(self.optimizer)}
+
+    def effective(self) -> dict[str, Value]:
+        """The settings that change what the run does: :meth:`kwargs` without the parameters of
+        learning-rate schedules the run does not use."""
+        kw = self.kwargs()
+        used = SCHEDULE_PARAMS.get(str(kw.get("schedule", "none")), ())
+        unused = {p for ps in SCHEDULE_PARAMS.values() for p in ps} - set(used)
+        return {k: v for k, v in kw.items() if k not in unused}
 
     @staticmethod
     def make(optimizer: str, **params: Value) -> Run:

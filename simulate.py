@@ -15,7 +15,7 @@ import numpy as np
 
 import landscapes
 import optimizers
-from scene import BATCH_PARAM, CUSTOM, DEFAULT_FORMULA, Run, Scene
+from scene import BATCH_PARAM, CUSTOM, DEFAULT_FORMULA, Run, Scene, settings_of
 
 #: A run "reaches" a minimum when it comes within this fraction of the plot's diagonal of one.
 REACH_FRACTION = 0.01
@@ -102,33 +102,34 @@ class Result:
 def run_labels(runs: tuple[Run, ...]) -> list[str]:
     """Panel labels: the optimizer's label, plus the settings that tell copies of it apart."""
     labels = []
+    effective = [r.effective() for r in runs]
     for i, run in enumerate(runs):
         base = optimizers.spec(run.optimizer).label
-        twins = [r for r in runs if r.optimizer == run.optimizer]
+        twins = [j for j, r in enumerate(runs) if r.optimizer == run.optimizer]
         if len(twins) == 1:
             labels.append(base)
             continue
-        names = sorted({k for t in twins for k, _ in t.params if any(t.get(k) != u.get(k) for u in twins)})
-        shown = [_setting_text(run, k) for k in names][:3]
-        same_as = [j for j, r in enumerate(runs[:i]) if r == run]
-        tag = ", ".join(shown) if shown else ""
+        keys = [k for k in effective[i] if any(effective[j].get(k) != effective[i].get(k) for j in twins)]
+        shown = [_setting_text(run, k, effective[i].get(k)) for k in keys][:3]
+        same_as = [j for j in twins if j < i and effective[j] == effective[i]]
+        tag = ", ".join(shown)
         if same_as or not tag:
-            tag = (tag + " " if tag else "") + f"#{twins.index(run) + 1 + len(same_as)}"
+            tag = (tag + " " if tag else "") + f"#{len(same_as) + 1}"
         labels.append(f"{base} ({tag})")
     return labels
 
 
-def _setting_text(run: Run, name: str) -> str:
-    from scene import settings_of
-
+def _setting_text(run: Run, name: str, value: object) -> str:
+    """``η=0.1``, ``AMSGrad on``, ``cosine schedule``: one setting, short."""
     hp = settings_of(run.optimizer)[name]
-    v = run.get(name)
-    sym = hp.symbol or hp.name
-    if isinstance(v, bool):
-        return f"{hp.name.replace('_', ' ')} {'on' if v else 'off'}"
-    if isinstance(v, float):
-        return f"{sym}={v:.3g}"
-    return f"{sym}={v}"
+    if name == "schedule":
+        return "constant η" if value == "none" else f"{str(value).replace('_', ' ')} schedule"
+    if isinstance(value, bool):
+        return f"{hp.symbol if hp.symbol and len(hp.symbol) > 2 else name.replace('_', ' ')} {'on' if value else 'off'}"
+    if name in ("clip_norm", "clip_value", "noise") and value == 0:
+        return f"no {name.replace('_', ' ')}"
+    sym = hp.symbol or name
+    return f"{sym}={value:.3g}" if isinstance(value, float) else f"{sym}={value}"
 
 
 def make_landscape(scene: Scene) -> tuple[landscapes.Landscape, list[str]]:
@@ -147,8 +148,9 @@ def make_landscape(scene: Scene) -> tuple[landscapes.Landscape, list[str]]:
         return landscapes.get(scene.landscape), msgs
 
 
-def run_inputs(scene: Scene, land: landscapes.Landscape, run: Run) -> tuple[Callable[[np.ndarray], np.ndarray],
-                                                                          dict[str, Any]]:
+def run_inputs(
+    scene: Scene, land: landscapes.Landscape, run: Run
+) -> tuple[Callable[[np.ndarray], np.ndarray], dict[str, Any]]:
     """The gradient callable and keyword arguments that :func:`optimizers.run` (or ``trace``) gets for ``run``.
 
     The shared learning rate, the mini-batch gradient of data landscapes, the Hessian for Newton and

@@ -16,7 +16,7 @@ import streamlit as st
 import landscapes
 import optimizers
 from optimizers import HyperParam
-from scene import BATCH_PARAM, CUSTOM, MAX_RUNS, MAX_STEPS, VIEWS, Run, Scene, settings_of
+from scene import BATCH_PARAM, CUSTOM, MAX_RUNS, MAX_STEPS, SCHEDULE_PARAMS, VIEWS, Run, Scene, settings_of
 from ui import widgets
 
 COPIES = "copies"
@@ -32,13 +32,6 @@ SHARED_LR = HyperParam(
 )
 VIEW_LABELS = {"panels": "Side by side", "overlay": "Overlay", "3d": "3-D"}
 _TRANSFORMS = ("noise", "clip_norm", "clip_value", "schedule", "step_size", "gamma", "T_max", "eta_min", "decay")
-_SCHEDULE_PARAMS = {
-    "step": ("step_size", "gamma"),
-    "exponential": ("gamma",),
-    "cosine": ("T_max", "eta_min"),
-    "inverse_time": ("decay",),
-    "none": (),
-}
 
 
 def landscape_title(key: str) -> str:
@@ -225,7 +218,7 @@ def run_ui(optimizer: str, copy: int, stochastic: bool, same_lr: bool) -> Run:
     st.caption("Noise, clipping and learning-rate schedule")
     for name in ("noise", "clip_norm", "clip_value", "schedule"):
         values[name] = widgets.control(settings[name], hp_key(optimizer, copy, name))
-    for name in _SCHEDULE_PARAMS.get(str(values["schedule"]), ()):
+    for name in SCHEDULE_PARAMS.get(str(values["schedule"]), ()):
         values[name] = widgets.control(settings[name], hp_key(optimizer, copy, name))
     c1, c2 = st.columns(2)
     c1.button(
