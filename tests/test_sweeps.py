@@ -345,3 +345,19 @@ def test_app_no_basin_map_explains_why() -> None:
     at = _app({"steps": "30", "sw_n": "25"})
     assert not at.exception
     assert any("basin map needs at least two minima" in i.value for i in at.info)
+
+
+def test_app_big_grid_runs_in_chunks_with_progress_and_reruns_from_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A grid above the progress threshold runs in chunks of rows behind a progress bar; the rerun (every chunk
+    from the cache) is clean too. The threshold is lowered so a 50 × 50 grid stands in for 200 × 200."""
+    monkeypatch.setattr(sweeps, "PROGRESS_CELLS", 1000)
+    assert len(sweeps.chunks(50, 10)) > 1
+    at = _app({"r": "momentum~lr:0.002", "steps": "10"})
+    assert not at.exception
+    assert len(_sweep_spec(at)["data"][0]["z"]) == 50
+    at.segmented_control(key="sw_metric").set_value("reach").run()
+    assert not at.exception and not at.error
+    assert len(_sweep_spec(at)["data"][0]["z"]) == 50
+    at.selectbox(key="sw_n").set_value(25).run()
+    assert not at.exception and len(_sweep_spec(at)["data"][0]["z"]) == 25
+    assert _param(at, "sw_n", "") == "25"

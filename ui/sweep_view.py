@@ -388,9 +388,9 @@ def basin_section(scene: Scene, n: int) -> None:
     st.plotly_chart(fig, key=BASIN_CHART, config={"displaylogo": False, "scrollZoom": False})
     st.caption(
         f"Each cell is a start point ({m} × {m} per optimizer, {scene.steps} steps, each run's own settings); its "
-        f"colour is the minimum the run ends within {sweeps.BASIN_FRACTION:.0%} of the plot diagonal of. Grey: "
-        "it ended near none of them; black: it diverged. Momentum and Adam carry runs over ridges, so their "
-        "basins differ from gradient descent's."
+        f"colour is the listed minimum the run ends within {sweeps.BASIN_FRACTION:.0%} of the plot diagonal of. "
+        "Grey: it ended elsewhere (another local minimum, or still moving); black: it diverged. Momentum and Adam "
+        "carry runs over ridges, so their basins differ from gradient descent's."
     )
 
 

@@ -253,7 +253,7 @@ def basin_figure(
     bounds: tuple[tuple[float, float], tuple[float, float]],
     *,
     columns: int = 4,
-    none_label: str = "near no minimum",
+    none_label: str = "elsewhere (another local minimum, or still moving)",
 ) -> go.Figure:
     """Basin maps side by side: each start cell coloured by the minimum its run ends in.
 
