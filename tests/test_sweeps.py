@@ -93,6 +93,27 @@ def test_chunked_sweep_equals_one_call(monkeypatch: pytest.MonkeyPatch) -> None:
     np.testing.assert_allclose(parts.final, whole.final, rtol=0, atol=0)
 
 
+@pytest.mark.parametrize("opt", optimizers.names())
+def test_every_optimizer_and_axis_pair_runs(opt: str) -> None:
+    """Every optimizer of the registry sweeps every pair it offers (Newton with its Hessian) on the quadratic;
+    the default η × β pair is offered exactly when the optimizer has a β-like decay."""
+    scene = Scene(landscape="quadratic", runs=(Run.make(opt),), steps=5)
+    offered = sweeps.available_axes(opt)
+    assert "lr-start" in offered
+    assert ("lr-beta" in offered) == (sweeps.beta_name(opt) is not None)
+    for axes in offered:
+        r = sweeps.sweep(scene, 0, axes, 3)
+        assert r.final.shape == (3, 3, 2) and r.gap.shape == (3, 3)
+        assert np.isfinite(r.gap[r.diverged_at < 0]).all()
+
+
+def test_data_landscape_minibatch_sweep_runs() -> None:
+    """A mini-batch run on a data landscape sweeps too (every cell draws its own batches)."""
+    scene = Scene(landscape="linear-regression", runs=(Run.make("sgd", lr=0.05, batch_size=8),), steps=30)
+    r = sweeps.sweep(scene, 0, "lr-beta", 4)
+    assert (r.diverged_at[:, 0] < 0).all() and np.isfinite(r.final_loss[:, 0]).all()
+
+
 # --- divergence ---------------------------------------------------------------------------------------
 def _blowup_step(factor: float, v0: float, steps: int) -> int:
     """First t with |v0 · factor^t| > 1e12 (the runner's divergence limit), or -1 within ``steps``."""
