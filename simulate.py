@@ -110,18 +110,18 @@ def run_labels(runs: tuple[Run, ...]) -> list[str]:
             labels.append(base)
             continue
         keys = [k for k in effective[i] if any(effective[j].get(k) != effective[i].get(k) for j in twins)]
-        shown = [_setting_text(run, k, effective[i].get(k)) for k in keys][:3]
-        same_as = [j for j in twins if j < i and effective[j] == effective[i]]
-        tag = ", ".join(shown)
-        if same_as or not tag:
-            tag = (tag + " " if tag else "") + f"#{len(same_as) + 1}"
-        labels.append(f"{base} ({tag})")
+        shown = ", ".join(_setting_text(run, k, effective[i].get(k)) for k in keys[:3])
+        # "#k" matches the sidebar's expander of the same copy; the settings say how the copies differ.
+        number = f"{base} #{twins.index(i) + 1}"
+        labels.append(f"{number} ({shown})" if shown else number)
     return labels
 
 
 def _setting_text(run: Run, name: str, value: object) -> str:
     """``η=0.1``, ``AMSGrad on``, ``cosine schedule``: one setting, short."""
     hp = settings_of(run.optimizer)[name]
+    if name == BATCH_PARAM.name:
+        return "full batch" if value == 0 else f"B={value}"
     if name == "schedule":
         return "constant η" if value == "none" else f"{str(value).replace('_', ' ')} schedule"
     if isinstance(value, bool):

@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 # Low loss dark blue-grey, high loss near white: coloured paths stand out on every band.
-_LOW = np.array([74, 98, 130], dtype=float)
+_LOW = np.array([92, 116, 146], dtype=float)
 _HIGH = np.array([246, 247, 249], dtype=float)
 _LINE_DARKEN = 0.80
 
