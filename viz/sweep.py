@@ -234,7 +234,8 @@ def sweep_figure(
         hovermode="closest",
         dragmode=False,
         clickmode="event+select",
-        legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"),
+        legend=dict(orientation="h", y=1.02, x=0, xanchor="left", yanchor="bottom"),
+        hoverlabel=dict(bgcolor="white", font=dict(size=14, color=FONT["color"])),
         uirevision="sweep",
     )
     return go.Figure(data=data, layout=layout, _validate=False)
@@ -359,6 +360,7 @@ def basin_figure(
         margin=dict(l=50, r=20, t=40, b=90),
         hovermode="closest",
         dragmode=False,
+        hoverlabel=dict(bgcolor="white", font=dict(size=14, color=FONT["color"])),
         legend=dict(orientation="h", y=0, x=0, yanchor="bottom", yref="container"),
     )
     return go.Figure(data=data, layout=layout, _validate=False)
