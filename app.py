@@ -13,7 +13,7 @@ st.set_page_config(page_title="Optimizer Playground", page_icon="⛰️", layout
 
 from simulate import Result  # noqa: E402  (set_page_config must come first)
 from ui import cache, controls, guide_view, lessons_view, state, steps_view, views  # noqa: E402
-from ui.sweep_view import sweep_view  # noqa: E402
+from ui.sweep_view import sweep_query, sweep_view  # noqa: E402
 
 
 def playground(result: Result) -> None:
@@ -51,15 +51,24 @@ def main() -> None:
     result = cache.cached_simulate(scene)
     extra_query: dict[str, str | list[str]] = {}
     extra_query.update(lessons_view.query_extra())
-    tab_play, tab_sweep, tab_steps, tab_guide = st.tabs(["Playground", "Sweeps", "Step by step", "Optimizer guide"])
+    # Only the open tab is computed and sent (the tabs rerun the page when switched); the others keep
+    # their controls' state and their part of the URL.
+    state.keep_widget_state(("sw_", "steps_"))
+    tab_play, tab_sweep, tab_steps, tab_guide = st.tabs(
+        list(state.TABS.values()), key=state.TAB, on_change="rerun", default=state.initial_tab()
+    )
     with tab_play:
-        playground(result)
+        if tab_play.open:
+            playground(result)
     with tab_sweep:
-        extra_query.update(sweep_view(scene))
+        extra_query.update(sweep_view(scene) if tab_sweep.open else sweep_query(scene))
     with tab_steps:
-        steps_view.step_by_step(result)
+        if tab_steps.open:
+            steps_view.step_by_step(result)
     with tab_guide:
-        guide_view.guide()
+        if tab_guide.open:
+            guide_view.guide()
+    extra_query.update(state.tab_query())
     state.sync_url(scene, extra_query)
 
 

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_guide_tab_lists_every_optimizer() -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["tab"] = "guide"  # only the open tab is drawn
     at.run()
     assert not at.exception
     (df,) = [d.value for d in at.dataframe if "pros" in d.value.columns]

@@ -27,7 +27,7 @@ SEED_002 = {"ls": "custom", "f": "x^2", "fb": "-5~5~-5~5", "x0": "4", "y0": "0",
 
 def app(query: dict[str, str | list[str]]) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for k, v in query.items():
+    for k, v in {"tab": "steps", **query}.items():  # only the open tab is drawn
         at.query_params[k] = v
     at.run()
     assert not at.exception, at.exception

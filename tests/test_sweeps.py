@@ -272,7 +272,7 @@ def _app(query: dict[str, str | list[str]]):  # type: ignore[no-untyped-def]
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for k, v in query.items():
+    for k, v in {"tab": "sweeps", **query}.items():  # only the open tab is drawn
         at.query_params[k] = v
     at.run()
     return at

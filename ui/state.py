@@ -10,6 +10,9 @@ from scene import Scene, decode, encode
 from ui.controls import load_scene
 
 URL_MESSAGES = "url_messages"
+#: The page's tabs: URL slug -> title. The first is the default and is left out of the URL.
+TABS = {"play": "Playground", "sweeps": "Sweeps", "steps": "Step by step", "guide": "Optimizer guide"}
+TAB = "tab"
 
 
 def query_dict() -> dict[str, list[str]]:
@@ -33,6 +36,7 @@ def init(resolve: Callable[[Scene, list[str]], Scene] | None = None) -> None:
     load_scene(scene)
     ss["lesson"] = scene.lesson
     ss[URL_MESSAGES] = msgs
+    initial_tab()
     ss["_initialised"] = True
 
 
@@ -58,3 +62,34 @@ def url_messages() -> None:
         if st.button("Dismiss", key="dismiss_url_messages"):
             st.session_state[URL_MESSAGES] = []
             st.rerun()
+
+
+def initial_tab() -> str:
+    """The tab a session opens on: the URL's ``tab`` (by slug) on the session's first run, else the first
+    tab. Fixed for the session, so the tabs widget keeps its identity across runs."""
+    ss = st.session_state
+    if "_initial_tab" not in ss:
+        slug = st.query_params.get(TAB)
+        if slug is not None and slug not in TABS:
+            ss.setdefault(URL_MESSAGES, []).append("Unknown tab in the link; showing the Playground.")
+        ss["_initial_tab"] = TABS.get(slug or "play", TABS["play"])
+    return str(ss["_initial_tab"])
+
+
+def tab_query() -> dict[str, str]:
+    """The open tab as a query parameter (nothing for the first tab)."""
+    title = st.session_state.get(TAB)
+    slug = next((k for k, v in TABS.items() if v == title), "play")
+    return {} if slug == "play" else {TAB: slug}
+
+
+def keep_widget_state(prefixes: tuple[str, ...]) -> None:
+    """Keep the values of widgets whose keys start with ``prefixes`` while they are not drawn.
+
+    Streamlit forgets a widget's value on a run that does not draw it; re-assigning the value at the
+    top of the run turns it into plain session state that survives until the widget is drawn again.
+    """
+    ss = st.session_state
+    for key in list(ss.keys()):
+        if isinstance(key, str) and key.startswith(prefixes):
+            ss[key] = ss[key]

@@ -19,7 +19,7 @@ from simulate import make_landscape, run_labels
 from sweeps import SweepResult, SweepSettings
 from ui import widgets
 from ui.controls import SHARED_LR, hp_key
-from ui.state import query_dict
+from ui.state import TAB, TABS, query_dict
 from viz.sweep import basin_figure, sweep_figure
 
 CHART = "sweep_chart"
@@ -303,7 +303,11 @@ def _on_cell_click() -> None:
             v = widgets.coerce(declared[name], v)
             ss[hp_key(opt, copy, name)] = v
             shown.append(f"{symbol} = {sweeps.format_number(v)}")
-    ss[_LOADED] = f"Loaded {', '.join(shown)} into **{last['label']}**: open the Playground tab to watch it run."
+    ss[_LOADED] = f"Loaded {', '.join(shown)} into **{last['label']}**: watch it run in the Playground."
+
+
+def _open_playground() -> None:
+    st.session_state[TAB] = TABS["play"]
 
 
 def heatmap_section(scene: Scene, s: SweepSettings, notes: list[str]) -> None:
@@ -341,6 +345,7 @@ def heatmap_section(scene: Scene, s: SweepSettings, notes: list[str]) -> None:
     loaded = st.session_state.pop(_LOADED, None)
     if loaded:
         st.success(loaded)
+        st.button("▶ Watch it in the Playground", key="sw_watch", on_click=_open_playground)
     st.plotly_chart(
         fig,
         key=CHART,
@@ -392,6 +397,21 @@ def basin_section(scene: Scene, n: int) -> None:
         "Grey: it ended elsewhere (another local minimum, or still moving); black: it diverged. Momentum and Adam "
         "carry runs over ridges, so their basins differ from gradient descent's."
     )
+
+
+def sweep_query(scene: Scene) -> dict[str, str]:
+    """The tab's ``sw_`` query parameters while it is not drawn (from the kept control state)."""
+    _init(scene)
+    ss = st.session_state
+    d = SweepSettings()
+    run = ss.get("sw_run")
+    s = SweepSettings(
+        run=run if isinstance(run, int) and 0 <= run < len(scene.runs) else None,
+        axes=ss.get("sw_axes", d.axes) if ss.get("sw_axes") in sweeps.AXES else d.axes,
+        n=ss.get("sw_n", d.n) if ss.get("sw_n") in sweeps.SIZES else d.n,
+        metric=ss.get("sw_metric", d.metric) if ss.get("sw_metric") in sweeps.METRICS else d.metric,
+    )
+    return sweeps.encode_settings(s, sweeps.default_run(scene))
 
 
 def sweep_view(scene: Scene) -> dict[str, str]:
