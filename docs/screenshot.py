@@ -19,8 +19,10 @@ SHOTS = {
     "screenshot.png": ("", {"width": 1440, "height": 1100}),
     "phone.png": ("?r=gd~lr:0.001&r=adam~lr:0.05", {"width": 390, "height": 844}),
 }
-READY = ("(() => { const g = Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout && "
-         "g.layout.sliders); return g && g.querySelector('.scatterlayer .trace'); })()")
+READY = (
+    "(() => { const g = Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout && "
+    "g.layout.sliders); return g && g.querySelector('.scatterlayer .trace'); })()"
+)
 
 
 def main() -> None:
