@@ -175,11 +175,37 @@ def run_one(scene: Scene, land: landscapes.Landscape, run: Run, x0: np.ndarray) 
     return optimizers.run(run.optimizer, grad, x0, scene.steps, **kwargs)
 
 
-def simulate(scene: Scene) -> Result:
+def run_part(scene: Scene, run: Run) -> Scene:
+    """The part of ``scene`` that decides ``run``'s path (a cache key: the other runs, the view and the
+    lesson do not change it)."""
+    return Scene(
+        landscape=scene.landscape,
+        landscape_params=scene.landscape_params,
+        formula=scene.formula,
+        formula_bounds=scene.formula_bounds,
+        runs=(run,),
+        start=scene.start,
+        steps=scene.steps,
+        seed=scene.seed,
+        shared_lr=scene.shared_lr,
+    )
+
+
+def path_of(scene: Scene, run: Run) -> np.ndarray:
+    """The raw path of ``run`` in ``scene``, shape ``(steps + 1, 2)``. Raises ``ValueError`` for invalid
+    settings."""
+    land, _ = make_landscape(scene)
+    start = np.asarray(scene.start if scene.start is not None else land.start, dtype=float)
+    return run_one(scene, land, run, start)
+
+
+def simulate(scene: Scene, paths: Callable[[Scene, Run], np.ndarray] = path_of) -> Result:
     """Run every optimizer of ``scene``.
 
     Args:
         scene: what to run.
+        paths: computes one run's path from :func:`run_part` of the scene and the run (the page passes a
+            cached :func:`path_of`, so moving one run's slider recomputes only that run).
 
     Returns:
         A :class:`Result` with one :class:`RunResult` per run, in order. Invalid settings of one run
@@ -191,7 +217,7 @@ def simulate(scene: Scene) -> Result:
     results = []
     for run, label in zip(scene.runs, run_labels(scene.runs), strict=True):
         try:
-            path = run_one(scene, land, run, start)
+            path = paths(run_part(scene, run), run)
         except ValueError as e:
             results.append(RunResult(run, label, np.empty((0, 2)), np.empty(0), None, str(e)))
             continue

@@ -9,8 +9,8 @@ import numpy as np
 import streamlit as st
 
 import landscapes
-from scene import Scene
-from simulate import Result, make_landscape, simulate
+from scene import Run, Scene
+from simulate import Result, make_landscape, path_of, simulate
 from viz.surface import SurfaceImage, render
 
 MAX_ENTRIES = 64
@@ -22,10 +22,16 @@ def _scene_hash(scene: Scene) -> str:
     return repr(scene)
 
 
+@st.cache_data(max_entries=4 * MAX_ENTRIES, show_spinner=False, hash_funcs={Scene: _scene_hash, Run: repr})
+def cached_path(part: Scene, run: Run) -> np.ndarray:
+    """:func:`simulate.path_of`, cached per run (``part`` is :func:`simulate.run_part` of the scene)."""
+    return path_of(part, run)
+
+
 @st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs={Scene: _scene_hash})
 def cached_simulate(scene: Scene) -> Result:
-    """:func:`simulate.simulate`, cached per scene."""
-    return simulate(scene)
+    """:func:`simulate.simulate`, cached per scene, each run's path cached on its own."""
+    return simulate(scene, paths=cached_path)
 
 
 def surface_part(scene: Scene) -> Scene:

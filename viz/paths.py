@@ -19,6 +19,7 @@ from typing import Any, Protocol
 import numpy as np
 import plotly.graph_objects as go
 
+from viz.spec_figure import SpecFigure
 from viz.style import FONT, MINIMUM_COLOUR, style
 from viz.surface import SurfaceImage, layout_image
 
@@ -328,11 +329,10 @@ def trajectory_figure(
         showlegend=overlay,
         legend=dict(orientation="h", y=-0.12, x=0, font=dict(size=14)),
         uirevision="paths",
-        template="none",
     )
     if fig_frames:
         _add_controls(layout, idx)
-    return go.Figure(data=data, layout=layout, frames=fig_frames, _validate=False)
+    return SpecFigure({"data": data, "layout": layout, "frames": fig_frames})
 
 
 def _note(run: PathLike) -> str:

@@ -1,0 +1,122 @@
+"""The figure builders: valid Plotly, synchronised frames, small payload, the surface image."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+
+import numpy as np
+import plotly.io as pio
+import pytest
+from PIL import Image
+
+import landscapes
+from scene import Run, Scene
+from simulate import simulate
+from viz.curves import loss_figure
+from viz.paths import MAX_FRAMES, frame_indices, trajectory_figure
+from viz.surface import render
+
+
+def _surface(result):  # type: ignore[no-untyped-def]
+    xs, ys, Z = landscapes.grid(result.landscape, 120)
+    Zt, label = landscapes.display_transform(Z)
+    return render(Zt, result.landscape.bounds, label)
+
+
+SCENES = {
+    "default": Scene(),
+    "diverging": Scene(landscape="quadratic", runs=(Run.make("gd", lr=0.5), Run.make("gd", lr=0.1)), steps=80),
+    "not run": Scene(runs=(Run.make("sgd", nesterov=True), Run.make("adam")), steps=30),
+    "himmelblau": Scene(landscape="himmelblau", runs=(Run.make("adam", lr=0.1),), steps=20),
+}
+
+
+@pytest.mark.parametrize("name", SCENES)
+@pytest.mark.parametrize("overlay", [False, True])
+def test_paths_figure_is_valid_plotly(name: str, overlay: bool) -> None:
+    result = simulate(SCENES[name])
+    fig = trajectory_figure(result.runs, _surface(result), result.start, result.landscape.minima, overlay=overlay)
+    full = fig.validated()  # raises on any attribute Plotly does not know
+    assert len(full.frames) == len(fig.to_dict()["frames"])
+    json.loads(pio.to_json(fig, validate=False))
+
+
+def test_frames_move_every_panel_in_sync() -> None:
+    result = simulate(Scene())
+    fig = trajectory_figure(result.runs, _surface(result), result.start, result.landscape.minima).to_dict()
+    frames = fig["frames"]
+    animated = frames[0]["traces"]
+    assert len(animated) == 2 * len(result.runs)  # a trail and a head per run, in every frame
+    for frame in frames:
+        assert frame["traces"] == animated and len(frame["data"]) == len(animated)
+    steps = [int(f["name"]) for f in frames]
+    slider = fig["layout"]["sliders"][0]
+    assert [s["label"] for s in slider["steps"]] == [f["name"] for f in frames]
+    assert slider["active"] == len(frames) - 1
+    # the head of run 0 at each frame is the path's point at that step (to the figure's rounding)
+    for f in frames[:: max(1, len(frames) // 10)]:
+        k = int(f["name"])
+        head = f["data"][1]
+        assert head["x"][0] == pytest.approx(result.runs[0].path[k, 0], abs=2e-3)
+        assert head["y"][0] == pytest.approx(result.runs[0].path[k, 1], abs=2e-3)
+    assert steps[0] == 0 and steps[-1] == result.scene.steps
+
+
+def test_frame_indices() -> None:
+    assert list(frame_indices(10, 50)) == list(range(11))
+    idx = frame_indices(1000, 50)
+    assert idx[0] == 0 and idx[-1] == 1000 and len(idx) <= 51
+    assert np.all(np.diff(idx) > 0)
+    assert list(idx[:20]) == list(range(20)), "the first steps are framed one by one"
+    assert len(frame_indices(10**6, 10**6)) <= MAX_FRAMES + 1
+
+
+def test_default_payload_is_small() -> None:
+    result = simulate(Scene())
+    fig = trajectory_figure(result.runs, _surface(result), result.start, result.landscape.minima, click_grid=21)
+    size = len(pio.to_json(fig, validate=False))
+    assert size < 200_000, size
+
+
+def test_diverged_run_is_cut_and_annotated() -> None:
+    result = simulate(SCENES["diverging"])
+    bad = result.runs[0]
+    assert bad.diverged_at is not None
+    fig = trajectory_figure(result.runs, _surface(result), result.start, result.landscape.minima).to_dict()
+    notes = [a["text"] for a in fig["layout"]["annotations"]]
+    assert f"diverged at step {bad.diverged_at}" in notes
+    for frame in fig["frames"]:
+        xs = [v for v in frame["data"][0]["x"] if v is not None]
+        assert all(np.isfinite(xs))
+
+
+def test_hidden_figure_has_no_paths() -> None:
+    result = simulate(Scene())
+    fig = trajectory_figure(result.runs, _surface(result), result.start, result.landscape.minima, hidden=True)
+    names = {t["name"] for t in fig.to_dict()["data"]}
+    assert not names & {r.label for r in result.runs}
+    assert not fig.to_dict()["frames"]
+
+
+def test_surface_image_is_a_small_banded_png_top_row_highest_y() -> None:
+    xs = np.linspace(-1, 1, 64)
+    Z = np.tile(xs[:, None] ** 2, (1, 64))  # depends on y only: Z[i, j] = y_i²
+    img = render(Z, ((-1, 1), (-1, 1)), "loss", levels=10)
+    png = base64.b64decode(img.uri.split(",", 1)[1])
+    im = Image.open(io.BytesIO(png)).convert("L")
+    assert im.size == (64, 64)
+    a = np.asarray(im, dtype=float)
+    assert a[32].std() == 0, "constant along x"
+    assert a[0].mean() > a[32].mean() < a[-1].mean(), "high loss (light) at both y ends, low (dark) in the middle"
+    assert len(png) < 4000
+
+
+def test_loss_figure_uses_gap_to_minimum_on_log_axis() -> None:
+    result = simulate(Scene())
+    fig = loss_figure(result.runs, result.landscape.min_value)
+    assert fig.layout.yaxis.type == "log"
+    assert len(fig.data) == len(result.runs)
+    saddle = simulate(Scene(landscape="saddle", runs=(Run.make("gd", lr=0.05),), steps=50))
+    assert loss_figure(saddle.runs, None).layout.yaxis.type == "linear"  # the loss goes negative
