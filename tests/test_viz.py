@@ -20,7 +20,7 @@ from viz.surface import render
 
 
 def _surface(result):  # type: ignore[no-untyped-def]
-    xs, ys, Z = landscapes.grid(result.landscape, 120)
+    _, _, Z = landscapes.grid(result.landscape, 120)
     Zt, label = landscapes.display_transform(Z)
     return render(Zt, result.landscape.bounds, label)
 
