@@ -42,6 +42,8 @@ def playground(result: Result) -> None:
 def main() -> None:
     """Draw the page: controls -> scene -> cached result -> tabs; finally the scene goes into the URL."""
     state.init(resolve=lessons_view.resolve)
+    # Controls that are not drawn on every run (other tabs, hidden run settings) keep their values.
+    state.keep_widget_state(("sw_", "steps_", "hp."))
     lessons_view.picker()
     scene = controls.sidebar()
     lessons_view.present_style()
@@ -53,7 +55,6 @@ def main() -> None:
     extra_query.update(lessons_view.query_extra())
     # Only the open tab is computed and sent (the tabs rerun the page when switched); the others keep
     # their controls' state and their part of the URL.
-    state.keep_widget_state(("sw_", "steps_"))
     tab_play, tab_sweep, tab_steps, tab_guide = st.tabs(
         list(state.TABS.values()), key=state.TAB, on_change="rerun", default=state.initial_tab()
     )

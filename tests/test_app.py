@@ -213,3 +213,17 @@ def test_copies_of_a_run_are_told_apart() -> None:
     at.button(key="remove.gd.2").click().run()
     clean(at)
     assert len(path_traces(figure(at))) == 2
+
+
+def test_hidden_run_settings_still_apply() -> None:
+    at = make_app({"r": ["gd~lr:0.002~noise:1~clip_norm:2"]})
+    assert at.toggle(key="more.gd.1").value, "a run with noise opens its noise/clipping switch"
+    assert at.slider(key="hp.gd.1.noise").value == 1.0
+    before = figure(at)["data"]
+    at.toggle(key="more.gd.1").set_value(False).run()
+    clean(at)
+    assert not [s for s in at.slider if s.key == "hp.gd.1.noise"], "hidden"
+    assert query_of(at)["r"] == ["gd~clip_norm:2~lr:0.002~noise:1"]
+    assert figure(at)["data"] == before
+    plain = make_app({"r": ["gd~lr:0.001"]})
+    assert not plain.toggle(key="more.gd.1").value

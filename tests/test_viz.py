@@ -115,8 +115,8 @@ def test_surface_image_is_a_small_banded_png_top_row_highest_y() -> None:
 
 def test_loss_figure_uses_gap_to_minimum_on_log_axis() -> None:
     result = simulate(Scene())
-    fig = loss_figure(result.runs, result.landscape.min_value)
+    fig = loss_figure(result.runs, result.landscape.min_value).validated()
     assert fig.layout.yaxis.type == "log"
     assert len(fig.data) == len(result.runs)
     saddle = simulate(Scene(landscape="saddle", runs=(Run.make("gd", lr=0.05),), steps=50))
-    assert loss_figure(saddle.runs, None).layout.yaxis.type == "linear"  # the loss goes negative
+    assert loss_figure(saddle.runs, None).validated().layout.yaxis.type == "linear"  # the loss goes negative

@@ -20,6 +20,8 @@ from scene import BATCH_PARAM, CUSTOM, MAX_RUNS, MAX_STEPS, SCHEDULE_PARAMS, VIE
 from ui import widgets
 
 COPIES = "copies"
+#: Per-run settings shown behind the "Noise, clipping, η schedule" switch.
+TRANSFORMS = ("noise", "clip_norm", "clip_value", "schedule", "step_size", "gamma", "T_max", "eta_min", "decay")
 LAST_GOOD_FORMULA = "_last_good_formula"
 SHARED_LR = HyperParam(
     name="shared_lr",
@@ -31,7 +33,6 @@ SHARED_LR = HyperParam(
     help="One learning rate for every optimizer: a fair comparison.",
 )
 VIEW_LABELS = {"panels": "Side by side", "overlay": "Overlay", "3d": "3-D"}
-_TRANSFORMS = ("noise", "clip_norm", "clip_value", "schedule", "step_size", "gamma", "T_max", "eta_min", "decay")
 
 
 def landscape_title(key: str) -> str:
@@ -68,6 +69,8 @@ def load_scene(scene: Scene) -> None:
             ss[hp_key(run.optimizer, k, name)] = run.get(name)
     ss["optimizers"] = order
     ss[COPIES] = copies
+    for key in [k for k in ss if isinstance(k, str) and k.startswith("more.")]:
+        del ss[key]
     ss["same_lr"] = scene.shared_lr is not None
     if scene.shared_lr is not None:
         ss["shared_lr"] = scene.shared_lr
@@ -215,11 +218,27 @@ def run_ui(optimizer: str, copy: int, stochastic: bool, same_lr: bool) -> Run:
         values[BATCH_PARAM.name] = widgets.control(
             BATCH_PARAM, hp_key(optimizer, copy, BATCH_PARAM.name), label="mini-batch size B (0 = full batch)"
         )
-    st.caption("Noise, clipping and learning-rate schedule")
+    # The transforms sit behind a switch (fewer widgets keep every rerun fast); while hidden their values
+    # are kept (app.py keeps "hp." state) and still apply.
+    ss = st.session_state
+    more = f"more.{optimizer}.{copy}"
+    if more not in ss:
+        ss[more] = any(
+            widgets.coerce(settings[n], ss.get(hp_key(optimizer, copy, n), settings[n].default)) != settings[n].default
+            for n in TRANSFORMS
+        )
+    shown = st.toggle("Noise, clipping, η schedule", key=more)
+
+    def setting(name: str) -> Any:
+        key = hp_key(optimizer, copy, name)
+        if shown:
+            return widgets.control(settings[name], key)
+        return widgets.coerce(settings[name], ss.get(key, settings[name].default))
+
     for name in ("noise", "clip_norm", "clip_value", "schedule"):
-        values[name] = widgets.control(settings[name], hp_key(optimizer, copy, name))
+        values[name] = setting(name)
     for name in SCHEDULE_PARAMS.get(str(values["schedule"]), ()):
-        values[name] = widgets.control(settings[name], hp_key(optimizer, copy, name))
+        values[name] = setting(name)
     c1, c2 = st.columns(2)
     c1.button(
         "Add a copy",

@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from viz.paths import PathLike, _listify
+from viz.spec_figure import SpecFigure
 from viz.style import FONT, MINIMUM_COLOUR, style
 
 
@@ -58,7 +59,8 @@ def loss_figure(
         st = style(i)
         keep = np.unique(np.round(np.geomspace(1, len(y), 400)).astype(int) - 1) if len(y) > 400 else np.arange(len(y))
         data.append(
-            go.Scatter(
+            dict(
+                type="scatter",
                 x=keep.tolist(),
                 y=_listify(_significant(y[keep], 4)),
                 mode="lines",
@@ -67,19 +69,23 @@ def loss_figure(
                 hovertemplate=f"{r.label}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>",
             )
         )
-    fig = go.Figure(data)
-    fig.update_layout(
+    layout = dict(
         height=height,
         font=FONT,
-        margin=dict(l=60, r=20, t=30, b=40),
+        margin=dict(l=60, r=20, t=30, b=40, pad=0),
         plot_bgcolor="white",
         legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
         hovermode="x unified",
-        xaxis=dict(title="step", showgrid=True, gridcolor="#e5e8ec"),
+        xaxis=dict(title=dict(text="step"), showgrid=True, gridcolor="#e5e8ec"),
         yaxis=dict(
-            title=title, type="log" if log else "linear", showgrid=True, gridcolor="#e5e8ec", exponentformat="power"
+            title=dict(text=title),
+            type="log" if log else "linear",
+            showgrid=True,
+            gridcolor="#e5e8ec",
+            exponentformat="power",
         ),
     )
+    fig = SpecFigure({"data": data, "layout": layout})
     return fig
 
 
