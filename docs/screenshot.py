@@ -1,6 +1,6 @@
 """Make the README's screenshots: start the app, open a scene in headless Chromium, save PNGs.
 
-Usage: ``python docs/screenshot.py`` (writes docs/screenshot.png and docs/phone.png).
+Usage: ``python docs/screenshot.py`` (writes the PNGs named in :data:`SHOTS` into docs/).
 """
 
 from __future__ import annotations
@@ -17,8 +17,12 @@ from tests.harness import launch_chromium, streamlit_server  # noqa: E402
 
 SHOTS = {
     "screenshot.png": ("", {"width": 1440, "height": 1100}),
-    "phone.png": ("?r=gd~lr:0.001&r=adam~lr:0.05", {"width": 390, "height": 844}),
+    "phone.png": ("?lesson=ravine", {"width": 390, "height": 1400}),
+    "presentation.png": ("?lesson=saddle&present=1", {"width": 1280, "height": 720}),
 }
+PHONE = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"
+)
 READY = (
     "(() => { const g = Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout && "
     "g.layout.sliders); return g && g.querySelector('.scatterlayer .trace'); })()"
@@ -30,7 +34,14 @@ def main() -> None:
     with streamlit_server() as url, sync_playwright() as pw:
         browser = launch_chromium(pw)
         for name, (query, viewport) in SHOTS.items():
-            page = browser.new_page(viewport=viewport, device_scale_factor=1)
+            phone = viewport["width"] < 600
+            page = browser.new_page(
+                viewport=viewport,
+                device_scale_factor=1,
+                is_mobile=phone,
+                has_touch=phone,
+                user_agent=PHONE if phone else None,
+            )
             page.goto(url + "/" + query)
             page.wait_for_function(READY, timeout=120_000)
             page.wait_for_load_state("networkidle")

@@ -120,3 +120,17 @@ def test_loss_figure_uses_gap_to_minimum_on_log_axis() -> None:
     assert len(fig.data) == len(result.runs)
     saddle = simulate(Scene(landscape="saddle", runs=(Run.make("gd", lr=0.05),), steps=50))
     assert loss_figure(saddle.runs, None).validated().layout.yaxis.type == "linear"  # the loss goes negative
+
+
+def test_phone_layout_stacks_panels_and_presentation_scales_fonts() -> None:
+    result = simulate(Scene())
+    args = (result.runs, _surface(result), result.start, result.landscape.minima)
+    phone = trajectory_figure(*args, columns=2, narrow=True).to_dict()["layout"]
+    domains = [phone[f"xaxis{'' if i == 0 else i + 1}"]["domain"] for i in range(len(result.runs))]
+    assert all(d == [0.0, 1.0] for d in domains), "one panel per row on a phone"
+    assert phone["sliders"][0]["x"] == 0 and phone["sliders"][0]["y"] < phone["updatemenus"][0]["y"]
+    wide = trajectory_figure(*args, columns=2).to_dict()["layout"]
+    assert len({tuple(wide[f"xaxis{'' if i == 0 else i + 1}"]["domain"]) for i in range(4)}) == 2
+    big = trajectory_figure(*args, scale=1.5).to_dict()["layout"]
+    assert big["font"]["size"] == round(1.5 * wide["font"]["size"])
+    assert big["sliders"][0]["x"] > wide["sliders"][0]["x"], "the slider makes room for the larger buttons"

@@ -22,6 +22,14 @@ from viz.style import style
 PATHS_CHART = "paths_chart"
 
 
+def is_phone() -> bool:
+    """Whether the browser says it is a phone (its User-Agent has "Mobi", as every mobile browser's does)."""
+    try:
+        return "mobi" in str(st.context.headers.get("User-Agent", "")).lower()
+    except Exception:  # no request context (AppTest, bare mode)
+        return False
+
+
 def auto_columns(n: int) -> int:
     """Panels per row: 1–3 side by side, 4 as 2 × 2, more in rows of 3 or 4."""
     return {1: 1, 2: 2, 3: 3, 4: 2}.get(n, 3 if n in (5, 6, 9) else 4)
@@ -55,11 +63,18 @@ def _on_click_start() -> None:
 
 
 def build_paths_figure(
-    result: Result, *, overlay: bool, columns: int, hidden: bool = False, presentation: bool = False
+    result: Result,
+    *,
+    overlay: bool,
+    columns: int,
+    hidden: bool = False,
+    presentation: bool = False,
+    narrow: bool = False,
 ) -> go.Figure:
-    """The animated trajectories of ``result`` on its surface."""
+    """The animated trajectories of ``result`` on its surface (thick lines and large fonts when presenting;
+    one row of panels then fits with the question on a 720-pixel projector)."""
     surface = cached_surface(surface_part(result.scene))
-    fig = trajectory_figure(
+    return trajectory_figure(
         result.runs,
         surface,
         result.start,
@@ -69,29 +84,10 @@ def build_paths_figure(
         hidden=hidden,
         line_width=5 if presentation else 2.5,
         click_grid=0 if hidden else 21,
+        narrow=narrow,
+        scale=1.5 if presentation else 1.0,
+        panel_px=330 if presentation else None,
     )
-    if presentation:
-        enlarge_fonts(fig)
-    return fig
-
-
-def enlarge_fonts(fig: go.Figure, factor: float = 1.5) -> None:
-    """Scale every font size of ``fig``'s layout (base, panel labels, legend, buttons, slider) for a projector."""
-    lay = fig.layout
-    lay.font.size = round((lay.font.size or 14) * factor)
-    for ann in lay.annotations or ():
-        ann.font.size = round((ann.font.size or 14) * factor)
-    lay.legend.font.size = round((lay.legend.font.size or 14) * factor)
-    for menu in lay.updatemenus or ():
-        menu.font.size = round((menu.font.size or 14) * factor)
-    for slider in lay.sliders or ():
-        slider.font.size = round((slider.font.size or 11) * factor)
-        slider.currentvalue.font.size = round((slider.currentvalue.font.size or 14) * factor)
-    ticks = min(factor, 1.25)  # tick labels sit between panels: grow them less
-    fig.for_each_xaxis(lambda ax: ax.update(tickfont_size=round((ax.tickfont.size or 12) * ticks)))
-    fig.for_each_yaxis(lambda ax: ax.update(tickfont_size=round((ax.tickfont.size or 12) * ticks)))
-    if lay.height and lay.height <= 620:  # one row of panels: fit question + panels on a 720-pixel projector
-        lay.height = 470
 
 
 def trajectories(result: Result, *, hidden: bool = False, presentation: bool = False) -> go.Figure | None:
@@ -105,7 +101,12 @@ def trajectories(result: Result, *, hidden: bool = False, presentation: bool = F
         return None
     overlay = scene.view == "overlay"
     fig = build_paths_figure(
-        result, overlay=overlay, columns=auto_columns(len(result.runs)), hidden=hidden, presentation=presentation
+        result,
+        overlay=overlay,
+        columns=auto_columns(len(result.runs)),
+        hidden=hidden,
+        presentation=presentation,
+        narrow=is_phone(),
     )
     st.plotly_chart(
         fig,

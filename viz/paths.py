@@ -98,6 +98,9 @@ def trajectory_figure(
     hidden: bool = False,
     line_width: float = 2.5,
     click_grid: int = 0,
+    narrow: bool = False,
+    scale: float = 1.0,
+    panel_px: int | None = None,
 ) -> go.Figure:
     """The animated figure of a scene's runs.
 
@@ -113,12 +116,15 @@ def trajectory_figure(
         line_width: width of the trail lines (presentation mode uses thicker ones).
         click_grid: when > 0, an invisible ``click_grid × click_grid`` grid of points on the first
             panel that reports hover values and can be clicked to choose a start point.
+        narrow: lay out for a phone: one panel per row, shorter panels, the step slider under the buttons.
+        scale: multiplies every font size (presentation mode on a projector uses 1.5).
+        panel_px: height of one row of panels in pixels (default 430, 340 when ``narrow``).
 
     Returns:
         A Plotly figure with frames, a Play / Pause / Replay button group and a step slider.
     """
     n_panels = 1 if overlay else max(1, len(runs))
-    cols = 1 if overlay else max(1, min(columns, n_panels))
+    cols = 1 if overlay or narrow else max(1, min(columns, n_panels))
     rows = math.ceil(n_panels / cols)
     dec = _decimals(surface.bounds)
     steps = max((len(r.path) - 1 for r in runs if r.error is None), default=0)
@@ -146,6 +152,7 @@ def trajectory_figure(
             showgrid=False,
             zeroline=False,
             ticks="outside",
+            tickfont=dict(size=round(12 * min(scale, 1.25))),  # ticks sit between panels: grow them less
             showline=True,
             linecolor="#9aa5b1",
         )
@@ -156,6 +163,7 @@ def trajectory_figure(
             showgrid=False,
             zeroline=False,
             ticks="outside",
+            tickfont=dict(size=round(12 * min(scale, 1.25))),  # ticks sit between panels: grow them less
             showline=True,
             linecolor="#9aa5b1",
         )
@@ -174,7 +182,7 @@ def trajectory_figure(
                     xanchor="center",
                     yanchor="bottom",
                     showarrow=False,
-                    font=dict(size=16),
+                    font=dict(size=round(16 * scale)),
                 )
             )
             note = _note(run)
@@ -190,7 +198,7 @@ def trajectory_figure(
                         yanchor="bottom",
                         showarrow=False,
                         align="left",
-                        font=dict(size=13, color="#b00020"),
+                        font=dict(size=round(13 * scale), color="#b00020"),
                         bgcolor="rgba(255,255,255,0.85)",
                     )
                 )
@@ -315,23 +323,24 @@ def trajectory_figure(
                 fdata += [dict(x=tx, y=ty), dict(x=hx, y=hy)]
             fig_frames.append(dict(name=str(int(k)), data=fdata, traces=animated))
 
-    height = 430 * rows + 120 if not overlay else 650
+    panel_px = panel_px or (340 if narrow else 430)
+    height = panel_px * rows + 120 if not overlay else panel_px + 220
     layout.update(
         images=images,
         annotations=annotations,
         height=height,
-        font=FONT,
+        font={**FONT, "size": round(FONT["size"] * scale)},
         plot_bgcolor="white",
         paper_bgcolor="white",
         margin=dict(l=50, r=20, t=40, b=10, pad=0),
         hovermode="closest",
         dragmode=False,
         showlegend=overlay,
-        legend=dict(orientation="h", y=-0.12, x=0, font=dict(size=14)),
+        legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, font=dict(size=round(14 * scale))),
         uirevision="paths",
     )
     if fig_frames:
-        _add_controls(layout, idx)
+        _add_controls(layout, idx, narrow, scale)
     return SpecFigure({"data": data, "layout": layout, "frames": fig_frames})
 
 
@@ -343,11 +352,16 @@ def _note(run: PathLike) -> str:
     return ""
 
 
-def _add_controls(layout: dict[str, Any], idx: np.ndarray) -> None:
-    """Play / Pause / Replay buttons and a step slider (starting at the last frame) under the panels."""
-    bottom = 120
-    plot_px = float(layout["height"]) - 40 - bottom
+def _add_controls(layout: dict[str, Any], idx: np.ndarray, narrow: bool = False, scale: float = 1.0) -> None:
+    """Play / Pause / Replay buttons and a step slider (starting at the last frame) under the panels;
+    on a narrow screen the slider goes under the buttons."""
+    top = 70 if layout.get("showlegend") else 40
+    bottom = 170 if narrow else 120
+    layout["height"] = float(layout["height"]) + (bottom - 120) + (top - 40)
+    plot_px = float(layout["height"]) - top - bottom
     y = -34.0 / plot_px  # paper units: just below the lowest panels' tick labels
+    buttons_end = min(0.5, 0.3 * scale)  # the buttons grow with the font
+    slider_x, slider_y, slider_len = (0.0, -84.0 / plot_px, 1.0) if narrow else (buttons_end, y, 1 - buttons_end)
     play = dict(
         frame=dict(duration=FRAME_MS, redraw=False), transition=dict(duration=0), fromcurrent=True, mode="immediate"
     )
@@ -362,7 +376,7 @@ def _add_controls(layout: dict[str, Any], idx: np.ndarray) -> None:
             xanchor="left",
             yanchor="top",
             pad=dict(t=4, r=8),
-            font=dict(size=14),
+            font=dict(size=round(14 * scale)),
             buttons=[
                 dict(label="▶ Play", method="animate", args=[None, play]),
                 dict(
@@ -380,14 +394,14 @@ def _add_controls(layout: dict[str, Any], idx: np.ndarray) -> None:
     layout["sliders"] = [
         dict(
             active=len(idx) - 1,
-            x=0.3,
-            y=y,
-            len=0.7,
+            x=slider_x,
+            y=slider_y,
+            len=slider_len,
             xanchor="left",
             yanchor="top",
             pad=dict(t=4),
-            currentvalue=dict(prefix="step ", font=dict(size=14)),
-            font=dict(size=11),
+            currentvalue=dict(prefix="step ", font=dict(size=round(14 * scale))),
+            font=dict(size=round(11 * scale)),
             steps=[
                 dict(
                     label=n,
@@ -401,4 +415,4 @@ def _add_controls(layout: dict[str, Any], idx: np.ndarray) -> None:
             ],
         )
     ]
-    layout["margin"] = dict(l=50, r=20, t=40, b=bottom, pad=0)
+    layout["margin"] = dict(l=50, r=20, t=top, b=bottom, pad=0)
