@@ -44,7 +44,7 @@ def effective_lr_figure(eff: np.ndarray, current: int | None = None, title: str 
     fig.update_layout(
         font=FONT,
         height=320,
-        margin=dict(l=60, r=20, t=30, b=45),
+        margin=dict(l=60, r=20, t=30, b=45, pad=0),
         xaxis=dict(title="step t"),
         yaxis=dict(title=title or "effective step size", type="log", exponentformat="power"),
         legend=dict(orientation="h", y=1.12, x=0),
@@ -163,7 +163,7 @@ def arrows_figure(
     fig.update_layout(
         font=FONT,
         height=440,
-        margin=dict(l=50, r=20, t=20, b=40),
+        margin=dict(l=50, r=20, t=20, b=40, pad=0),
         xaxis=dict(range=[xa, xb], title="x", showgrid=False, zeroline=False),
         yaxis=dict(range=[ya, yb], title="y", scaleanchor="x", scaleratio=1, showgrid=False, zeroline=False),
         legend=dict(orientation="v", x=1.02, y=1),
