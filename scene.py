@@ -205,6 +205,30 @@ def _num(raw: str, low: float, high: float, default: float, what: str, msgs: lis
     return float(v)
 
 
+def format_number(v: float) -> str:
+    """Short display of a setting: ``0.001``, ``0.99``, ``1e-5``, ``2.5e-8`` (for labels, ticks, messages)."""
+    if v == 0:
+        return "0"
+    if 1e-3 <= abs(v) < 1e4:
+        return f"{v:.4g}"
+    m, e = f"{v:.2e}".split("e")
+    return f"{m.rstrip('0').rstrip('.')}e{int(e)}"
+
+
+def landscape_param(p: landscapes.Param) -> HyperParam:
+    """A landscape's parameter as a :class:`HyperParam`, so one set of controls and checks serves both."""
+    return HyperParam(
+        name=p.name,
+        symbol="",
+        default=p.default,
+        low=p.low,
+        high=p.high,
+        log=p.log,
+        help=p.help,
+        kind="int" if p.integer else "float",
+    )
+
+
 # --- URL codec ----------------------------------------------------------------------------------------
 def _fmt(v: Value) -> str:
     if isinstance(v, bool):
@@ -311,16 +335,7 @@ def decode(query: Mapping[str, Any]) -> tuple[Scene, list[str]]:
                 msgs.append(f"Landscape parameter {_show(name)} is unknown and was ignored.")
                 continue
             p = declared[name]
-            hp = HyperParam(
-                name=p.label,
-                symbol="",
-                default=p.default,
-                low=p.low,
-                high=p.high,
-                log=p.log,
-                help="",
-                kind="int" if p.integer else "float",
-            )
+            hp = replace(landscape_param(p), name=p.label)  # messages name the parameter as its slider does
             value, m = clean_value(hp, raw)
             if m:
                 msgs.append(m)

@@ -45,7 +45,7 @@ import numpy as np
 
 import landscapes
 import optimizers
-from scene import Scene
+from scene import Scene, format_number
 from simulate import REACH_FRACTION, make_landscape, run_inputs, run_labels
 
 #: Axis pairs: key -> (x setting kind, y setting kind). Kinds: "lr", "beta", "eps", "beta1", "beta2", "x0".
@@ -202,16 +202,6 @@ class SweepSettings:
 
 
 # --- axes -------------------------------------------------------------------------------------------
-def format_number(v: float) -> str:
-    """Short display of a setting: ``0.001``, ``1e-5``, ``0.99``, ``2.5e-8``."""
-    if v == 0:
-        return "0"
-    if 1e-3 <= abs(v) < 1e4:
-        return f"{v:.4g}"
-    m, e = f"{v:.2e}".split("e")
-    return f"{m.rstrip('0').rstrip('.')}e{int(e)}"
-
-
 def beta_name(optimizer: str) -> str | None:
     """The optimizer's β-like decay (the y axis of ``lr-beta``), or ``None`` when it has none."""
     names = {hp.name for hp in optimizers.spec(optimizer).hyperparameters}

@@ -16,7 +16,18 @@ import streamlit as st
 import landscapes
 import optimizers
 from optimizers import HyperParam
-from scene import BATCH_PARAM, CUSTOM, MAX_RUNS, MAX_STEPS, SCHEDULE_PARAMS, VIEWS, Run, Scene, settings_of
+from scene import (
+    BATCH_PARAM,
+    CUSTOM,
+    MAX_RUNS,
+    MAX_STEPS,
+    SCHEDULE_PARAMS,
+    VIEWS,
+    Run,
+    Scene,
+    landscape_param,
+    settings_of,
+)
 from ui import widgets
 
 COPIES = "copies"
@@ -155,16 +166,7 @@ def landscape_ui() -> dict[str, Any]:
     cls = landscapes.REGISTRY[key]
     params = {}
     for p in cls.params:
-        hp = HyperParam(
-            name=p.name,
-            symbol="",
-            default=p.default,
-            low=p.low,
-            high=p.high,
-            log=p.log,
-            help=p.help,
-            kind="int" if p.integer else "float",
-        )
+        hp = landscape_param(p)
         v = widgets.control(hp, f"lp.{key}.{p.name}", label=p.label)
         if v != p.default:
             params[p.name] = float(v)

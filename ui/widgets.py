@@ -13,6 +13,7 @@ import numpy as np
 import streamlit as st
 
 from optimizers import HyperParam
+from scene import format_number
 
 # "Nice" mantissas for log sliders: every value a lesson or a person would type is on the grid.
 _MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0)
@@ -37,16 +38,6 @@ def snap(value: float, options: list[float]) -> float:
         return options[0]
     arr = np.log(np.asarray(options))
     return options[int(np.argmin(np.abs(arr - math.log(value))))]
-
-
-def fmt_number(v: float) -> str:
-    """Compact display: 0.001 → 0.001, 0.0001 → 1e-4, 2.5e-8 → 2.5e-8."""
-    if v == 0:
-        return "0"
-    if 1e-3 <= abs(v) < 1e4:
-        return f"{v:.4g}"
-    m, e = f"{v:.2e}".split("e")
-    return f"{m.rstrip('0').rstrip('.')}e{int(e)}"
 
 
 def slider_step(hp: HyperParam) -> float:
@@ -125,7 +116,7 @@ def control(hp: HyperParam, key: str, *, label: str | None = None, disabled: boo
     if is_log(hp):
         options = log_options(float(hp.low), float(hp.high), coarse=_coarse(hp))  # type: ignore[arg-type]
         return st.select_slider(
-            label, options=options, key=key, help=hp.help, disabled=disabled, format_func=fmt_number
+            label, options=options, key=key, help=hp.help, disabled=disabled, format_func=format_number
         )
     return st.slider(
         label,

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
+from scene import format_number
 from viz.style import FONT, MINIMUM_COLOUR, PALETTE
 
 DIVERGED_COLOUR = "#000000"
@@ -55,15 +56,6 @@ def _listify(a: np.ndarray) -> list[Any]:
     out = np.asarray(a, dtype=float).astype(object)
     out[~np.isfinite(np.asarray(a, dtype=float))] = None
     return out.tolist()
-
-
-def _fmt(v: float) -> str:
-    if v == 0:
-        return "0"
-    if 1e-3 <= abs(v) < 1e4:
-        return f"{v:.4g}"
-    m, e = f"{v:.2e}".split("e")
-    return f"{m.rstrip('0').rstrip('.')}e{int(e)}"
 
 
 def _legend_square(name: str, colour: str, group: str) -> dict[str, Any]:
@@ -276,7 +268,11 @@ def basin_figure(
     scale: list[list[Any]] = []
     for c, colour in enumerate(colours):
         scale += [[c / n_codes, colour], [(c + 1) / n_codes, colour]]
-    names = ["diverged", none_label, *[f"minimum {i + 1} ({_fmt(m[0])}, {_fmt(m[1])})" for i, m in enumerate(minima)]]
+    names = [
+        "diverged",
+        none_label,
+        *[f"minimum {i + 1} ({format_number(m[0])}, {format_number(m[1])})" for i, m in enumerate(minima)],
+    ]
     n = max(1, len(panels))
     cols = max(1, min(columns, n))
     rows = math.ceil(n / cols)
