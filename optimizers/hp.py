@@ -17,7 +17,7 @@ def lr(default: float, low: float = 1e-5, high: float = 1.0) -> HyperParam:
     )
 
 
-def eps(default: float, low: float = 1e-12, high: float = 1e-1) -> HyperParam:
+def eps(default: float, low: float = 1e-12, high: float = 1.0) -> HyperParam:
     return HyperParam(
         "eps",
         "ε",

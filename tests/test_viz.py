@@ -134,3 +134,25 @@ def test_phone_layout_stacks_panels_and_presentation_scales_fonts() -> None:
     big = trajectory_figure(*args, scale=1.5).to_dict()["layout"]
     assert big["font"]["size"] == round(1.5 * wide["font"]["size"])
     assert big["sliders"][0]["x"] > wide["sliders"][0]["x"], "the slider makes room for the larger buttons"
+
+
+def test_downloads_csv_and_offline_html() -> None:
+    import pandas as pd
+
+    from ui.views import animation_html, trajectories_csv
+
+    result = simulate(SCENES["diverging"])
+    df = pd.read_csv(io.StringIO(trajectories_csv(result)))
+    assert list(df.columns) == ["run", "optimizer", "step", "x", "y", "loss"]
+    for r in result.runs:
+        rows = df[df["run"] == r.label]
+        assert len(rows) == len(r.path)
+        finite = np.isfinite(r.path[:, 0])
+        np.testing.assert_allclose(rows["x"].to_numpy()[finite], r.path[finite, 0], rtol=1e-9)
+        assert rows["x"].isna().sum() == (~finite).sum(), "diverged rows are empty cells, not numbers"
+    fig = trajectory_figure(result.runs, _surface(result), result.start, result.landscape.minima)
+    html = animation_html(fig, "Optimizer Playground: test")
+    assert "<title>Optimizer Playground: test</title>" in html
+    assert '<script src="http' not in html, "plotly.js is inlined, so the file plays offline"
+    assert "Plotly.newPlot" in html and "Plotly.addFrames" in html
+    assert len(html) > 3_000_000  # plotly.js itself is a few MB
