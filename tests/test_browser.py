@@ -126,3 +126,17 @@ def test_junk_url_shows_a_message_not_a_traceback(page: Any, server: str) -> Non
     assert "not usable" in text
     page.wait_for_function(READY.format(PATHS_PLOT), timeout=180_000)
     assert page.errors == []
+
+
+def test_clicking_the_surface_sets_the_start_point(page: Any, server: str) -> None:
+    open_app(page, server, "?r=gd~lr:0.002&r=adam~lr:0.1")
+    # Pixel of the data point (0.4, 2.0) in the first panel (a node of the clickable grid).
+    x, y = page.evaluate(
+        f"(() => {{ const g = {PATHS_PLOT}; const r = g.getBoundingClientRect(); const xa = g._fullLayout.xaxis, "
+        "ya = g._fullLayout.yaxis; return [r.left + xa._offset + xa.l2p(0.4), r.top + ya._offset + ya.l2p(2.0)]; })()"
+    )
+    page.mouse.click(x, y)
+    page.wait_for_url("**x0=0.4**", timeout=120_000)
+    assert "y0=2" in page.url
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.errors == []
