@@ -96,10 +96,6 @@ def _kw(items: list[tuple[str, Any]]) -> str:
     return ", ".join(f"{k}={v if isinstance(v, str) else num(v)}" for k, v in items)
 
 
-def _betas(kw: dict[str, Any]) -> str:
-    return f"({num(kw['beta1'])}, {num(kw['beta2'])})"
-
-
 # --------------------------------------------------------------------------------------------------
 # The optimizer as torch.optim arguments
 # --------------------------------------------------------------------------------------------------
