@@ -227,3 +227,33 @@ def test_hidden_run_settings_still_apply() -> None:
     assert figure(at)["data"] == before
     plain = make_app({"r": ["gd~lr:0.001"]})
     assert not plain.toggle(key="more.gd.1").value
+
+
+def test_custom_formula_live_error_and_url() -> None:
+    at = make_app({"ls": "custom", "f": "x^2 + 3*y^2", "fb": "-2~2~-2~2", "r": ["gd~lr:0.1"]})
+    clean(at)
+    assert at.text_input(key="formula").value == "x^2 + 3*y^2"
+    assert not at.error
+    good = figure(at)["data"]
+    at.text_input(key="formula").input("__import__('os').system('ls')").run()
+    clean(at)
+    (err,) = [e.value for e in at.error]
+    assert "Formula not accepted" in err and "x^2 + 3*y^2" in err, "says what is wrong and what stays on screen"
+    assert figure(at)["data"] == good, "the last accepted surface and paths stay"
+    assert at.query_params["f"] == "x^2 + 3*y^2"
+    at.text_input(key="formula").input("(1 - x)^2 + 10*(y - x^2)^2").run()
+    clean(at)
+    assert not at.error and at.query_params["f"] == "(1 - x)^2 + 10*(y - x^2)^2"
+    scene, msgs = decode(query_of(at))
+    assert msgs == [] and scene.formula == "(1 - x)^2 + 10*(y - x^2)^2"
+    again = make_app(query_of(at))
+    assert figure(again)["data"] == figure(at)["data"], "the link reopens the same custom surface"
+
+
+def test_hostile_formula_in_the_link_is_a_message() -> None:
+    at = make_app({"ls": "custom", "f": "().__class__.__bases__[0].__subclasses__()"})
+    clean(at)
+    (err,) = [e.value for e in at.error]
+    assert "not accepted" in err and "attribute access" in err
+    assert at.query_params["f"] != "().__class__.__bases__[0].__subclasses__()", "the link now holds a usable formula"
+    figure(at)
