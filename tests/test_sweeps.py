@@ -32,7 +32,7 @@ def _decay_grid(high: float, n: int) -> np.ndarray:
 CASES = [
     # (optimizer, axes, x values, y values, kwargs of the run)
     ("adam", "lr-beta", _lr_grid(1e-5, 1.0, 6), _decay_grid(0.999, 6), {}),
-    ("adam", "lr-eps", _lr_grid(1e-5, 1.0, 6), _lr_grid(1e-12, 0.1, 6), {"beta1": 0.8}),
+    ("adam", "lr-eps", _lr_grid(1e-5, 1.0, 6), _lr_grid(1e-12, 1.0, 6), {"beta1": 0.8}),
     ("adam", "beta1-beta2", _decay_grid(0.999, 6), _decay_grid(0.9999, 6), {"lr": 0.05}),
     ("momentum", "lr-beta", _lr_grid(1e-5, 1.0, 6), _decay_grid(0.999, 6), {"schedule": "step", "step_size": 20}),
     ("sgd", "lr-beta", _lr_grid(1e-5, 1.0, 6), _decay_grid(0.999, 6), {"weight_decay": 0.01}),
