@@ -55,6 +55,8 @@ def main() -> None:
     extra_query.update(lessons_view.query_extra())
     # Only the open tab is computed and sent (the tabs rerun the page when switched); the others keep
     # their controls' state and their part of the URL.
+    if lessons_view.presenting():  # presentation mode hides the tab bar: always show the panels
+        st.session_state[state.TAB] = state.TABS["play"]
     tab_play, tab_sweep, tab_steps, tab_guide = st.tabs(
         list(state.TABS.values()), key=state.TAB, on_change="rerun", default=state.initial_tab()
     )

@@ -257,3 +257,12 @@ def test_hostile_formula_in_the_link_is_a_message() -> None:
     assert "not accepted" in err and "attribute access" in err
     assert at.query_params["f"] != "().__class__.__bases__[0].__subclasses__()", "the link now holds a usable formula"
     figure(at)
+
+
+def test_presentation_mode_shows_the_panels_from_any_tab() -> None:
+    at = make_app({"tab": "sweeps"})
+    assert not [c for c in at.get("plotly_chart") if "paths_chart" in c.proto.id]
+    at.toggle(key="present").set_value(True).run()
+    clean(at)
+    figure(at)  # the panels, although the Sweeps tab was open
+    assert "tab" not in at.query_params and at.query_params["present"] == "1"
