@@ -15,6 +15,7 @@ from viz.surface import SurfaceImage, render
 
 MAX_ENTRIES = 64
 IMAGE_GRID = 240
+IMAGE_GRID_LARGE = 420  # one panel (overlay, a single run, a phone)
 SURFACE_3D_GRID = 90
 
 
@@ -57,10 +58,11 @@ class Grid:
 
 
 @st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs={Scene: _scene_hash})
-def cached_surface(scene: Scene) -> SurfaceImage:
-    """The background image of the scene's surface (pass :func:`surface_part` of the scene)."""
+def cached_surface(scene: Scene, pixels: int = IMAGE_GRID) -> SurfaceImage:
+    """The background image of the scene's surface (pass :func:`surface_part` of the scene), ``pixels``
+    a side: small panels need fewer, one large panel more (the image is stretched over the panel)."""
     land, _ = make_landscape(scene)
-    _xs, _ys, Z = landscapes.grid(land, IMAGE_GRID)
+    _xs, _ys, Z = landscapes.grid(land, pixels)
     Zt, label = landscapes.display_transform(Z)
     return render(Zt, land.bounds, label)
 

@@ -13,7 +13,7 @@ import landscapes
 import optimizers
 from scene import Scene, to_json
 from simulate import Result
-from ui.cache import cached_grid, cached_surface, surface_part
+from ui.cache import IMAGE_GRID, IMAGE_GRID_LARGE, cached_grid, cached_surface, surface_part
 from viz.curves import loss_figure, surface_3d_figure
 from viz.gif import scene_gif
 from viz.paths import trajectory_figure
@@ -73,7 +73,8 @@ def build_paths_figure(
 ) -> go.Figure:
     """The animated trajectories of ``result`` on its surface (thick lines and large fonts when presenting;
     one row of panels then fits with the question on a 720-pixel projector)."""
-    surface = cached_surface(surface_part(result.scene))
+    large = overlay or narrow or len(result.runs) == 1
+    surface = cached_surface(surface_part(result.scene), IMAGE_GRID_LARGE if large else IMAGE_GRID)
     return trajectory_figure(
         result.runs,
         surface,
