@@ -63,10 +63,15 @@ def main() -> None:
     with tab_play:
         if tab_play.open:
             playground(result)
+    hidden = lessons_view.paths_hidden()  # while the class predicts, no tab may give the paths away
     with tab_sweep:
-        extra_query.update(sweep_view(scene) if tab_sweep.open else sweep_query(scene))
+        if tab_sweep.open and hidden:
+            st.info("Hidden until Reveal: the class is still predicting.")
+        extra_query.update(sweep_view(scene) if tab_sweep.open and not hidden else sweep_query(scene))
     with tab_steps:
-        if tab_steps.open:
+        if tab_steps.open and hidden:
+            st.info("Hidden until Reveal: the class is still predicting.")
+        elif tab_steps.open:
             steps_view.step_by_step(result)
     with tab_guide:
         if tab_guide.open:

@@ -266,3 +266,11 @@ def test_presentation_mode_shows_the_panels_from_any_tab() -> None:
     clean(at)
     figure(at)  # the panels, although the Sweeps tab was open
     assert "tab" not in at.query_params and at.query_params["present"] == "1"
+
+
+def test_predicting_hides_the_other_tabs_too() -> None:
+    at = make_app({"tab": "steps"})
+    assert at.get("plotly_chart"), "the step-by-step figures are drawn"
+    at.toggle(key="predict").set_value(True).run()
+    clean(at)
+    assert not at.get("plotly_chart") and any("Hidden until Reveal" in i.value for i in at.info)
