@@ -44,6 +44,14 @@ def path_traces(fig: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {t["name"]: t for t in fig["data"] if t.get("mode") == "lines" and "whole path" not in t.get("name", "")}
 
 
+def open_runs(at: AppTest) -> AppTest:
+    """Open every run's sidebar expander (its controls are drawn only while open) and rerun."""
+    for name in optimizers.names():
+        for copy in range(1, 4):
+            at.session_state[f"run.{name}.{copy}"] = True
+    return at.run()
+
+
 def query_of(at: AppTest) -> dict[str, list[str]]:
     return {k: list(v) if isinstance(v, (list, tuple)) else [v] for k, v in at.query_params.items()}
 
@@ -108,6 +116,7 @@ def test_every_slider_at_either_end(end: str, group: int) -> None:
     chosen = names[group * 4 : group * 4 + 4]
     at = make_app({"ls": "quadratic"})
     at.multiselect(key="optimizers").set_value(chosen).run()
+    open_runs(at)
     at.toggle(key="same_lr").set_value(False)
     n = _set_all_to(at, end)
     at.run()
@@ -136,6 +145,7 @@ def test_url_round_trip_restores_the_same_picture() -> None:
     at = make_app()
     at.selectbox(key="landscape").set_value("himmelblau").run()
     at.multiselect(key="optimizers").set_value(["gd", "adam", "sgd"]).run()
+    open_runs(at)
     at.select_slider(key="hp.adam.1.lr").set_value(0.1)
     at.slider(key="hp.sgd.1.momentum").set_value(0.9)
     at.button(key="copy.gd.1").click().run()
@@ -195,6 +205,7 @@ def test_same_lr_for_all_overrides_every_run() -> None:
     at = make_app()
     at.toggle(key="same_lr").set_value(True).run()
     at.select_slider(key="shared_lr").set_value(0.002).run()
+    open_runs(at)
     clean(at)
     scene, _ = decode(query_of(at))
     assert scene.shared_lr == 0.002
@@ -202,7 +213,7 @@ def test_same_lr_for_all_overrides_every_run() -> None:
 
 
 def test_copies_of_a_run_are_told_apart() -> None:
-    at = make_app({"r": ["gd~lr:0.001"]})
+    at = open_runs(make_app({"r": ["gd~lr:0.001"]}))
     at.button(key="copy.gd.1").click().run()
     at.button(key="copy.gd.1").click().run()
     at.select_slider(key="hp.gd.2.lr").set_value(0.0005)
@@ -217,6 +228,10 @@ def test_copies_of_a_run_are_told_apart() -> None:
 
 def test_hidden_run_settings_still_apply() -> None:
     at = make_app({"r": ["gd~lr:0.002~noise:1~clip_norm:2"]})
+    assert not [s for s in at.sidebar.slider if s.key.startswith("hp.")], "closed run expanders draw no controls"
+    before_open = figure(at)["data"]
+    open_runs(at)
+    assert figure(at)["data"] == before_open, "opening a run's controls changes nothing"
     assert at.toggle(key="more.gd.1").value, "a run with noise opens its noise/clipping switch"
     assert at.slider(key="hp.gd.1.noise").value == 1.0
     before = figure(at)["data"]
@@ -225,7 +240,7 @@ def test_hidden_run_settings_still_apply() -> None:
     assert not [s for s in at.slider if s.key == "hp.gd.1.noise"], "hidden"
     assert query_of(at)["r"] == ["gd~clip_norm:2~lr:0.002~noise:1"]
     assert figure(at)["data"] == before
-    plain = make_app({"r": ["gd~lr:0.001"]})
+    plain = open_runs(make_app({"r": ["gd~lr:0.001"]}))
     assert not plain.toggle(key="more.gd.1").value
 
 

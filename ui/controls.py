@@ -128,6 +128,7 @@ def _add_copy(optimizer: str, copy: int) -> None:
         if src in ss:
             ss[hp_key(optimizer, n, name)] = ss[src]
     ss[COPIES] = copies
+    ss[run_expander_key(optimizer, n)] = True  # show the new copy's controls
 
 
 def _remove_copy(optimizer: str, copy: int) -> None:
@@ -208,52 +209,56 @@ def formula_ui() -> dict[str, Any]:
     return {"formula": text, "formula_bounds": bounds}
 
 
-def run_ui(optimizer: str, copy: int, stochastic: bool, same_lr: bool) -> Run:
-    """The controls of one run (inside its expander); returns the run."""
+def run_ui(optimizer: str, copy: int, stochastic: bool, same_lr: bool, draw: bool = True) -> Run:
+    """The controls of one run (inside its expander); returns the run.
+
+    With ``draw=False`` (the expander is closed) no widget is drawn and the run is read from the kept
+    control state: fewer widgets keep every rerun fast.
+    """
     spec = optimizers.spec(optimizer)
     settings = settings_of(optimizer)
+    ss = st.session_state
+
+    def setting(hp: HyperParam, shown: bool = True, **kw: Any) -> Any:
+        key = hp_key(optimizer, copy, hp.name)
+        if draw and shown:
+            return widgets.control(hp, key, **kw)
+        return widgets.coerce(hp, ss.get(key, hp.default))
+
     values: dict[str, Any] = {}
     for hp in spec.hyperparameters:
-        disabled = same_lr and hp.name == "lr"
-        values[hp.name] = widgets.control(hp, hp_key(optimizer, copy, hp.name), disabled=disabled)
+        values[hp.name] = setting(hp, disabled=same_lr and hp.name == "lr")
     if stochastic:
-        values[BATCH_PARAM.name] = widgets.control(
-            BATCH_PARAM, hp_key(optimizer, copy, BATCH_PARAM.name), label="mini-batch size B (0 = full batch)"
-        )
-    # The transforms sit behind a switch (fewer widgets keep every rerun fast); while hidden their values
-    # are kept (app.py keeps "hp." state) and still apply.
-    ss = st.session_state
+        values[BATCH_PARAM.name] = setting(BATCH_PARAM, label="mini-batch size B (0 = full batch)")
+    # The transforms sit behind a switch; while hidden their values are kept (app.py keeps "hp." state)
+    # and still apply.
     more = f"more.{optimizer}.{copy}"
     if more not in ss:
-        ss[more] = any(
-            widgets.coerce(settings[n], ss.get(hp_key(optimizer, copy, n), settings[n].default)) != settings[n].default
-            for n in TRANSFORMS
-        )
-    shown = st.toggle("Noise, clipping, η schedule", key=more)
-
-    def setting(name: str) -> Any:
-        key = hp_key(optimizer, copy, name)
-        if shown:
-            return widgets.control(settings[name], key)
-        return widgets.coerce(settings[name], ss.get(key, settings[name].default))
-
+        ss[more] = any(setting(settings[n], shown=False) != settings[n].default for n in TRANSFORMS)
+    shown = bool(st.toggle("Noise, clipping, η schedule", key=more)) if draw else False
     for name in ("noise", "clip_norm", "clip_value", "schedule"):
-        values[name] = setting(name)
+        values[name] = setting(settings[name], shown)
     for name in SCHEDULE_PARAMS.get(str(values["schedule"]), ()):
-        values[name] = setting(name)
-    c1, c2 = st.columns(2)
-    c1.button(
-        "Add a copy",
-        key=f"copy.{optimizer}.{copy}",
-        on_click=_add_copy,
-        args=(optimizer, copy),
-        help="Run this optimizer again with its own settings, e.g. GD at three learning rates.",
-        width="stretch",
-    )
-    c2.button(
-        "Remove", key=f"remove.{optimizer}.{copy}", on_click=_remove_copy, args=(optimizer, copy), width="stretch"
-    )
+        values[name] = setting(settings[name], shown)
+    if draw:
+        c1, c2 = st.columns(2)
+        c1.button(
+            "Add a copy",
+            key=f"copy.{optimizer}.{copy}",
+            on_click=_add_copy,
+            args=(optimizer, copy),
+            help="Run this optimizer again with its own settings, e.g. GD at three learning rates.",
+            width="stretch",
+        )
+        c2.button(
+            "Remove", key=f"remove.{optimizer}.{copy}", on_click=_remove_copy, args=(optimizer, copy), width="stretch"
+        )
     return Run.make(optimizer, **values)
+
+
+def run_expander_key(optimizer: str, copy: int) -> str:
+    """Session-state key of a run's expander (its controls are drawn only while it is open)."""
+    return f"run.{optimizer}.{copy}"
 
 
 def optimizers_ui(stochastic: bool) -> tuple[tuple[Run, ...], float | None]:
@@ -279,9 +284,11 @@ def optimizers_ui(stochastic: bool) -> tuple[tuple[Run, ...], float | None]:
         for k in range(1, n + 1):
             if len(runs) >= MAX_RUNS:
                 break
-            title = optimizers.spec(optimizer).label + (f" #{k}" if n > 1 else "")
-            with st.expander(title, expanded=False):
-                runs.append(run_ui(optimizer, k, stochastic, same_lr))
+            # The first copy keeps its plain title: a keyed expander whose label changes would close.
+            title = optimizers.spec(optimizer).label + (f" #{k}" if k > 1 else "")
+            box = st.expander(title, key=run_expander_key(optimizer, k), on_change="rerun")
+            with box:
+                runs.append(run_ui(optimizer, k, stochastic, same_lr, draw=bool(box.open)))
     ss[COPIES] = {o: max(1, int(copies.get(o, 1))) for o in chosen}
     return tuple(runs), (float(shared) if shared is not None else None)
 
