@@ -117,7 +117,7 @@ def surface_3d_figure(
             y=np.round(ys, 4),
             z=np.round(Zt, 4),
             colorscale="Cividis",
-            opacity=0.92,
+            opacity=0.8,
             showscale=False,
             contours=dict(z=dict(show=True, usecolormap=True, project=dict(z=True))),
             hovertemplate="(%{x:.3g}, %{y:.3g})<br>" + z_label + " %{z:.3g}<extra></extra>",
@@ -136,8 +136,8 @@ def surface_3d_figure(
                 z=_listify(np.round(zz, 4)),
                 mode="lines+markers",
                 name=r.label,
-                line=dict(color=st["color"], width=6),
-                marker=dict(size=2.5, color=st["color"]),
+                line=dict(color=st["color"], width=9),
+                marker=dict(size=3.5, color=st["color"]),
             )
         )
     if len(minima):
@@ -157,6 +157,13 @@ def surface_3d_figure(
         font=FONT,
         margin=dict(l=0, r=0, t=10, b=0),
         legend=dict(orientation="h", y=1.0, x=0),
-        scene=dict(xaxis_title="x", yaxis_title="y", zaxis_title=z_label, camera=dict(eye=dict(x=1.5, y=-1.5, z=1.1))),
+        scene=dict(
+            xaxis_title="x",
+            yaxis_title="y",
+            zaxis_title=z_label,
+            camera=dict(eye=dict(x=1.35, y=-1.35, z=0.9)),
+            aspectmode="manual",
+            aspectratio=dict(x=1.3, y=1.3, z=0.7),
+        ),
     )
     return fig
