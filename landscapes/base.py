@@ -138,8 +138,10 @@ class Landscape:
         x, y = self._split(points)
         with np.errstate(all="ignore"):
             gx, gy = self._gradient(x, y)
-            z = np.zeros_like(x)
-            return np.stack([gx + z, gy + z], axis=-1)
+        out = np.empty((*x.shape, 2))  # assignment broadcasts constant components (faster than stack)
+        out[..., 0] = gx
+        out[..., 1] = gy
+        return out
 
     def hessian(self, points: Any) -> Array:
         """Hessian at ``points`` of shape ``(..., 2)``; returns shape ``(..., 2, 2)`` (symmetric)."""
