@@ -6,6 +6,7 @@ URL, a lesson or a "copy this run" button can set any control before it is drawn
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -22,14 +23,22 @@ _COARSE = (1.0, 2.0, 5.0)
 
 def log_options(low: float, high: float, coarse: bool = False) -> list[float]:
     """Values from ``low`` to ``high`` on a 1-1.2-1.5-2-…-9 grid per decade (1-2-5 if ``coarse``)."""
+    return list(_log_grid(float(low), float(high), coarse)[0])
+
+
+@functools.lru_cache(maxsize=256)
+def _log_grid(low: float, high: float, coarse: bool) -> tuple[tuple[float, ...], frozenset[float]]:
+    """:func:`log_options` as a tuple and a set, computed once per range (every rerun snaps every log
+    setting of every run)."""
     mantissas = _COARSE if coarse else _MANTISSAS
-    out = {float(low), float(high)}
+    out = {low, high}
     for e in range(math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 1):
         for m in mantissas:
             v = float(f"{m * 10.0**e:.6g}")
             if low <= v <= high:
                 out.add(v)
-    return sorted(out)
+    grid = tuple(sorted(out))
+    return grid, frozenset(grid)
 
 
 def snap(value: float, options: list[float]) -> float:
@@ -66,7 +75,8 @@ def coerce(hp: HyperParam, value: Any) -> Any:
         return v
     v = float(value)
     if is_log(hp):
-        return snap(v, log_options(float(hp.low), float(hp.high), coarse=_coarse(hp)))  # type: ignore[arg-type]
+        grid, members = _log_grid(float(hp.low), float(hp.high), _coarse(hp))  # type: ignore[arg-type]
+        return v if v in members else snap(v, list(grid))
     if hp.low is not None:
         v = max(v, float(hp.low))
     if hp.high is not None:
