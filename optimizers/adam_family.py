@@ -19,9 +19,10 @@ _ADAM_SYMBOLS = {
 
 
 def _adam_init(p: Params, shape: tuple[int, ...]) -> State:
-    s: State = {"m": np.zeros(shape), "v": np.zeros(shape), "_a": np.zeros(shape), "_b": np.zeros(shape)}
+    s: State = {"_m": np.zeros(shape), "_v": np.zeros(shape), "_a": np.zeros(shape), "_b": np.zeros(shape)}
+    s["_keep1"], s["_keep2"] = 1 - p["beta1"], 1 - p["beta2"]
     if p.get("amsgrad", False):
-        s["v_max"] = np.zeros(shape)
+        s["_v_max"] = np.zeros(shape)
     return s
 
 
@@ -33,50 +34,70 @@ def _adam_corrections(p: Params, t: int) -> tuple[Value, Value]:
 
 def _adam_extras(p: Params, s: State, lr: Value, t: int) -> dict[str, Array]:
     bc1, bc2 = _adam_corrections(p, t)
-    vv = s["v_max"] if p["amsgrad"] else s["v"]
+    extras = {"m": s["_keep1"] * s["_m"], "v": s["_keep2"] * s["_v"]}
+    vv = extras["v"]
+    if p["amsgrad"]:
+        vv = extras["v_max"] = s["_keep2"] * s["_v_max"]
     v_hat = vv / bc2
     root = np.sqrt(v_hat + p["eps"]) if p.get("eps_inside", False) else np.sqrt(v_hat) + p["eps"]
-    extras = {"effective_lr": lr / root}
+    extras["effective_lr"] = lr / root
     if p.get("bias_correction", True):
-        extras.update(m_hat=s["m"] / bc1, v_hat=v_hat)
+        extras.update(m_hat=extras["m"] / bc1, v_hat=v_hat)
     return extras
 
 
-def _adam_step(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Array, decoupled: bool) -> None:
-    """The Adam update shared by ``adam`` and ``adamw`` (PyTorch's ``_single_tensor_adam``)."""
-    m, v, a, b = s["m"], s["v"], s["_a"], s["_b"]
-    beta1, beta2, eps, wd = p["beta1"], p["beta2"], p["eps"], p["weight_decay"]
+def _adam_factors(p: Params, s: State, lr: Value, t: int) -> tuple[Value | None, Value, Value]:
+    """``(η_t, c_t, e_t)``: θ moves by η_t·c_t·m'_t/(√v'_t + e_t) (ε inside: /√(v'_t + e_t)).
+
+    With m' = m/(1-β₁), v' = v/(1-β₂) and k_t = √((1-β₂)/(1-β₂^t)), m̂_t = (1-β₁)m'_t/(1-β₁^t) and
+    √v̂_t = k_t√v'_t, so c_t = (1-β₁)/((1-β₁^t)k_t) and e_t = ε/k_t (ε inside: ε/k_t²). When c_t
+    is a scalar and η an array, the caller multiplies by each (two in-place products beat one
+    out-of-place product per step); otherwise η_t is ``None`` and c_t includes it.
+    """
+    bc1, bc2 = _adam_corrections(p, t)
+    keep1, keep2, eps = s["_keep1"], s["_keep2"], p["eps"]
+    k2 = keep2 / bc2
+    k = k2**0.5
+    c = keep1 / (bc1 * k)
+    e = eps / k2 if p.get("eps_inside", False) else eps / k
+    if is_scalar(c) and not is_scalar(lr):
+        return lr, c, e
+    return None, lr * c, e
+
+
+def _adam_step(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, decoupled: bool) -> None:
+    """The Adam update shared by ``adam`` and ``adamw`` (PyTorch's ``_single_tensor_adam``).
+
+    Stored: ``_m`` = m_t/(1-β₁) and ``_v`` = v_t/(1-β₂) (``_v_max`` likewise), which update in place
+    in two passes each (m'_t = β₁m'_{t-1} + g_t, v'_t = β₂v'_{t-1} + g_t²); see :func:`_adam_factors`.
+    """
+    m, v, a, b = s["_m"], s["_v"], s["_a"], s["_b"]
     if not decoupled:
-        g = weight_decayed(g, x, wd, s)
-    lerp_(m, g, 1 - beta1, a)
-    ema_square_(v, g, beta2, a)
+        g = weight_decayed(g, x, p["weight_decay"], s)
+    m *= p["beta1"]
+    m += g
+    v *= p["beta2"]
+    v += np.square(g, out=a)
     vv = v
     if p["amsgrad"]:
-        vv = s["v_max"]
+        vv = s["_v_max"]
         np.maximum(vv, v, out=vv)
-    bc1, bc2 = _adam_corrections(p, t)
+    lr_part, c, e = _adam_factors(p, s, lr, t)
     if p.get("eps_inside", False):  # textbook: θ -= η m̂ / √(v̂ + ε)
-        np.divide(vv, bc2, out=b)
-        b += eps
+        np.add(vv, e, out=b)
         np.sqrt(b, out=b)
-        np.divide(m, bc1, out=a)
-        a /= b
-        a *= lr
-    else:  # PyTorch: θ -= (η/bc1)·m/(√v/√bc2 + ε), computed as (η·√bc2/bc1)·m/(√v + ε·√bc2)
-        root_bc2 = bc2**0.5
+    else:  # PyTorch: θ -= (η/bc1)·m/(√v/√bc2 + ε)
         np.sqrt(vv, out=b)
-        b += eps * root_bc2
-        np.divide(m, b, out=a)
-        if is_scalar(lr):
-            a *= lr * (root_bc2 / bc1)
-        else:
-            a *= lr
-            a *= root_bc2 / bc1
+        b += e
+    np.divide(m, b, out=b)
+    b *= c
+    if lr_part is not None:
+        b *= lr_part
     if decoupled:
-        np.multiply(x, 1 - lr * wd, out=out)
-        out -= a
-    else:
-        np.subtract(x, a, out=out)
+        wd = p["weight_decay"]
+        if not (is_scalar(wd) and wd == 0):
+            x *= 1 - lr * wd
+    x -= b
 
 
 # --------------------------------------------------------------------------------------------------
@@ -126,14 +147,16 @@ ADAM = OptimizerSpec(
 
 
 @register(ADAM, init=_adam_init, extras=_adam_extras, symbols=_ADAM_SYMBOLS)
-def adam(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Array) -> None:
+def adam(p: Params, s: State, x: Array, g: Array, lr: Value, t: int) -> None:
     r"""``torch.optim.Adam``, plus the seeds' switches (``bias_correction=False``, ``eps_inside=True``).
 
     .. math::
         m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t;\quad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2;\quad
         \theta_t = \theta_{t-1} - \eta\, \frac{m_t/(1-\beta_1^t)}{\sqrt{v_t/(1-\beta_2^t)} + \epsilon}
+
+    Stored: m_t/(1-β₁) and v_t/(1-β₂) (see ``_adam_step``); ``trace`` shows the true m_t, v_t.
     """
-    _adam_step(p, s, x, g, lr, t, out, decoupled=False)
+    _adam_step(p, s, x, g, lr, t, decoupled=False)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -170,12 +193,14 @@ ADAMW = OptimizerSpec(
 
 
 @register(ADAMW, init=_adam_init, extras=_adam_extras, symbols=_ADAM_SYMBOLS)
-def adamw(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Array) -> None:
+def adamw(p: Params, s: State, x: Array, g: Array, lr: Value, t: int) -> None:
     r"""``torch.optim.AdamW``: decoupled weight decay, then an Adam step.
 
     .. math:: \theta' = (1-\eta\lambda)\theta_{t-1};\quad \theta_t = \theta' - \eta\,\hat m_t/(\sqrt{\hat v_t}+\epsilon)
+
+    Stored: m_t/(1-β₁) and v_t/(1-β₂) (see ``_adam_step``); ``trace`` shows the true m_t, v_t.
     """
-    _adam_step(p, s, x, g, lr, t, out, decoupled=True)
+    _adam_step(p, s, x, g, lr, t, decoupled=True)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -246,13 +271,15 @@ def _nadam_extras(p: Params, s: State, lr: Value, t: int) -> dict[str, Array]:
         "effective_lr": r"\frac{\eta_t}{\sqrt{\hat v_t}+\epsilon}",
     },
 )
-def nadam(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Array) -> None:
+def nadam(p: Params, s: State, x: Array, g: Array, lr: Value, t: int) -> None:
     r"""``torch.optim.NAdam``.
 
     .. math::
         \mu_t = \beta_1(1 - \tfrac12 0.96^{t\psi});\quad
         \theta_t = \theta_{t-1} - \eta\frac{1-\mu_t}{1-\Pi_t}\frac{g_t}{\sqrt{\hat v_t}+\epsilon}
         - \eta\frac{\mu_{t+1}}{1-\Pi_t\mu_{t+1}}\frac{m_t}{\sqrt{\hat v_t}+\epsilon}
+
+    Stored: the true moments m_t, v_t and the product Π_t (``_mu_product``).
     """
     m, v, a, b = s["m"], s["v"], s["_a"], s["_b"]
     beta1, beta2, eps, psi = p["beta1"], p["beta2"], p["eps"], p["momentum_decay"]
@@ -269,10 +296,10 @@ def nadam(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Array
     mu_product_next = mu_product * mu_next
     np.divide(g, b, out=a)
     a *= -lr * (1.0 - mu) / (1.0 - mu_product)
-    np.add(x, a, out=out)
-    np.divide(m, b, out=a)
-    a *= (-lr * mu_next) / (1.0 - mu_product_next)
-    out += a
+    np.divide(m, b, out=b)
+    b *= (-lr * mu_next) / (1.0 - mu_product_next)
+    x += a
+    x += b
 
 
 # --------------------------------------------------------------------------------------------------
@@ -334,7 +361,7 @@ def _radam_extras(p: Params, s: State, lr: Value, t: int) -> dict[str, Array]:
 
 @register(
     RADAM,
-    init=_adam_init,
+    state=("m", "v", "_a", "_b"),
     extras=_radam_extras,
     symbols={
         "m": r"m_t",
@@ -344,12 +371,14 @@ def _radam_extras(p: Params, s: State, lr: Value, t: int) -> dict[str, Array]:
         "effective_lr": r"\eta_t r_t\frac{\sqrt{1-\beta_2^t}}{\sqrt{v_t}+\epsilon}",
     },
 )
-def radam(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Array) -> None:
+def radam(p: Params, s: State, x: Array, g: Array, lr: Value, t: int) -> None:
     r"""``torch.optim.RAdam``.
 
     .. math::
         \theta_t = \theta_{t-1} - \eta\,\hat m_t\, r_t \sqrt{1-\beta_2^t}/(\sqrt{v_t}+\epsilon)
         \ \text{if}\ \rho_t > 5,\ \text{else}\ \theta_{t-1} - \eta\,\hat m_t
+
+    Stored: the true moments m_t, v_t.
     """
     m, v, a, b = s["m"], s["v"], s["_a"], s["_b"]
     g = weight_decayed(g, x, p["weight_decay"], s)
@@ -359,7 +388,7 @@ def radam(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Array
     np.divide(m, bc1, out=a)
     a *= lr
     if is_scalar(rho_t) and not rho_t > 5.0:
-        np.subtract(x, a, out=out)
+        x -= a
         return
     np.sqrt(v, out=b)
     b += p["eps"]
@@ -370,7 +399,7 @@ def radam(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Array
     else:
         b *= rect
         np.copyto(a, a * b, where=rho_t > 5.0)
-    np.subtract(x, a, out=out)
+    x -= a
 
 
 # --------------------------------------------------------------------------------------------------
@@ -409,12 +438,14 @@ def _adamax_extras(p: Params, s: State, lr: Value, t: int) -> dict[str, Array]:
     extras=_adamax_extras,
     symbols={"m": r"m_t", "u": r"u_t", "m_hat": r"\hat m_t", "effective_lr": r"\frac{\eta_t}{u_t}"},
 )
-def adamax(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Array) -> None:
+def adamax(p: Params, s: State, x: Array, g: Array, lr: Value, t: int) -> None:
     r"""``torch.optim.Adamax``.
 
     .. math::
         m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t;\quad u_t = \max(\beta_2 u_{t-1}, |g_t| + \epsilon);\quad
         \theta_t = \theta_{t-1} - \frac{\eta}{1-\beta_1^t}\frac{m_t}{u_t}
+
+    Stored: the true m_t and u_t.
     """
     m, u, a = s["m"], s["u"], s["_a"]
     g = weight_decayed(g, x, p["weight_decay"], s)
@@ -426,4 +457,4 @@ def adamax(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Arra
     clr = lr / bias_correction(p["beta1"], t)
     np.divide(m, u, out=a)
     a *= clr
-    np.subtract(x, a, out=out)
+    x -= a

@@ -6,7 +6,7 @@ import numpy as np
 
 from . import hp
 from .spec import Array, HyperParam, OptimizerSpec, Params, State, Value, register
-from .transforms import ema_square_, is_scalar, lerp_, weight_decayed
+from .transforms import ema_square_, is_scalar, per_lr, scale_into, weight_decayed
 
 # --------------------------------------------------------------------------------------------------
 ADAGRAD = OptimizerSpec(
@@ -76,12 +76,14 @@ def _adagrad_extras(p: Params, s: State, lr: Value, t: int) -> dict[str, Array]:
     extras=_adagrad_extras,
     symbols={"sum": r"G_t", "effective_lr": r"\frac{\tilde\eta_t}{\sqrt{G_t}+\epsilon}"},
 )
-def adagrad(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Array) -> None:
+def adagrad(p: Params, s: State, x: Array, g: Array, lr: Value, t: int) -> None:
     r"""``torch.optim.Adagrad``.
 
     .. math::
         \tilde\eta_t = \eta / (1 + (t-1)\delta);\quad G_t = G_{t-1} + g_t^2;\quad
         \theta_t = \theta_{t-1} - \tilde\eta_t\, g_t / (\sqrt{G_t} + \epsilon)
+
+    Stored: the true sum of squared gradients G_t (``sum``).
     """
     acc, tmp, std = s["sum"], s["_tmp"], s["_std"]
     g = weight_decayed(g, x, p["weight_decay"], s)
@@ -92,7 +94,7 @@ def adagrad(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Arr
     std += p["eps"]
     np.divide(g, std, out=tmp)
     tmp *= clr
-    np.subtract(x, tmp, out=out)
+    x -= tmp
 
 
 # --------------------------------------------------------------------------------------------------
@@ -156,16 +158,31 @@ RMSPROP = OptimizerSpec(
 
 
 def _rmsprop_init(p: Params, shape: tuple[int, ...]) -> State:
-    s: State = {"v": np.zeros(shape), "_tmp": np.zeros(shape), "_avg": np.zeros(shape)}
+    # The averages are kept divided by (1 - α); r = 1/√(1 - α) and e fold that scaling back in.
+    keep = 1 - p["alpha"]
+    r = keep**-0.5
+    s: State = {"_v": np.zeros(shape), "_tmp": np.zeros(shape), "_avg": np.zeros(shape)}
+    s["_keep"], s["_r"] = keep, r
+    s["_e"] = p["eps"] * (r * r if p["eps_inside"] else r)
     if p["centered"]:
-        s["grad_avg"] = np.zeros(shape)
+        s["_grad_avg"] = np.zeros(shape)
     if not (is_scalar(p["momentum"]) and p["momentum"] == 0):
-        s["momentum_buffer"] = np.zeros(shape)
+        s["_momentum_buffer"] = np.zeros(shape)
     return s
 
 
 def _rmsprop_extras(p: Params, s: State, lr: Value, t: int) -> dict[str, Array]:
-    return {"effective_lr": lr / s["_avg"]}
+    keep = s["_keep"]
+    out = {"v": keep * s["_v"]}
+    radicand = out["v"]
+    if "_grad_avg" in s:
+        out["grad_avg"] = keep * s["_grad_avg"]
+        radicand = radicand - out["grad_avg"] ** 2
+    if "_momentum_buffer" in s:
+        out["momentum_buffer"] = s["_r"] * s["_momentum_buffer"]
+    root = np.sqrt(radicand + p["eps"]) if p["eps_inside"] else np.sqrt(radicand) + p["eps"]
+    out["effective_lr"] = lr / root
+    return out
 
 
 @register(
@@ -179,41 +196,47 @@ def _rmsprop_extras(p: Params, s: State, lr: Value, t: int) -> dict[str, Array]:
         "effective_lr": r"\frac{\eta_t}{\sqrt{v_t}+\epsilon}",
     },
 )
-def rmsprop(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Array) -> None:
+def rmsprop(p: Params, s: State, x: Array, g: Array, lr: Value, t: int) -> None:
     r"""``torch.optim.RMSprop`` (with ``eps_inside``: ε inside the root, the seeds' form).
 
     .. math::
         v_t = \alpha v_{t-1} + (1-\alpha) g_t^2;\quad
         \theta_t = \theta_{t-1} - \eta\, g_t / (\sqrt{v_t} + \epsilon)
+
+    Stored, each divided by (1-α) so that it updates in place as v'_t = αv'_{t-1} + g_t² (two passes
+    instead of four): ``_v`` = v_t/(1-α), ``_grad_avg`` = ḡ_t/(1-α) (centered); with r = 1/√(1-α),
+    √v_t + ε = √(1-α)(√v'_t + εr) (ε inside: √(1-α)·√(v'_t + εr²)), so θ moves by ηr·g_t/(√v'_t + εr), and
+    ``_momentum_buffer`` = b_t/r. ``trace`` shows the true v_t, ḡ_t and b_t.
     """
-    v, tmp, avg = s["v"], s["_tmp"], s["_avg"]
+    v, tmp, avg = s["_v"], s["_tmp"], s["_avg"]
     g = weight_decayed(g, x, p["weight_decay"], s)
-    alpha, eps = p["alpha"], p["eps"]
-    ema_square_(v, g, alpha, tmp)
-    if p["centered"]:
-        gbar = s["grad_avg"]
-        lerp_(gbar, g, 1 - alpha, tmp)
-        np.multiply(gbar, gbar, out=tmp)
-        np.subtract(v, tmp, out=avg)
-        radicand = avg
-    else:
-        radicand = v
+    alpha, e = p["alpha"], s["_e"]
+    v *= alpha
+    v += np.square(g, out=tmp)
+    radicand = v
+    if "_grad_avg" in s:  # centered: v_t - ḡ_t² = (1-α)(v'_t - (1-α)ḡ'_t²)
+        gbar = s["_grad_avg"]
+        gbar *= alpha
+        gbar += g
+        np.square(gbar, out=tmp)
+        tmp *= s["_keep"]
+        radicand = np.subtract(v, tmp, out=tmp)
     if p["eps_inside"]:
-        np.add(radicand, eps, out=avg)
+        np.add(radicand, e, out=avg)
         np.sqrt(avg, out=avg)
     else:
         np.sqrt(radicand, out=avg)
-        avg += eps
-    if "momentum_buffer" in s:
-        buf = s["momentum_buffer"]
+        avg += e
+    np.divide(g, avg, out=avg)
+    step = per_lr(s, "_lr_step", lr, lambda lr: lr * s["_r"])
+    if "_momentum_buffer" in s:
+        buf = s["_momentum_buffer"]
         buf *= p["momentum"]
-        np.divide(g, avg, out=tmp)
-        buf += tmp
-        np.multiply(buf, lr, out=tmp)
+        buf += avg
+        scale_into(avg, buf, step)
     else:
-        np.divide(g, avg, out=tmp)
-        tmp *= lr
-    np.subtract(x, tmp, out=out)
+        avg *= step
+    x -= avg
 
 
 # --------------------------------------------------------------------------------------------------
@@ -266,13 +289,15 @@ def _adadelta_extras(p: Params, s: State, lr: Value, t: int) -> dict[str, Array]
     extras=_adadelta_extras,
     symbols={"v": r"v_t", "delta": r"\Delta_t", "u": r"u_t"},
 )
-def adadelta(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Array) -> None:
+def adadelta(p: Params, s: State, x: Array, g: Array, lr: Value, t: int) -> None:
     r"""``torch.optim.Adadelta``.
 
     .. math::
         v_t = \rho v_{t-1} + (1-\rho) g_t^2;\quad
         \Delta_t = \sqrt{u_{t-1}+\epsilon}\,/\sqrt{v_t+\epsilon}\; g_t;\quad
         u_t = \rho u_{t-1} + (1-\rho)\Delta_t^2;\quad \theta_t = \theta_{t-1} - \eta\Delta_t
+
+    Stored: the true averages v_t and u_t (``v``, ``u``) and Δ_t.
     """
     v, u, delta, std = s["v"], s["u"], s["_delta"], s["_std"]
     g = weight_decayed(g, x, p["weight_decay"], s)
@@ -285,5 +310,4 @@ def adadelta(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Ar
     delta /= std
     delta *= g
     ema_square_(u, delta, rho, std)
-    np.multiply(delta, lr, out=std)
-    np.subtract(x, std, out=out)
+    x -= scale_into(std, delta, lr)

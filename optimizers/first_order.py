@@ -6,7 +6,7 @@ import numpy as np
 
 from . import hp
 from .spec import Array, HyperParam, OptimizerSpec, Params, State, Value, register
-from .transforms import is_scalar, weight_decayed
+from .transforms import is_scalar, per_lr, scale_into, weight_decayed
 
 # --------------------------------------------------------------------------------------------------
 GD = OptimizerSpec(
@@ -32,14 +32,12 @@ GD = OptimizerSpec(
 
 
 @register(GD, state=("_tmp",))
-def gd(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Array) -> None:
-    r"""Gradient descent.
+def gd(p: Params, s: State, x: Array, g: Array, lr: Value, t: int) -> None:
+    r"""Gradient descent; keeps no state (one scratch buffer).
 
     .. math:: \theta_t = \theta_{t-1} - \eta\, g_t
     """
-    tmp = s["_tmp"]
-    np.multiply(g, lr, out=tmp)
-    np.subtract(x, tmp, out=out)
+    x -= scale_into(s["_tmp"], g, lr)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -81,20 +79,29 @@ MOMENTUM = OptimizerSpec(
 )
 
 
-@register(MOMENTUM, state=("velocity", "_tmp"), symbols={"velocity": r"v_t"})
-def momentum(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Array) -> None:
+def _momentum_init(p: Params, shape: tuple[int, ...]) -> State:
+    return {"_velocity": np.zeros(shape), "_tmp": np.zeros(shape)}
+
+
+def _momentum_extras(p: Params, s: State, lr: Value, t: int) -> dict[str, Array]:
+    return {"velocity": (1 - p["beta"]) * s["_velocity"]}
+
+
+@register(MOMENTUM, init=_momentum_init, extras=_momentum_extras, symbols={"velocity": r"v_t"})
+def momentum(p: Params, s: State, x: Array, g: Array, lr: Value, t: int) -> None:
     r"""Textbook momentum, the exponential-moving-average form of seeds 002 and 003.
 
     .. math::
         v_t = \beta v_{t-1} + (1-\beta) g_t, \qquad \theta_t = \theta_{t-1} - \eta v_t
+
+    Stored: ``_velocity`` = v_t/(1-β), which updates in two in-place passes
+    (v'_t = βv'_{t-1} + g_t), and θ moves by η(1-β)·v'_t; ``trace`` shows the true v_t.
     """
-    v, tmp = s["velocity"], s["_tmp"]
-    beta = p["beta"]
-    v *= beta
-    np.multiply(g, 1 - beta, out=tmp)
-    v += tmp
-    np.multiply(v, lr, out=tmp)
-    np.subtract(x, tmp, out=out)
+    v = s["_velocity"]
+    v *= p["beta"]
+    v += g
+    step = per_lr(s, "_lr_keep", lr, lambda lr: lr * (1 - p["beta"]))
+    x -= scale_into(s["_tmp"], v, step)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -168,7 +175,7 @@ def _sgd_init(p: Params, shape: tuple[int, ...]) -> State:
     init=_sgd_init,
     symbols={"momentum_buffer": r"b_t", "lookahead": r"g_t + \mu b_t"},
 )
-def sgd(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Array) -> None:
+def sgd(p: Params, s: State, x: Array, g: Array, lr: Value, t: int) -> None:
     r"""``torch.optim.SGD`` (single-tensor path).
 
     .. math::
@@ -176,6 +183,8 @@ def sgd(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Array) 
         b_1 = g_1,\ b_t = \mu b_{t-1} + (1-\tau) g_t;\quad
         d_t = g_t + \mu b_t \text{ (Nesterov) or } b_t;\quad
         \theta_t = \theta_{t-1} - \eta d_t
+
+    Stored: the true momentum buffer b_t (``momentum_buffer``) and, with Nesterov, d_t (``lookahead``).
     """
     tmp = s["_tmp"]
     g = weight_decayed(g, x, p["weight_decay"], s)
@@ -186,19 +195,19 @@ def sgd(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Array) 
             np.copyto(buf, g)
         else:
             buf *= mu
-            keep = 1 - p["dampening"]
-            if not is_scalar(mu):
-                keep = np.where(mu == 0, 1.0, keep)  # PyTorch skips the buffer when μ = 0
+            keep = s.get("_keep")
+            if keep is None:
+                keep = 1 - p["dampening"]
+                if not is_scalar(mu):
+                    keep = np.where(mu == 0, 1.0, keep)  # PyTorch skips the buffer when μ = 0
+                s["_keep"] = keep = 1.0 if np.all(keep == 1) else keep
             if is_scalar(keep) and keep == 1:
                 buf += g
             else:
-                np.multiply(g, keep, out=tmp)
-                buf += tmp
+                buf += scale_into(tmp, g, keep)
         if p["nesterov"]:
-            d = s["lookahead"]
-            np.multiply(buf, mu, out=d)
+            d = scale_into(s["lookahead"], buf, mu)
             d += g
         else:
             d = buf
-    np.multiply(d, lr, out=tmp)
-    np.subtract(x, tmp, out=out)
+    x -= scale_into(tmp, d, lr)

@@ -8,13 +8,18 @@ run. Per step t = 1..steps:
 2. noise, ``clip_value`` and ``clip_norm`` are applied to it (see ``transforms.GradientTransforms``);
 3. the scheduled learning rate ``η_t = lr_at(t - 1)`` is computed (the scheduler steps after each
    optimizer step, as in PyTorch);
-4. the optimizer's step updates its state and writes θ_t into row t of the path.
+4. the optimizer's step updates its state and θ in place: θ lives in one working buffer the runner
+   owns (cache-resident, so the in-place updates are fast), which is then copied into row t of the
+   path. The gradient callable gets that buffer; if the array it returns shares memory with it, the
+   gradient is copied into the runner's own buffer first.
 
 Divergence: a run has diverged at the first row whose position is non-finite or has a coordinate
 with ``|θ| > DIVERGENCE_LIMIT`` (1e12). From that row on, its rows are NaN (row 0 included, if ``x0``
 itself is such a point). Other runs are untouched: every operation is per run. The loop runs under
-``np.errstate(all="ignore")`` (including the gradient callable), so no NumPy warning escapes; rows are
-checked in blocks of ``_BLOCK`` steps so that masking costs O(batch·block) memory, not O(path).
+``np.errstate(all="ignore")`` (including the gradient callable), so no NumPy warning escapes. Each new
+position is bounded in one pass while it is in cache (``Σθ² ≤ 1e24``, see :class:`_Bound`); rows are
+masked in blocks of ``_BLOCK`` steps, exactly, only when a row failed that bound or a run is dead, so
+that masking costs O(batch·block) memory, not O(path).
 """
 
 from __future__ import annotations
@@ -28,7 +33,9 @@ from .spec import Array, Optimizer, Params, State, get
 from .transforms import GradientTransforms, is_scalar, prepare, schedule
 
 DIVERGENCE_LIMIT = 1e12
+_LIMIT2 = DIVERGENCE_LIMIT**2
 _BLOCK = 8
+_DOT_CHUNK = 8192
 
 GradFn = Callable[[Array], Array]
 Recorder = Callable[[int, Array, Array, Any, State, Array], None]
@@ -52,13 +59,18 @@ def _check_inputs(entry: Optimizer, x0: Any, steps: Any, hess: Any) -> tuple[Arr
     return x, int(steps)
 
 
-def _mask_rows(path: Array, start: int, stop: int, dead: Array) -> None:
-    """NaN every row in ``path[start:stop]`` of runs that were dead before or turn bad in it."""
+def _mask_rows(path: Array, start: int, stop: int, dead: Array, clean: bool = False) -> bool:
+    """NaN every row in ``path[start:stop]`` of runs that were dead before or turn bad in it.
+
+    ``clean`` says the caller has already checked that every coordinate in these rows is within the
+    limit (see :class:`_Bound`). Returns whether any run is dead after the block (``dead`` is updated
+    in place).
+    """
     block = path[start:stop]
     if block.size == 0:
-        return
-    if block.max() <= DIVERGENCE_LIMIT and block.min() >= -DIVERGENCE_LIMIT and not dead.any():
-        return  # the common case, two fast reductions (NaN propagates through max/min and fails)
+        return False
+    if not dead.any() and (clean or (block.max() <= DIVERGENCE_LIMIT and block.min() >= -DIVERGENCE_LIMIT)):
+        return False  # the common case (NaN propagates through max/min and fails)
     with np.errstate(invalid="ignore"):
         bad_coord = ~(np.abs(block) <= DIVERGENCE_LIMIT)  # NaN fails the comparison
     bad = bad_coord[..., 0].copy()
@@ -68,6 +80,30 @@ def _mask_rows(path: Array, start: int, stop: int, dead: Array) -> None:
     np.logical_or.accumulate(bad, axis=0, out=bad)
     block[bad] = np.nan
     dead |= bad[-1]
+    return bool(dead.any())
+
+
+class _Bound:
+    """``bound()``: whether every coordinate of ``x`` is finite and within ±DIVERGENCE_LIMIT (or may not be).
+
+    One pass while ``x`` is in cache: ``Σθ² ≤ limit²`` implies ``|θ| ≤ limit`` for every coordinate,
+    and is False for NaN and inf (rounding a sum of non-negative terms is monotone, so it never
+    hides a coordinate beyond the limit). ``False`` only means "check exactly". ``np.dot`` is called
+    on pieces of at most ``_DOT_CHUNK`` elements: OpenBLAS runs longer dot products on several
+    threads, and its threads then spin, burning CPU time that the single-threaded loop never gets
+    back.
+    """
+
+    def __init__(self, x: Array) -> None:
+        flat = x.reshape(-1)
+        self.pieces = [flat[i : i + _DOT_CHUNK] for i in range(0, flat.size, _DOT_CHUNK)]
+
+    def __call__(self) -> bool:
+        dot = np.dot
+        total = 0.0
+        for piece in self.pieces:
+            total += dot(piece, piece)
+        return total <= _LIMIT2
 
 
 def _loop(
@@ -83,6 +119,9 @@ def _loop(
     path = np.empty((steps + 1, *shape))
     path[0] = x0
     state = entry.new_state(p, shape)
+    # θ lives in one cache-resident working buffer that each step updates in place; it is then copied
+    # into its (fresh) path row. Writing each step's result straight into path[t] costs more.
+    work = np.array(x0, dtype=float, order="C")
     g_own = np.empty(shape)
     transforms = GradientTransforms.build(p, shape)
     transform = transforms.active
@@ -91,27 +130,46 @@ def _loop(
     needs_hessian = entry.spec.needs_hessian
     step = entry.step
     checked = 0  # rows before this index are masked
+    bound = _Bound(work)
     with np.errstate(all="ignore"):
-        _mask_rows(path, 0, 1, dead)
+        any_dead = _mask_rows(path, 0, 1, dead)
+        if any_dead:
+            work[dead[0]] = np.nan
         checked = 1
+        clean = True  # every row since ``checked`` passed the one-pass bound
         for t in range(1, steps + 1):
-            x = path[t - 1]
-            g = grad(x)
-            if transform or type(g) is not np.ndarray or g.dtype != np.float64 or g.shape != shape:
+            g = grad(work)
+            if (
+                transform
+                or type(g) is not np.ndarray
+                or g.dtype != np.float64
+                or g.shape != shape
+                or np.may_share_memory(g, work)  # e.g. grad = lambda p: p: the step changes work
+            ):
                 np.copyto(g_own, g)
                 g = g_own
                 transforms.apply_(g)
             lr = lr_at(t - 1)
             if needs_hessian:
-                state["hessian"] = np.broadcast_to(np.asarray(hess(x), dtype=float), (*shape, shape[-1]))
+                h = np.asarray(hess(work), dtype=float)
+                if np.may_share_memory(h, work):
+                    h = h.copy()
+                state["hessian"] = np.broadcast_to(h, (*shape, shape[-1]))
             if record is not None:
                 g_used = g.copy()
-            step(p, state, x, g, lr, t, path[t])
+                x_prev = work.copy()
+            step(p, state, work, g, lr, t)
+            path[t] = work
+            if clean and not any_dead:
+                clean = bound()  # while work is in cache; with a dead run the block is checked exactly anyway
             if record is not None:
-                record(t, x, g_used, lr, state, path[t])
+                record(t, x_prev, g_used, lr, state, path[t])
             if t - checked + 1 >= _BLOCK or t == steps:
-                _mask_rows(path, checked, t + 1, dead)
+                any_dead = _mask_rows(path, checked, t + 1, dead, clean)
+                if any_dead:
+                    work[dead[0]] = np.nan  # a dead run goes on from NaN, as its path row says
                 checked = t + 1
+                clean = True
     return path
 
 

@@ -60,12 +60,14 @@ NEWTON = OptimizerSpec(
     state=("eigenvalues", "direction"),
     symbols={"hessian": r"H_t", "eigenvalues": r"\lambda_{1,2}", "direction": r"\tilde H_t^{-1} g_t"},
 )
-def newton(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Array) -> None:
+def newton(p: Params, s: State, x: Array, g: Array, lr: Value, t: int) -> None:
     r"""Saddle-free damped Newton; the runner puts the Hessian at θ_{t-1} in ``s["hessian"]``.
 
     With ``H = Σ λᵢ uᵢuᵢᵀ`` (closed-form eigendecomposition of the symmetrized 2×2 Hessian):
 
     .. math:: \theta_t = \theta_{t-1} - \eta \sum_i \frac{u_i u_i^\top g_t}{\max(|\lambda_i|, \delta)}
+
+    Stored: the eigenvalues λ₁ ≥ λ₂ and the direction H̃⁻¹g_t of the last step.
     """
     h = s["hessian"]
     a, d = h[..., 0, 0], h[..., 1, 1]
@@ -84,5 +86,4 @@ def newton(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, out: Arra
     direction[..., 1] = sn * d1 + c * d2
     s["eigenvalues"][..., 0] = lam1
     s["eigenvalues"][..., 1] = lam2
-    np.multiply(direction, lr, out=out)
-    np.subtract(x, out, out=out)
+    x -= direction * lr

@@ -19,9 +19,10 @@ Array = np.ndarray
 Value = Any
 Params = dict[str, Value]
 State = dict[str, Array]
-# step(p, s, x, g, lr, t, out): read θ_{t-1} from ``x`` and the gradient from ``g`` (both read-only),
-# update the state ``s`` in place and write θ_t into ``out``, allocation-free where it can.
-StepFn = Callable[[Params, State, Array, Array, Value, int, Array], None]
+# step(p, s, x, g, lr, t): ``x`` holds θ_{t-1} on entry and θ_t on return (updated in place, after every
+# read of θ_{t-1}); ``g`` is the gradient (read-only: it may be the gradient callable's own array).
+# Update the state ``s`` in place, allocation-free where it can.
+StepFn = Callable[[Params, State, Array, Array, Value, int], None]
 # extras(p, s, lr, t): trace-only quantities derived from the state after step t (e.g. m̂, v̂).
 ExtrasFn = Callable[[Params, State, Value, int], dict[str, Array]]
 InitFn = Callable[[Params, tuple[int, ...]], State]
@@ -107,7 +108,9 @@ class Optimizer:
         spec: what the UI shows.
         step: the update (see ``StepFn``).
         state: names of the state arrays, created as zeros of the positions' shape unless ``init``
-            is given. Names starting with ``_`` are scratch buffers that ``trace`` does not record.
+            is given. Names starting with ``_`` are scratch buffers or internally scaled copies of a
+            quantity (e.g. ``_m`` = m/(1-β₁)) that ``trace`` does not record; the true quantity then
+            comes from ``extras``.
         symbols: ``{trace key: LaTeX symbol}`` for the optimizer's own trace quantities, in display order.
         extras: optional trace-only quantities derived from the state (never used by ``run``).
         init: optional custom state initializer.
