@@ -20,14 +20,21 @@ from viz.paths import trajectory_figure
 from viz.style import style
 
 PATHS_CHART = "paths_chart"
+IS_PHONE = "_is_phone"  # session state: the answer of is_phone()
 
 
 def is_phone() -> bool:
-    """Whether the browser says it is a phone (its User-Agent has "Mobi", as every mobile browser's does)."""
-    try:
-        return "mobi" in str(st.context.headers.get("User-Agent", "")).lower()
-    except Exception:  # no request context (AppTest, bare mode)
-        return False
+    """Whether the browser says it is a phone (its User-Agent has "Mobi", as every mobile browser's does).
+
+    Asked once per session (the browser does not change; reading the headers costs ~2 ms a rerun).
+    """
+    ss = st.session_state
+    if IS_PHONE not in ss:
+        try:
+            ss[IS_PHONE] = "mobi" in str(st.context.headers.get("User-Agent", "")).lower()
+        except Exception:  # no request context (AppTest, bare mode)
+            ss[IS_PHONE] = False
+    return bool(ss[IS_PHONE])
 
 
 def auto_columns(n: int) -> int:
