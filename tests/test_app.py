@@ -31,7 +31,8 @@ def clean(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
-def figure(at: AppTest, key: str = "paths_chart") -> dict[str, Any]:
+def figure(at: AppTest, key: str) -> dict[str, Any]:
+    """The Plotly figure of the chart with ``key``."""
     for chart in at.get("plotly_chart"):
         spec = json.loads(chart.proto.spec)
         if chart.proto.id and key in chart.proto.id:
@@ -39,9 +40,22 @@ def figure(at: AppTest, key: str = "paths_chart") -> dict[str, Any]:
     raise AssertionError(f"no plotly chart with key {key}")
 
 
-def path_traces(fig: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The animated trail traces of the paths figure, by name (run label)."""
-    return {t["name"]: t for t in fig["data"] if t.get("mode") == "lines" and "whole path" not in t.get("name", "")}
+def panels(at: AppTest) -> dict[str, Any]:
+    """The data the animated panels (the browser-side component ``paths_chart``) were sent."""
+    for el in at.get("bidi_component"):
+        if el.proto.id.endswith("paths_chart"):
+            return json.loads(el.proto.json)
+    raise AssertionError("no paths panels on the page")
+
+
+def path_traces(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The paths the panels draw, by run label."""
+    return {r["label"]: r for r in data["runs"]}
+
+
+def notes(data: dict[str, Any]) -> str:
+    """The notes under the panels' titles (not run / diverged), joined."""
+    return " ".join(p["note"] for p in data["panels"])
 
 
 def open_runs(at: AppTest) -> AppTest:
@@ -60,12 +74,13 @@ def test_starts_clean_with_the_default_scene() -> None:
     at = make_app()
     clean(at)
     assert not at.error
-    fig = figure(at)
+    data = panels(at)
     labels = run_labels(Scene().runs)
-    assert set(path_traces(fig)) == set(labels)
-    assert fig["frames"], "the paths figure has animation frames"
-    assert 2 <= len(fig["frames"]) <= 151
-    assert fig["layout"]["images"], "the surface is a layout image so it survives redraw: False"
+    assert set(path_traces(data)) == set(labels)
+    assert [p["title"] for p in data["panels"]] == labels, "one panel per run"
+    assert 2 <= len(data["frames"]) <= 151 and data["frames"][-1] == Scene().steps
+    assert all(len(r["x"]) == Scene().steps + 1 for r in data["runs"]), "every step of every path"
+    assert data["image"].startswith("data:image/png;base64,"), "the surface is drawn under the paths"
     assert at.selectbox(key="landscape").value == Scene().landscape
     assert at.multiselect(key="optimizers").value == [r.optimizer for r in Scene().runs]
 
@@ -75,8 +90,8 @@ def test_every_landscape_draws(name: str) -> None:
     at = make_app()
     at.selectbox(key="landscape").set_value(name).run()
     clean(at)
-    fig = figure(at)
-    assert len(path_traces(fig)) == len(Scene().runs)
+    data = panels(at)
+    assert len(path_traces(data)) == len(Scene().runs)
     title = "Custom formula" if name == CUSTOM else landscapes.REGISTRY[name].title
     assert at.selectbox(key="landscape").format_func(at.selectbox(key="landscape").value) == title
     # The URL follows the control.
@@ -88,12 +103,12 @@ def test_every_optimizer_at_once_each_drawn() -> None:
     names = optimizers.names()[:8]  # the page allows eight runs at once
     at.multiselect(key="optimizers").set_value(names).run()
     clean(at)
-    traces = path_traces(figure(at))
+    traces = path_traces(panels(at))
     assert set(traces) == {optimizers.spec(n).label for n in names}
     rest = optimizers.names()[8:]
     at.multiselect(key="optimizers").set_value(rest).run()
     clean(at)
-    assert set(path_traces(figure(at))) == {optimizers.spec(n).label for n in rest}
+    assert set(path_traces(panels(at))) == {optimizers.spec(n).label for n in rest}
 
 
 def _set_all_to(at: AppTest, end: str) -> int:
@@ -122,8 +137,8 @@ def test_every_slider_at_either_end(end: str, group: int) -> None:
     at.run()
     clean(at)
     assert n >= 4 * 3
-    fig = figure(at)
-    assert len(path_traces(fig)) + sum(1 for a in fig["layout"]["annotations"] if "not run" in a["text"]) >= 1
+    data = panels(at)
+    assert len(path_traces(data)) + sum(1 for p in data["panels"] if "not run" in p["note"]) >= 1
     # A diverging run is named in a message, not shown as a traceback.
     for r in at.warning:
         assert "Traceback" not in r.value
@@ -134,7 +149,7 @@ def test_junk_query_parameters(junk: str) -> None:
     keys = ["ls", "lp", "r", "x0", "y0", "steps", "seed", "view", "lr", "lesson", "f", "fb", "present", "sw_n"]
     at = make_app({k: junk for k in keys})
     clean(at)
-    figure(at)  # the page still draws
+    panels(at)  # the page still draws
     texts = " ".join(e.value for e in [*at.warning, *at.error, *at.markdown, *at.info])
     assert "<script>" not in texts
     if junk:
@@ -158,10 +173,10 @@ def test_url_round_trip_restores_the_same_picture() -> None:
     assert msgs == []
     assert scene.landscape == "himmelblau" and scene.start is not None and scene.start[0] == 1.5
     assert [r.optimizer for r in scene.runs] == ["gd", "gd", "adam", "sgd"]
-    first = figure(at)
+    first = panels(at)
     again = make_app(query)
     clean(again)
-    assert figure(again)["data"] == first["data"]
+    assert panels(again)["runs"] == first["runs"]
     assert query_of(again) == query
 
 
@@ -169,18 +184,17 @@ def test_same_settings_same_picture_with_noise() -> None:
     query = {"r": ["gd~lr:0.001~noise:2", "adam~lr:0.05~noise:2"], "seed": "3"}
     a, b = make_app(query), make_app(query)
     clean(a)
-    fa, fb = figure(a), figure(b)
-    assert fa["data"] == fb["data"] and fa["frames"] == fb["frames"]
+    fa, fb = panels(a), panels(b)
+    assert fa == fb
     c = make_app({**query, "seed": "4"})
-    assert figure(c)["data"] != fa["data"], "the seed matters"
+    assert panels(c)["runs"] != fa["runs"], "the seed matters"
 
 
 def test_a_diverging_run_is_reported_in_the_page() -> None:
     at = make_app({"ls": "quadratic", "r": ["gd~lr:1"], "steps": "200"})
     clean(at)
     assert any("diverged at step" in w.value for w in at.warning)
-    fig = figure(at)
-    assert any("diverged at step" in a["text"] for a in fig["layout"]["annotations"])
+    assert "diverged at step" in notes(panels(at))
 
 
 def test_invalid_combination_is_a_message_not_a_traceback() -> None:
@@ -192,8 +206,8 @@ def test_invalid_combination_is_a_message_not_a_traceback() -> None:
 def test_views_overlay_and_3d() -> None:
     at = make_app({"view": "overlay"})
     clean(at)
-    fig = figure(at)
-    assert len(fig["layout"]["images"]) == 1 and len(path_traces(fig)) == len(Scene().runs)
+    data = panels(at)
+    assert len(data["panels"]) == 1 and len(path_traces(data)) == len(Scene().runs)
     at = make_app({"view": "3d"})
     clean(at)
     fig3 = figure(at, "surface_3d")
@@ -219,27 +233,27 @@ def test_copies_of_a_run_are_told_apart() -> None:
     at.select_slider(key="hp.gd.2.lr").set_value(0.0005)
     at.select_slider(key="hp.gd.3.lr").set_value(0.002).run()
     clean(at)
-    names = set(path_traces(figure(at)))
+    names = set(path_traces(panels(at)))
     assert names == {"Gradient descent #1 (η=0.001)", "Gradient descent #2 (η=0.0005)", "Gradient descent #3 (η=0.002)"}
     at.button(key="remove.gd.2").click().run()
     clean(at)
-    assert len(path_traces(figure(at))) == 2
+    assert len(path_traces(panels(at))) == 2
 
 
 def test_hidden_run_settings_still_apply() -> None:
     at = make_app({"r": ["gd~lr:0.002~noise:1~clip_norm:2"]})
     assert not [s for s in at.sidebar.slider if s.key.startswith("hp.")], "closed run expanders draw no controls"
-    before_open = figure(at)["data"]
+    before_open = panels(at)["runs"]
     open_runs(at)
-    assert figure(at)["data"] == before_open, "opening a run's controls changes nothing"
+    assert panels(at)["runs"] == before_open, "opening a run's controls changes nothing"
     assert at.toggle(key="more.gd.1").value, "a run with noise opens its noise/clipping switch"
     assert at.slider(key="hp.gd.1.noise").value == 1.0
-    before = figure(at)["data"]
+    before = panels(at)["runs"]
     at.toggle(key="more.gd.1").set_value(False).run()
     clean(at)
     assert not [s for s in at.slider if s.key == "hp.gd.1.noise"], "hidden"
     assert query_of(at)["r"] == ["gd~clip_norm:2~lr:0.002~noise:1"]
-    assert figure(at)["data"] == before
+    assert panels(at)["runs"] == before
     plain = open_runs(make_app({"r": ["gd~lr:0.001"]}))
     assert not plain.toggle(key="more.gd.1").value
 
@@ -249,12 +263,12 @@ def test_custom_formula_live_error_and_url() -> None:
     clean(at)
     assert at.text_input(key="formula").value == "x^2 + 3*y^2"
     assert not at.error
-    good = figure(at)["data"]
+    good = panels(at)["runs"]
     at.text_input(key="formula").input("__import__('os').system('ls')").run()
     clean(at)
     (err,) = [e.value for e in at.error]
     assert "Formula not accepted" in err and "x^2 + 3*y^2" in err, "says what is wrong and what stays on screen"
-    assert figure(at)["data"] == good, "the last accepted surface and paths stay"
+    assert panels(at)["runs"] == good, "the last accepted surface and paths stay"
     assert at.query_params["f"] == "x^2 + 3*y^2"
     at.text_input(key="formula").input("(1 - x)^2 + 10*(y - x^2)^2").run()
     clean(at)
@@ -262,7 +276,7 @@ def test_custom_formula_live_error_and_url() -> None:
     scene, msgs = decode(query_of(at))
     assert msgs == [] and scene.formula == "(1 - x)^2 + 10*(y - x^2)^2"
     again = make_app(query_of(at))
-    assert figure(again)["data"] == figure(at)["data"], "the link reopens the same custom surface"
+    assert panels(again)["runs"] == panels(at)["runs"], "the link reopens the same custom surface"
 
 
 def test_hostile_formula_in_the_link_is_a_message() -> None:
@@ -271,15 +285,15 @@ def test_hostile_formula_in_the_link_is_a_message() -> None:
     (err,) = [e.value for e in at.error]
     assert "not accepted" in err and "attribute access" in err
     assert at.query_params["f"] != "().__class__.__bases__[0].__subclasses__()", "the link now holds a usable formula"
-    figure(at)
+    panels(at)
 
 
 def test_presentation_mode_shows_the_panels_from_any_tab() -> None:
     at = make_app({"tab": "sweeps"})
-    assert not [c for c in at.get("plotly_chart") if "paths_chart" in c.proto.id]
+    assert not at.get("bidi_component"), "no panels while the Sweeps tab is open"
     at.toggle(key="present").set_value(True).run()
     clean(at)
-    figure(at)  # the panels, although the Sweeps tab was open
+    panels(at)  # the panels, although the Sweeps tab was open
     assert "tab" not in at.query_params and at.query_params["present"] == "1"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,8 @@ import optimizers
 from scene import Scene, to_json
 from simulate import Result
 from ui.cache import IMAGE_GRID, IMAGE_GRID_LARGE, cached_grid, cached_surface, surface_part
+from ui.paths_canvas import paths_canvas
+from viz.canvas import paths_payload
 from viz.curves import loss_figure, surface_3d_figure
 from viz.gif import scene_gif
 from viz.paths import trajectory_figure
@@ -57,16 +60,17 @@ def run_messages(result: Result) -> None:
 
 
 def _on_click_start() -> None:
-    """A click on the surface grid sets the start point."""
-    state = st.session_state.get(PATHS_CHART)
+    """A click on a panel (the component's ``start`` trigger, ``[x, y]``) sets the start point.
+
+    The value comes from the browser, so it is checked: two finite numbers within the start inputs' range.
+    """
+    value = (st.session_state.get(PATHS_CHART) or {}).get("start")
     try:
-        points = state["selection"]["points"]
-    except (KeyError, TypeError):
+        x, y = (float(v) for v in value)
+    except (TypeError, ValueError):
         return
-    for p in points:
-        if p.get("curve_number") == 0 and "x" in p and "y" in p:
-            st.session_state["x0"], st.session_state["y0"] = float(p["x"]), float(p["y"])
-            return
+    if all(np.isfinite(v) and abs(v) <= 1e6 for v in (x, y)):
+        st.session_state["x0"], st.session_state["y0"] = x, y
 
 
 def build_paths_figure(
@@ -98,8 +102,12 @@ def build_paths_figure(
     )
 
 
-def trajectories(result: Result, *, hidden: bool = False, presentation: bool = False) -> go.Figure | None:
-    """The panels (or overlay, or 3-D view) of the scene; returns the 2-D figure (for the HTML export)."""
+def trajectories(result: Result, *, hidden: bool = False, presentation: bool = False) -> Callable[[], go.Figure] | None:
+    """The panels (or overlay, or 3-D view) of the scene.
+
+    The 2-D panels are drawn in the browser (:mod:`ui.paths_canvas`). Returns a function that builds the
+    same animation as a Plotly figure (for the offline HTML export), or None where there is none.
+    """
     scene = result.scene
     if not result.runs:
         st.info("Choose at least one optimizer in the sidebar.")
@@ -108,27 +116,29 @@ def trajectories(result: Result, *, hidden: bool = False, presentation: bool = F
         st.plotly_chart(surface_3d(result), key="surface_3d", config={"displaylogo": False})
         return None
     overlay = scene.view == "overlay"
-    fig = build_paths_figure(
-        result,
+    narrow = is_phone()
+    large = overlay or narrow or len(result.runs) == 1
+    surface = cached_surface(surface_part(scene), IMAGE_GRID_LARGE if large else IMAGE_GRID)
+    payload = paths_payload(
+        result.runs,
+        surface,
+        result.start,
+        result.landscape.minima,
         overlay=overlay,
         columns=auto_columns(len(result.runs)),
         hidden=hidden,
-        presentation=presentation,
-        narrow=is_phone(),
+        line_width=5 if presentation else 2.5,
+        scale=1.5 if presentation else 1.0,
+        panel_px=330 if presentation else (340 if narrow else 430),
     )
-    st.plotly_chart(
-        fig,
-        key=PATHS_CHART,
-        on_select=_on_click_start,
-        selection_mode="points",
-        config={"displaylogo": False, "scrollZoom": False},
-    )
-    surface = cached_surface(surface_part(scene))
+    paths_canvas(payload, key=PATHS_CHART, on_start=_on_click_start)
     st.caption(
-        f"Shading: {surface.label}, dark = low. ☆ global minimum, ○ start. Click the surface to start there; "
-        "▶ Play animates every panel in step, the slider scrubs."
+        f"Shading: {surface.label}, dark = low. ☆ global minimum, ○ start. Click a panel to start there; "
+        "▶ Play animates every panel in step, the slider scrubs, hovering a path shows its step."
     )
-    return fig
+    return lambda: build_paths_figure(
+        result, overlay=overlay, columns=auto_columns(len(result.runs)), hidden=hidden, narrow=narrow
+    )
 
 
 def surface_3d(result: Result) -> go.Figure:
@@ -239,8 +249,9 @@ def animation_html(fig: go.Figure, title: str) -> str:
     ).replace("<head>", f"<head><title>{title}</title>", 1)
 
 
-def downloads(result: Result, fig: go.Figure | None) -> None:
-    """CSV of the trajectories, the animation as offline HTML, the scene as JSON."""
+def downloads(result: Result, fig: Callable[[], go.Figure] | None) -> None:
+    """CSV of the trajectories, the animation as offline HTML (``fig`` builds its figure when asked), the
+    scene as JSON."""
     scene: Scene = result.scene
     c1, c2, c3 = st.columns(3)
     c1.download_button(
@@ -256,7 +267,7 @@ def downloads(result: Result, fig: go.Figure | None) -> None:
         title = f"Optimizer Playground: {result.landscape.title}"
         c2.download_button(
             "Animation (HTML, plays offline)",
-            data=lambda: animation_html(fig, title),
+            data=lambda: animation_html(fig(), title),
             file_name="optimizer-playground.html",
             mime="text/html",
             key="dl_html",

@@ -52,7 +52,7 @@ def frame_indices(steps: int, frames: int = DEFAULT_FRAMES) -> np.ndarray:
     return np.unique(np.concatenate([np.arange(head), tail]))
 
 
-def _decimals(bounds: tuple[tuple[float, float], tuple[float, float]]) -> int:
+def coordinate_decimals(bounds: tuple[tuple[float, float], tuple[float, float]]) -> int:
     """Enough decimals for 1/2000 of the window: finer than a pixel of a panel, short in JSON."""
     span = max(bounds[0][1] - bounds[0][0], bounds[1][1] - bounds[1][0], 1e-12)
     return max(0, math.ceil(-math.log10(span / 2000)))
@@ -126,7 +126,7 @@ def trajectory_figure(
     n_panels = 1 if overlay else max(1, len(runs))
     cols = 1 if overlay or narrow else max(1, min(columns, n_panels))
     rows = math.ceil(n_panels / cols)
-    dec = _decimals(surface.bounds)
+    dec = coordinate_decimals(surface.bounds)
     steps = max((len(r.path) - 1 for r in runs if r.error is None), default=0)
     idx = frame_indices(steps, frames) if steps > 0 else np.array([0])
     (x0, x1), (y0, y1) = surface.bounds
@@ -185,7 +185,7 @@ def trajectory_figure(
                     font=dict(size=round(16 * scale)),
                 )
             )
-            note = _note(run)
+            note = run_note(run)
             if note:
                 annotations.append(
                     dict(
@@ -344,7 +344,8 @@ def trajectory_figure(
     return SpecFigure({"data": data, "layout": layout, "frames": fig_frames})
 
 
-def _note(run: PathLike) -> str:
+def run_note(run: PathLike) -> str:
+    """The line a panel shows under its title: why the run did not run, or where it diverged ("" if neither)."""
     if run.error is not None:
         return f"not run: {run.error}"[:120]
     if run.diverged_at is not None:

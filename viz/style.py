@@ -12,6 +12,7 @@ DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid",
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "hexagon")
 FONT = dict(family="Inter, Source Sans Pro, Helvetica, Arial, sans-serif", size=14, color="#1f2933")
 MINIMUM_COLOUR = "#ffffff"
+INK = FONT["color"]  # text, start marker, outlines
 
 
 def style(i: int) -> dict[str, str]:

@@ -1,0 +1,424 @@
+// The animated panels, drawn on canvases in the browser (a Streamlit v2 component).
+//
+// Python sends the paths once per scene (viz/canvas.py: paths_payload); everything that moves —
+// Play, Pause, Replay, the step scrubber, hover read-outs — happens here, without a round trip.
+// Each panel keeps a pre-drawn static layer (surface image, axes, faint whole path, start and
+// minima); a frame copies it and draws the trails and current points on top.
+//
+// The host element carries what tests and benchmarks read: data-frame (the step shown), data-draws
+// (how many frames were drawn), data-signature (changes with the data), data-playing.
+
+const DASHES = {
+  solid: [],
+  dash: [9, 5],
+  dot: [2, 4],
+  dashdot: [9, 4, 2, 4],
+  longdash: [16, 6],
+  longdashdot: [16, 5, 2, 5],
+};
+const MARGIN = { left: 48, right: 16, top: 8, bottom: 30 };
+const INK = "#1f2933";
+const AXIS = "#9aa5b1";
+
+function niceStep(span, target) {
+  const raw = span / Math.max(1, target);
+  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  const f = raw / mag;
+  return (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag;
+}
+
+function ticks(lo, hi, px) {
+  const step = niceStep(hi - lo, px / 70);
+  const out = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  return { values: out, decimals: Math.max(0, -Math.floor(Math.log10(step) + 1e-9)) };
+}
+
+function marker(ctx, symbol, x, y, r) {
+  ctx.beginPath();
+  switch (symbol) {
+    case "square":
+      ctx.rect(x - r * 0.85, y - r * 0.85, r * 1.7, r * 1.7);
+      break;
+    case "diamond":
+      ctx.moveTo(x, y - r * 1.15); ctx.lineTo(x + r, y); ctx.lineTo(x, y + r * 1.15); ctx.lineTo(x - r, y); ctx.closePath();
+      break;
+    case "triangle-up":
+      ctx.moveTo(x, y - r * 1.15); ctx.lineTo(x + r * 1.05, y + r * 0.8); ctx.lineTo(x - r * 1.05, y + r * 0.8); ctx.closePath();
+      break;
+    case "star":
+      for (let i = 0; i < 10; i++) {
+        const a = -Math.PI / 2 + (i * Math.PI) / 5, rr = i % 2 ? r * 0.45 : r * 1.2;
+        ctx.lineTo(x + rr * Math.cos(a), y + rr * Math.sin(a));
+      }
+      ctx.closePath();
+      break;
+    case "hexagon":
+      for (let i = 0; i < 6; i++) ctx.lineTo(x + r * Math.cos((i * Math.PI) / 3), y + r * Math.sin((i * Math.PI) / 3));
+      ctx.closePath();
+      break;
+    case "x":
+    case "cross": {
+      const d = symbol === "x" ? Math.SQRT1_2 : 1, w = r * 0.38;
+      const arm = (ux, uy) => {
+        const px = -uy * w, py = ux * w;
+        return [[x + ux * r * 1.1 + px, y + uy * r * 1.1 + py], [x + ux * r * 1.1 - px, y + uy * r * 1.1 - py]];
+      };
+      const dirs = symbol === "x" ? [[d, d], [-d, d], [-d, -d], [d, -d]] : [[1, 0], [0, 1], [-1, 0], [0, -1]];
+      for (const [ux, uy] of dirs) for (const [px, py] of arm(ux, uy)) ctx.lineTo(px, py);
+      ctx.closePath();
+      break;
+    }
+    default:
+      ctx.arc(x, y, r, 0, 2 * Math.PI);
+  }
+}
+
+class Panel {
+  constructor(view, index) {
+    this.view = view;
+    this.index = index;
+    this.el = document.createElement("div");
+    this.el.className = "pp-panel";
+    this.title = document.createElement("div");
+    this.title.className = "pp-title";
+    this.canvas = document.createElement("canvas");
+    this.canvas.className = "pp-canvas";
+    this.readout = document.createElement("div");
+    this.readout.className = "pp-readout";
+    this.el.append(this.title, this.canvas, this.readout);
+    this.layer = document.createElement("canvas");
+    this.canvas.addEventListener("mousemove", (e) => this.hover(e));
+    this.canvas.addEventListener("mouseleave", () => { this.readout.textContent = ""; });
+    this.canvas.addEventListener("click", (e) => this.click(e));
+  }
+
+  // Data coordinates <-> canvas pixels (CSS pixels).
+  px(x) { return MARGIN.left + ((x - this.x0) / (this.x1 - this.x0)) * this.w; }
+  py(y) { return MARGIN.top + ((this.y1 - y) / (this.y1 - this.y0)) * this.h; }
+  dx(px) { return this.x0 + ((px - MARGIN.left) / this.w) * (this.x1 - this.x0); }
+  dy(py) { return this.y1 - ((py - MARGIN.top) / this.h) * (this.y1 - this.y0); }
+
+  layout(width, height) {
+    const d = this.view.data, ratio = window.devicePixelRatio || 1;
+    [[this.x0, this.x1], [this.y0, this.y1]] = d.bounds;
+    this.cssW = width;
+    this.cssH = height;
+    this.w = Math.max(10, width - MARGIN.left - MARGIN.right);
+    this.h = Math.max(10, height - MARGIN.top - MARGIN.bottom);
+    for (const c of [this.canvas, this.layer]) {
+      c.width = Math.round(width * ratio);
+      c.height = Math.round(height * ratio);
+    }
+    this.canvas.style.width = width + "px";
+    this.canvas.style.height = height + "px";
+    this.ratio = ratio;
+    this.drawStatic();
+  }
+
+  runs() {
+    const d = this.view.data;
+    return d.hidden ? [] : d.runs.filter((r) => r.panel === this.index);
+  }
+
+  line(ctx, run, upto, width, dash) {
+    const n = Math.min(upto + 1, run.x.length);
+    if (n < 1) return;
+    ctx.beginPath();
+    ctx.moveTo(this.px(run.x[0]), this.py(run.y[0]));
+    for (let i = 1; i < n; i++) ctx.lineTo(this.px(run.x[i]), this.py(run.y[i]));
+    ctx.setLineDash(dash ? (DASHES[run.dash] || []).map((v) => v * Math.max(1, width / 2.5)) : []);
+    ctx.lineWidth = width;
+    ctx.strokeStyle = run.color;
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+
+  drawStatic() {
+    const d = this.view.data, s = d.scale, ctx = this.layer.getContext("2d");
+    ctx.setTransform(this.ratio, 0, 0, this.ratio, 0, 0);
+    ctx.clearRect(0, 0, this.cssW, this.cssH);
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, this.cssW, this.cssH);
+    const img = this.view.image;
+    if (img && img.complete && img.naturalWidth) {
+      ctx.imageSmoothingEnabled = true;
+      ctx.drawImage(img, MARGIN.left, MARGIN.top, this.w, this.h);
+    }
+    // Axes: frame, ticks and labels.
+    ctx.strokeStyle = AXIS;
+    ctx.lineWidth = 1;
+    ctx.strokeRect(MARGIN.left - 0.5, MARGIN.top - 0.5, this.w + 1, this.h + 1);
+    ctx.fillStyle = INK;
+    ctx.font = `${Math.round(12 * Math.min(s, 1.25))}px Inter, "Source Sans Pro", Helvetica, Arial, sans-serif`;
+    const tx = ticks(this.x0, this.x1, this.w), ty = ticks(this.y0, this.y1, this.h);
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    ctx.beginPath();
+    for (const v of tx.values) {
+      const x = Math.round(this.px(v)) + 0.5;
+      ctx.moveTo(x, MARGIN.top + this.h); ctx.lineTo(x, MARGIN.top + this.h + 5);
+      ctx.fillText(v.toFixed(tx.decimals), x, MARGIN.top + this.h + 7);
+    }
+    ctx.textAlign = "right";
+    ctx.textBaseline = "middle";
+    for (const v of ty.values) {
+      const y = Math.round(this.py(v)) + 0.5;
+      ctx.moveTo(MARGIN.left - 5, y); ctx.lineTo(MARGIN.left, y);
+      ctx.fillText(v.toFixed(ty.decimals), MARGIN.left - 7, y);
+    }
+    ctx.stroke();
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(MARGIN.left, MARGIN.top, this.w, this.h);
+    ctx.clip();
+    ctx.globalAlpha = 0.35;
+    for (const run of this.runs()) this.line(ctx, run, run.x.length - 1, 1, true);
+    ctx.globalAlpha = 1;
+    const [sx, sy] = d.start;
+    ctx.lineWidth = 2.5;
+    ctx.strokeStyle = INK;
+    marker(ctx, "circle", this.px(sx), this.py(sy), 5 * s);
+    ctx.stroke();
+    for (const [mx, my] of d.minima) {
+      marker(ctx, "star", this.px(mx), this.py(my), 7 * s);
+      ctx.fillStyle = "#ffffff";
+      ctx.fill();
+      ctx.lineWidth = 1.2;
+      ctx.strokeStyle = INK;
+      ctx.stroke();
+    }
+    ctx.restore();
+  }
+
+  draw(step) {
+    const d = this.view.data, s = d.scale, ctx = this.canvas.getContext("2d");
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(this.layer, 0, 0);
+    ctx.setTransform(this.ratio, 0, 0, this.ratio, 0, 0);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(MARGIN.left, MARGIN.top, this.w, this.h);
+    ctx.clip();
+    ctx.lineJoin = "round";
+    ctx.lineCap = "round";
+    for (const run of this.runs()) {
+      const i = this.view.rowOf(step, run);
+      this.line(ctx, run, i, d.lineWidth, true);
+      marker(ctx, run.symbol, this.px(run.x[i]), this.py(run.y[i]), 6.5 * s);
+      ctx.fillStyle = run.color;
+      ctx.fill();
+      ctx.lineWidth = 1.5;
+      ctx.strokeStyle = "#ffffff";
+      ctx.stroke();
+    }
+    ctx.restore();
+  }
+
+  nearest(px, py) {
+    let best = null, bestD = 64;
+    for (const run of this.runs()) {
+      const n = this.view.rowOf(this.view.step, run) + 1;
+      for (let i = 0; i < n; i++) {
+        const ddx = this.px(run.x[i]) - px, ddy = this.py(run.y[i]) - py, dd = ddx * ddx + ddy * ddy;
+        if (dd < bestD) { bestD = dd; best = [run, i]; }
+      }
+    }
+    return best;
+  }
+
+  inside(e) {
+    const r = this.canvas.getBoundingClientRect(), px = e.clientX - r.left, py = e.clientY - r.top;
+    const ok = px >= MARGIN.left && px <= MARGIN.left + this.w && py >= MARGIN.top && py <= MARGIN.top + this.h;
+    return ok ? [px, py] : null;
+  }
+
+  hover(e) {
+    const p = this.inside(e), d = this.view.data;
+    if (!p) { this.readout.textContent = ""; return; }
+    const f = (v) => v.toFixed(d.decimals);
+    const hit = this.nearest(p[0], p[1]);
+    if (hit) {
+      const [run, i] = hit;
+      this.readout.textContent = `${run.label} · step ${d.rows[i]} · (${f(run.x[i])}, ${f(run.y[i])})`;
+    } else {
+      this.readout.textContent = `(${f(this.dx(p[0]))}, ${f(this.dy(p[1]))})` + (d.clickable ? " · click to start here" : "");
+    }
+  }
+
+  click(e) {
+    const p = this.inside(e), d = this.view.data;
+    if (!p || !d.clickable) return;
+    const round = (v) => Number(v.toFixed(d.decimals));
+    this.view.setTrigger("start", [round(this.dx(p[0])), round(this.dy(p[1]))]);
+  }
+}
+
+class View {
+  constructor(host) {
+    this.host = host;
+    this.legend = document.createElement("div");
+    this.legend.className = "pp-legend";
+    this.grid = document.createElement("div");
+    this.grid.className = "pp-grid";
+    this.bar = document.createElement("div");
+    this.bar.className = "pp-bar";
+    const button = (label, title, fn) => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "pp-button";
+      b.textContent = label;
+      b.title = title;
+      b.addEventListener("click", fn);
+      this.bar.append(b);
+      return b;
+    };
+    this.play = button("▶ Play", "Play the animation (every panel in step)", () => (this.timer ? this.pause() : this.start(false)));
+    button("⟲ Replay", "Play from the first step", () => this.start(true));
+    this.slider = document.createElement("input");
+    this.slider.type = "range";
+    this.slider.className = "pp-slider";
+    this.slider.setAttribute("aria-label", "step");
+    this.slider.addEventListener("input", () => { this.pause(); this.show(this.frames[Number(this.slider.value)]); });
+    this.label = document.createElement("span");
+    this.label.className = "pp-step";
+    this.bar.append(this.slider, this.label);
+    host.append(this.legend, this.grid, this.bar);
+    this.panels = [];
+    this.timer = null;
+    this.step = 0;
+    this.draws = 0;
+    this.resize = new ResizeObserver(() => this.layout());
+    this.resize.observe(host);
+  }
+
+  // The row of `run` shown at `step`: the last row at or before it (a diverged run stops early).
+  rowOf(step, run) {
+    let lo = 0, hi = Math.min(run.x.length, this.data.rows.length) - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.data.rows[mid] <= step) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  update(data, signature) {
+    this.pause();
+    this.data = data;
+    this.frames = data.frames.length ? data.frames : [0];
+    this.slider.min = "0";
+    this.slider.max = String(this.frames.length - 1);
+    this.bar.style.display = data.hidden || !data.runs.length ? "none" : "";
+    this.host.style.setProperty("--pp-scale", String(data.scale));
+    this.host.dataset.signature = signature;
+    while (this.panels.length < data.panels.length) this.panels.push(new Panel(this, this.panels.length));
+    this.panels.length = data.panels.length;
+    this.grid.replaceChildren(...this.panels.map((p) => p.el));
+    this.panels.forEach((p, i) => {
+      const info = data.panels[i];
+      p.title.replaceChildren();
+      const t = document.createElement("span");
+      t.textContent = info.title;
+      t.style.color = info.color;
+      p.title.append(t);
+      if (info.note) {
+        const n = document.createElement("span");
+        n.className = "pp-note";
+        n.textContent = info.note;
+        p.title.append(n);
+      }
+      p.canvas.setAttribute("role", "img");
+      p.canvas.setAttribute("aria-label", info.aria);
+    });
+    this.legend.replaceChildren();
+    if (data.overlay) {
+      for (const run of data.runs) {
+        const item = document.createElement("span");
+        item.className = "pp-key";
+        const sw = document.createElement("canvas");
+        sw.width = 34; sw.height = 12;
+        const c = sw.getContext("2d");
+        c.setLineDash(DASHES[run.dash] || []);
+        c.strokeStyle = run.color; c.lineWidth = 3;
+        c.beginPath(); c.moveTo(1, 6); c.lineTo(33, 6); c.stroke();
+        const t = document.createElement("span");
+        t.textContent = run.label;
+        item.append(sw, t);
+        this.legend.append(item);
+      }
+    }
+    const ready = () => { this.layout(); this.show(this.frames[this.frames.length - 1]); };
+    if (!this.image || this.image.src !== data.image) {
+      this.image = new Image();
+      this.image.onload = ready;
+      this.image.src = data.image;
+    }
+    ready();
+  }
+
+  layout() {
+    if (!this.data) return;
+    const d = this.data, width = this.host.clientWidth || 600, n = d.panels.length;
+    const cols = width < 620 ? 1 : Math.min(d.columns, n);
+    this.grid.style.gridTemplateColumns = `repeat(${cols}, minmax(0, 1fr))`;
+    const gap = 14, cell = (width - gap * (cols - 1)) / cols;
+    const height = Math.round(Math.min(d.panelPx, Math.max(220, cell * 0.9)));
+    for (const p of this.panels) p.layout(Math.floor(cell), height);
+    this.show(this.step);
+  }
+
+  show(step) {
+    this.step = step;
+    for (const p of this.panels) p.draw(step);
+    const i = Math.max(0, this.frames.findIndex((f) => f >= step));
+    this.slider.value = String(i);
+    this.label.textContent = `step ${step}`;
+    this.draws += 1;
+    this.host.dataset.frame = String(step);
+    this.host.dataset.draws = String(this.draws);
+  }
+
+  start(fromStart) {
+    this.pause();
+    let i = this.frames.indexOf(this.step);
+    if (fromStart || i < 0 || i >= this.frames.length - 1) i = 0;
+    this.show(this.frames[i]);
+    let last = performance.now();
+    const tick = (now) => {
+      if (now - last >= this.data.frameMs) {
+        last = now;
+        i += 1;
+        this.show(this.frames[i]);
+        if (i >= this.frames.length - 1) { this.pause(); return; }
+      }
+      this.timer = requestAnimationFrame(tick);
+    };
+    this.timer = requestAnimationFrame(tick);
+    this.play.textContent = "❚❚ Pause";
+    this.host.dataset.playing = "1";
+  }
+
+  pause() {
+    if (this.timer) cancelAnimationFrame(this.timer);
+    this.timer = null;
+    this.play.textContent = "▶ Play";
+    this.host.dataset.playing = "0";
+  }
+}
+
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  let host = parentElement.querySelector(".pp-host");
+  if (!host) {
+    host = document.createElement("div");
+    host.className = "pp-host";
+    parentElement.append(host);
+    host.__view = new View(host);
+  }
+  const view = host.__view;
+  view.setTrigger = setTriggerValue;
+  view.resize.observe(host);
+  const signature = data.signature;
+  if (host.dataset.signature !== signature) view.update(data, signature);
+  return () => { view.pause(); view.resize.disconnect(); };
+}

@@ -1,0 +1,36 @@
+"""The animated panels as a Streamlit v2 component: ``ui/paths_canvas.js`` draws them on canvases.
+
+The paths reach the browser once per scene (``viz.canvas.paths_payload``); Play, Pause, Replay, the
+step scrubber and hover read-outs run there without a round trip, so moving a slider costs one small
+JSON message and one canvas redraw instead of a Plotly figure with frames. A click on a panel reports
+the point as the ``start`` trigger.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+_HERE = Path(__file__).resolve().parent
+
+_PANELS = st.components.v2.component(
+    "optimizer_playground.paths",
+    html="",
+    css=(_HERE / "paths_canvas.css").read_text(encoding="utf-8"),
+    js=(_HERE / "paths_canvas.js").read_text(encoding="utf-8"),
+    isolate_styles=False,  # tests and benchmarks read the host's data-* attributes from the page
+)
+
+
+def paths_canvas(payload: dict[str, Any], *, key: str, on_start: Callable[[], None]) -> None:
+    """Mount (or update) the panels with ``payload``; ``on_start`` runs when a panel is clicked.
+
+    Args:
+        payload: :func:`viz.canvas.paths_payload`'s data.
+        key: the element's key; the click lands in ``st.session_state[key]["start"]`` as ``[x, y]``.
+        on_start: callback run (before the rerun) when the ``start`` trigger fires.
+    """
+    _PANELS(data=payload, key=key, on_start_change=on_start)

@@ -1,0 +1,147 @@
+"""What the browser-side panels (``ui/paths_canvas.js``) draw: a scene's paths as plain JSON data.
+
+The animation runs in the browser: Python sends each path once (rounded to 1/2000 of the window, at
+most :data:`MAX_ROWS` rows per run) with the surface image, and the page animates, scrubs and shows
+hover read-outs locally. Nothing here depends on Streamlit, so the payload is tested directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from viz.paths import PathLike, coordinate_decimals, frame_indices, run_note
+from viz.style import INK, style
+from viz.surface import SurfaceImage
+
+CANVAS_FRAMES = 120  # animation frames (the first two fifths are the first steps one by one)
+CANVAS_FRAME_MS = 50
+MAX_ROWS = 2000  # rows per run sent to the browser; longer runs are subsampled (frame steps kept)
+
+
+def sent_rows(steps: int, frames: Sequence[int]) -> np.ndarray:
+    """The path rows sent: every step up to :data:`MAX_ROWS`, else an even subsample plus the frame steps."""
+    if steps + 1 <= MAX_ROWS:
+        return np.arange(steps + 1)
+    even = np.round(np.linspace(0, steps, MAX_ROWS)).astype(int)
+    return np.unique(np.concatenate([even, np.asarray(frames, dtype=int)]))
+
+
+def _finite_rows(run: PathLike) -> int:
+    """How many leading rows of the run's path are real positions (the runner NaNs a run from its first bad row)."""
+    if run.diverged_at is not None:
+        return int(run.diverged_at)
+    ok = np.isfinite(run.path).all(axis=-1)
+    return int(len(ok) if ok.all() else np.argmin(ok))
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.4g}"
+
+
+def paths_payload(
+    runs: Sequence[PathLike],
+    surface: SurfaceImage,
+    start: np.ndarray,
+    minima: np.ndarray,
+    *,
+    overlay: bool = False,
+    columns: int = 2,
+    hidden: bool = False,
+    line_width: float = 2.5,
+    scale: float = 1.0,
+    panel_px: int = 430,
+    clickable: bool = True,
+) -> dict[str, Any]:
+    """The JSON data of the animated panels.
+
+    Args:
+        runs: the runs (those with an ``error`` get a panel with the error as its note and no path).
+        surface: the rendered background image.
+        start: the common start point, shape ``(2,)``.
+        minima: known global minima, shape ``(k, 2)``; drawn as white stars.
+        overlay: all paths in one panel (with a legend) instead of one panel per run.
+        columns: panels per row on a wide screen (the browser stacks them on a narrow one).
+        hidden: the surface without paths (predict-then-reveal).
+        line_width: width of the trails (presentation mode uses thicker ones).
+        scale: multiplies fonts and markers (presentation mode on a projector uses 1.5).
+        panel_px: the largest panel height in CSS pixels.
+        clickable: a click on a panel reports the point (to start there).
+
+    Returns:
+        ``{"bounds", "image", "decimals", "start", "minima", "rows", "frames", "runs", "panels", ...,
+        "signature"}``: ``rows`` are the step numbers of the sent rows, each run's ``x``/``y`` the
+        positions at those rows up to its last finite one; ``frames`` the steps the animation shows;
+        ``signature`` a digest of everything else (the browser redraws only when it changes).
+    """
+    dec = coordinate_decimals(surface.bounds)
+    live = [r for r in runs if r.error is None]
+    steps = max((len(r.path) - 1 for r in live), default=0)
+    frames = frame_indices(steps, CANVAS_FRAMES) if steps > 0 else np.array([0])
+    rows = sent_rows(steps, frames)
+    out_runs: list[dict[str, Any]] = []
+    panels: list[dict[str, Any]] = []
+    for i, run in enumerate(runs):
+        st = style(i)
+        n_ok = _finite_rows(run) if run.error is None else 0
+        if not overlay:
+            panels.append({"title": run.label, "color": st["color"], "note": run_note(run), "aria": _aria(run, n_ok)})
+        if run.error is not None or hidden or n_ok == 0:
+            continue
+        pts = np.round(run.path[rows[rows < n_ok]], dec)
+        out_runs.append(
+            {
+                "panel": 0 if overlay else i,
+                "label": run.label,
+                "color": st["color"],
+                "dash": st["dash"],
+                "symbol": st["symbol"],
+                "x": pts[:, 0].tolist(),
+                "y": pts[:, 1].tolist(),
+            }
+        )
+    if overlay:
+        notes = "; ".join(f"{r.label}: {run_note(r)}" for r in runs if run_note(r))
+        aria = " ".join(_aria(r, _finite_rows(r) if r.error is None else 0) for r in runs)
+        panels.append({"title": "All optimizers on one surface", "color": INK, "note": notes, "aria": aria})
+    (x0, x1), (y0, y1) = surface.bounds
+    data: dict[str, Any] = {
+        "bounds": [[float(x0), float(x1)], [float(y0), float(y1)]],
+        "image": surface.uri,
+        "decimals": dec,
+        "start": [round(float(start[0]), dec), round(float(start[1]), dec)],
+        "minima": np.round(np.asarray(minima, dtype=float).reshape(-1, 2), dec).tolist(),
+        "rows": rows.tolist(),
+        "frames": frames.tolist(),
+        "runs": out_runs,
+        "panels": panels,
+        "overlay": overlay,
+        "hidden": hidden,
+        "clickable": clickable and not hidden,
+        "columns": 1 if overlay else max(1, columns),
+        "lineWidth": line_width,
+        "scale": scale,
+        "panelPx": panel_px,
+        "frameMs": CANVAS_FRAME_MS,
+    }
+    data["signature"] = hashlib.sha1(json.dumps(data, separators=(",", ":")).encode()).hexdigest()[:16]
+    return data
+
+
+def _aria(run: PathLike, n_ok: int) -> str:
+    """A sentence describing a panel for screen readers."""
+    if run.error is not None:
+        return f"{run.label}: not run ({run.error})."
+    if n_ok == 0:
+        return f"{run.label}: no finite position."
+    p0, p1 = run.path[0], run.path[n_ok - 1]
+    end = f"diverged at step {run.diverged_at}" if run.diverged_at is not None else f"{len(run.path) - 1} steps"
+    loss = run.loss[n_ok - 1] if len(run.loss) >= n_ok else float("nan")
+    return (
+        f"{run.label}: from ({_fmt(p0[0])}, {_fmt(p0[1])}) to ({_fmt(p1[0])}, {_fmt(p1[1])}), {end}, "
+        f"loss {_fmt(float(loss))}."
+    )
