@@ -34,9 +34,12 @@ def playground(result: Result) -> None:
         st.caption("Loss curves, summary and downloads are hidden until Reveal.")
         return
     views.loss_and_summary(result)
-    with st.expander("Download and share"):
-        st.caption("The page's address holds the whole scene: copy it to share exactly this picture.")
-        views.downloads(result, fig)
+    # The buttons are built only while the expander is open (opening it reruns the page).
+    box = st.expander("Download and share", key="downloads_open", on_change="rerun")
+    with box:
+        if box.open:
+            st.caption("The page's address holds the whole scene: copy it to share exactly this picture.")
+            views.downloads(result, fig)
 
 
 def main() -> None:
