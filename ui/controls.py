@@ -76,8 +76,12 @@ def load_scene(scene: Scene) -> None:
             order.append(run.optimizer)
         copies[run.optimizer] = copies.get(run.optimizer, 0) + 1
         k = copies[run.optimizer]
-        for name in settings_of(run.optimizer):
-            ss[hp_key(run.optimizer, k, name)] = run.get(name)
+        for name, hp in settings_of(run.optimizer).items():
+            key, value = hp_key(run.optimizer, k, name), run.get(name)
+            if value != hp.default:
+                ss[key] = value
+            elif key in ss:  # an absent setting reads as its default: fewer keys keep every rerun fast
+                del ss[key]
     ss["optimizers"] = order
     ss[COPIES] = copies
     for key in [k for k in ss if isinstance(k, str) and k.startswith("more.")]:
@@ -124,9 +128,11 @@ def _add_copy(optimizer: str, copy: int) -> None:
     n = copies.get(optimizer, 1) + 1
     copies[optimizer] = n
     for name in settings_of(optimizer):
-        src = hp_key(optimizer, copy, name)
+        src, dst = hp_key(optimizer, copy, name), hp_key(optimizer, n, name)
         if src in ss:
-            ss[hp_key(optimizer, n, name)] = ss[src]
+            ss[dst] = ss[src]
+        else:  # the source is at its default (an absent key); drop a removed copy's leftover value
+            ss.pop(dst, None)
     ss[COPIES] = copies
     ss[run_expander_key(optimizer, n)] = True  # show the new copy's controls
 
@@ -144,6 +150,8 @@ def _remove_copy(optimizer: str, copy: int) -> None:
             nxt = hp_key(optimizer, k + 1, name)
             if nxt in ss:
                 ss[hp_key(optimizer, k, name)] = ss[nxt]
+            else:  # the next copy's setting is at its default (an absent key)
+                ss.pop(hp_key(optimizer, k, name), None)
     for name in settings_of(optimizer):
         ss.pop(hp_key(optimizer, n, name), None)
     copies[optimizer] = n - 1

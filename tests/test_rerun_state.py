@@ -1,0 +1,65 @@
+"""Run settings at their default are left out of session state (fewer keys, faster reruns): copying,
+removing and loading runs must still give every run exactly its own settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+import optimizers
+from scene import Run, decode
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+GD_DEFAULT_LR = next(hp.default for hp in optimizers.spec("gd").hyperparameters if hp.name == "lr")
+
+
+def runs_in_url(at: AppTest) -> list[str]:
+    """The page's ``r`` query parameters (one per run, in order)."""
+    r = at.query_params.get("r", [])
+    return list(r) if isinstance(r, list) else [r]
+
+
+def test_removing_a_copy_moves_a_default_setting_up() -> None:
+    # Copy 2 is at the default η (no key in session state); removing copy 1 must not leave copy 1's 0.05.
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["r"] = ["gd~lr:0.05", "gd", "gd~lr:0.2"]
+    at.run()
+    assert runs_in_url(at) == ["gd~lr:0.05", "gd", "gd~lr:0.2"]
+    at.session_state["run.gd.1"] = True
+    at.run()
+    at.button(key="remove.gd.1").click().run()
+    assert not at.exception
+    assert runs_in_url(at) == ["gd", "gd~lr:0.2"]
+
+
+def test_a_copy_of_a_default_run_is_at_the_default() -> None:
+    # Copy 2 once had gradient noise (a setting behind the "Noise, clipping" switch, so no widget writes it);
+    # a lesson with one default GD drops that copy; a new copy of GD has no noise.
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["r"] = ["gd", "gd~noise:0.5"]
+    at.run()
+    at.selectbox(key="lesson_pick").set_value("rosenbrock").run()
+    at.session_state["run.gd.1"] = True
+    at.run()
+    at.button(key="copy.gd.1").click().run()
+    assert not at.exception
+    assert runs_in_url(at)[:3] == ["gd", "gd", "momentum"]
+
+
+def test_a_lesson_resets_settings_to_their_defaults() -> None:
+    # The link's non-default η and noise (a hidden setting) must not survive loading a lesson whose GD is
+    # at its defaults.
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["r"] = ["gd~lr:0.05~noise:0.5"]
+    at.run()
+    at.session_state["run.gd.1"] = True
+    at.run()
+    assert at.select_slider(key="hp.gd.1.lr").value == 0.05
+    at.selectbox(key="lesson_pick").set_value("rosenbrock").run()
+    assert not at.exception
+    scene, msgs = decode({k: list(v) if isinstance(v, list) else [v] for k, v in at.query_params.items()})
+    assert not msgs
+    assert scene.runs[0] == Run("gd")
+    assert at.select_slider(key="hp.gd.1.lr").value == GD_DEFAULT_LR
