@@ -79,7 +79,7 @@ def launch_chromium(playwright):  # type: ignore[no-untyped-def]
 #: navigation start) at which the first Plotly chart has a rendered trace.
 FIRST_CHART_PROBE = """
 (() => {
-  const seen = () => document.querySelector('.js-plotly-plot .scatterlayer .trace');
+  const seen = () => document.querySelector('.js-plotly-plot .scatterlayer .trace, .pp-host[data-draws]');
   const o = new MutationObserver(() => {
     if (window.__firstChart === undefined && seen()) { window.__firstChart = performance.now(); o.disconnect(); }
   });
@@ -107,13 +107,16 @@ WEBSOCKET_PROBE = """
 })();
 """
 
-#: Arms a redraw probe on chart ``index``: ``t0`` = the next keydown, ``t1`` = the first DOM change
-#: after it at which the chart's drawn traces (their path data and marker positions) differ from now.
+#: Arms a redraw probe on chart ``index`` (the page's charts in document order: the app's browser-drawn
+#: panels, ``.pp-host``, and Plotly charts): ``t0`` = the next keydown, ``t1`` = the first DOM change after
+#: it at which the chart shows other data (the panels' data signature, which they set when they have
+#: redrawn with new paths; a Plotly chart's trace paths and marker positions).
 ARM_REDRAW = """
 (index) => {
   const sig = () => {
-    const chart = document.querySelectorAll('.js-plotly-plot')[index];
+    const chart = document.querySelectorAll('.pp-host, .js-plotly-plot')[index];
     if (!chart) return '';
+    if (chart.classList.contains('pp-host')) return chart.dataset.signature || '';
     return Array.from(chart.querySelectorAll('.scatterlayer .trace path'))
       .map(p => (p.getAttribute('d') || '') + (p.getAttribute('transform') || '')).join('|');
   };
@@ -125,7 +128,7 @@ ARM_REDRAW = """
     if (r.t0 !== null && r.t1 === null && sig() !== r.base) { r.t1 = performance.now(); r.observer.disconnect(); }
   });
   r.observer.observe(document.body, {childList: true, subtree: true, attributes: true,
-                                     attributeFilter: ['d', 'transform']});
+                                     attributeFilter: ['d', 'transform', 'data-signature']});
   window.__redraw = r;
   return r.base.length;
 }
@@ -136,9 +139,9 @@ RUN_FINISHED = """
 () => !document.querySelector('[data-stale="true"]') && !document.querySelector('[data-testid="stStatusWidget"]')
 """
 
-#: Chart traces drawn, Streamlit idle.
+#: A chart drawn (Plotly traces, or the app's panels), Streamlit idle.
 CHART_READY = """
-() => !!document.querySelector('.js-plotly-plot .scatterlayer .trace')
+() => !!document.querySelector('.js-plotly-plot .scatterlayer .trace, .pp-host[data-draws]')
   && !document.querySelector('[data-stale="true"]') && !document.querySelector('[data-testid="stStatusWidget"]')
 """
 

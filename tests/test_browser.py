@@ -1,5 +1,6 @@
-"""What only a browser shows: the chart renders, Play moves the paths, the surface stays drawn while
-playing, the learning-rate slider redraws the paths, and no page errors. Headless Debian Chromium."""
+"""What only a browser shows: the panels render, Play/Pause/Replay and the scrubber move the paths, the
+surface stays drawn while playing, the learning-rate slider redraws the paths, a click sets the start,
+and no page errors. Headless Debian Chromium."""
 
 from __future__ import annotations
 
@@ -7,20 +8,22 @@ import io
 import json
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from tests.harness import CHROMIUM, launch_chromium, streamlit_server
+from tests.harness import CHROMIUM, RUN_FINISHED, launch_chromium, streamlit_server
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="no Chromium on this machine (CI installs it)"),
 ]
 
-READY = "(() => {{ const g = {}; return g && g.querySelector('.scatterlayer .trace'); }})()"
-PATHS_PLOT = "Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout && g.layout.sliders)"
+HOST = "document.querySelector('.pp-host')"
+READY = "() => { const h = document.querySelector('.pp-host'); return !!h && Number(h.dataset.draws) > 0; }"
+GD_ORANGE = (213, 94, 0)  # the first run's colour (viz.style.PALETTE[0])
 
 
 @pytest.fixture(scope="module")
@@ -45,20 +48,15 @@ def page(server: str) -> Iterator[Any]:
 
 def open_app(page: Any, url: str, query: str = "") -> None:
     page.goto(url + "/" + query)
-    page.wait_for_function(READY.format(PATHS_PLOT), timeout=180_000)
+    page.wait_for_function(READY, timeout=180_000)
 
 
-def trail_length(page: Any, name: str) -> int:
-    return int(
-        page.evaluate(
-            f"(() => {{ const g = {PATHS_PLOT}; "
-            f"return g.data.find(t => t.name === {name!r} && t.mode === 'lines').x.length; }})()"
-        )
-    )
+def host(page: Any, key: str) -> str:
+    return str(page.evaluate(f"{HOST}.dataset.{key}"))
 
 
-def surface_images(page: Any) -> int:
-    return int(page.evaluate(f"{PATHS_PLOT}.querySelectorAll('.imagelayer image').length"))
+def pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=float)
 
 
 def contrast(png: bytes) -> float:
@@ -66,41 +64,66 @@ def contrast(png: bytes) -> float:
     return float(np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float).std())
 
 
+def coloured(png: bytes, rgb: tuple[int, int, int] = GD_ORANGE, tol: float = 40.0) -> int:
+    """How many pixels are close to ``rgb`` (a path and its marker in that colour)."""
+    return int((np.abs(pixels(png) - np.array(rgb)).sum(axis=-1) < tol).sum())
+
+
 def test_chart_renders_without_errors(page: Any, server: str) -> None:
     open_app(page, server)
     assert page.locator('[data-testid="stException"]').count() == 0
-    n_traces = page.evaluate(f"{PATHS_PLOT}.querySelectorAll('.scatterlayer .trace').length")
-    assert n_traces >= 4
-    assert surface_images(page) >= 4, "each panel has its surface image"
+    canvases = page.locator(".pp-host canvas.pp-canvas")
+    assert canvases.count() == 4, "one panel per default optimizer"
+    titles = page.locator(".pp-host .pp-title").all_inner_texts()
+    assert titles == ["Gradient descent", "Momentum (EMA)", "RMSprop", "Adam"]
+    first = canvases.first.screenshot()
+    assert contrast(first) > 5, "the surface is drawn with visible contrast"
+    assert coloured(first) > 50, "the gradient-descent path is drawn in its colour"
+    assert "Gradient descent: from (-1.2, 1) to" in str(canvases.first.get_attribute("aria-label"))
     assert page.errors == []
 
 
 def test_play_moves_the_paths_and_the_surface_stays(page: Any, server: str) -> None:
     open_app(page, server, "?r=gd~lr:0.001&r=adam~lr:0.05&steps=300")
-    plot = page.locator(".js-plotly-plot").first
-    before = contrast(plot.screenshot())
-    full = trail_length(page, "Gradient descent")
-    page.locator(".updatemenu-button", has_text="Replay").click()
-    # The animation restarts from step 0: the trail becomes short, then grows again.
-    page.wait_for_function(
-        f"(() => {{ const g = {PATHS_PLOT}; const t = g.data.find(t => t.name === "
-        f"'Gradient descent' && t.mode === 'lines'); return t.x.length < {full} / 2; }})()"
+    panel = page.locator(".pp-host canvas.pp-canvas").first
+    at_rest = panel.screenshot()
+    assert host(page, "frame") == "300", "at rest the panels show the last step"
+    page.get_by_role("button", name="⟲ Replay").click()
+    # The animation restarts from step 0: the trail is short, then grows again.
+    page.wait_for_function(f"() => {{ const f = Number({HOST}.dataset.frame); return f >= 3 && f <= 40; }}")
+    page.get_by_role("button", name="❚❚ Pause").click()
+    early = panel.screenshot()
+    paused_at = int(host(page, "frame"))
+    assert host(page, "playing") == "0" and paused_at < 300
+    assert contrast(early) > 0.7 * contrast(at_rest), "the surface stays drawn while playing"
+    assert coloured(early) < coloured(at_rest), "the trail is shorter early in the animation"
+    page.get_by_role("button", name="▶ Play").click()
+    page.wait_for_function(f"() => Number({HOST}.dataset.frame) > {paused_at} + 5")
+    page.wait_for_function(f"() => {HOST}.dataset.playing === '0'", timeout=60_000)
+    assert host(page, "frame") == "300", "Play runs on to the last step"
+    assert coloured(panel.screenshot()) == pytest.approx(coloured(at_rest), rel=0.05)
+    assert page.errors == []
+
+
+def test_scrubber_moves_every_panel(page: Any, server: str) -> None:
+    open_app(page, server, "?r=gd~lr:0.001&r=adam~lr:0.05&steps=300")
+    adam = page.locator(".pp-host canvas.pp-canvas").nth(1)
+    blue = (0, 114, 178)  # the second run's colour, viz.style.PALETTE[1]
+    full = coloured(adam.screenshot(), blue)
+    page.locator(".pp-host input.pp-slider").evaluate(
+        "el => { el.value = '3'; el.dispatchEvent(new Event('input', {bubbles: true})); }"
     )
-    early = trail_length(page, "Gradient descent")
-    during = contrast(plot.screenshot())
-    assert surface_images(page) >= 2
-    page.wait_for_function(
-        f"(() => {{ const g = {PATHS_PLOT}; const t = g.data.find(t => t.name === "
-        f"'Gradient descent' && t.mode === 'lines'); return t.x.length > {early} + 5; }})()"
-    )
-    assert during > 0.7 * before, f"surface faded while playing: contrast {during:.1f} vs {before:.1f}"
-    assert before > 5, "the surface is drawn with visible contrast"
+    assert int(host(page, "frame")) == 3, "the first frames are the first steps one by one"
+    assert page.locator(".pp-host .pp-step").inner_text() == "step 3"
+    assert coloured(adam.screenshot(), blue) < 0.8 * full, "the second panel shows the short trail too"
     assert page.errors == []
 
 
 def test_learning_rate_slider_redraws_the_paths(page: Any, server: str) -> None:
     open_app(page, server, "?r=gd~lr:0.001&r=adam~lr:0.05")
-    x_before = page.evaluate(f"{PATHS_PLOT}.data.find(t => t.name === 'Gradient descent' && t.mode === 'lines').x")
+    before = host(page, "signature")
+    first = page.locator(".pp-host canvas.pp-canvas").first
+    orange_before = coloured(first.screenshot())
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.locator('[data-testid="stExpander"]', has_text="Gradient descent").locator("summary").click()
     slider = sidebar.locator('[data-testid="stSlider"]', has_text="learning rate η").first
@@ -109,11 +132,9 @@ def test_learning_rate_slider_redraws_the_paths(page: Any, server: str) -> None:
     for _ in range(4):
         thumb.press("ArrowRight")
     page.wait_for_url("**lr*0.002**", timeout=120_000)
-    page.wait_for_function(
-        f"(() => {{ const t = {PATHS_PLOT}.data.find(t => t.name === 'Gradient descent' && t.mode === 'lines'); "
-        f"return JSON.stringify(t.x) !== {json.dumps(json.dumps(x_before))}; }})()",
-        timeout=120_000,
-    )
+    page.wait_for_function(f"() => {HOST}.dataset.signature !== {json.dumps(before)}", timeout=120_000)
+    page.wait_for_function(RUN_FINISHED, timeout=120_000)
+    assert coloured(first.screenshot()) != orange_before, "the gradient-descent path is drawn anew"
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.errors == []
 
@@ -124,19 +145,22 @@ def test_junk_url_shows_a_message_not_a_traceback(page: Any, server: str) -> Non
     assert page.locator('[data-testid="stException"]').count() == 0
     text = page.locator('[data-testid="stAlert"]').first.inner_text()
     assert "not usable" in text
-    page.wait_for_function(READY.format(PATHS_PLOT), timeout=180_000)
+    page.wait_for_function(READY, timeout=180_000)
     assert page.errors == []
 
 
 def test_clicking_the_surface_sets_the_start_point(page: Any, server: str) -> None:
     open_app(page, server, "?r=gd~lr:0.002&r=adam~lr:0.1")
-    # Pixel of the data point (0.4, 2.0) in the first panel (a node of the clickable grid).
+    # Pixel of the data point (0.4, 2.0) in the first panel.
     x, y = page.evaluate(
-        f"(() => {{ const g = {PATHS_PLOT}; const r = g.getBoundingClientRect(); const xa = g._fullLayout.xaxis, "
-        "ya = g._fullLayout.yaxis; return [r.left + xa._offset + xa.l2p(0.4), r.top + ya._offset + ya.l2p(2.0)]; })()"
+        f"(() => {{ const p = {HOST}.__view.panels[0], r = p.canvas.getBoundingClientRect(); "
+        "return [r.left + p.px(0.4), r.top + p.py(2.0)]; })()"
     )
+    page.mouse.move(x, y)
+    assert "click to start here" in page.locator(".pp-host .pp-readout").first.inner_text()
     page.mouse.click(x, y)
-    page.wait_for_url("**x0=0.4**", timeout=120_000)
-    assert "y0=2" in page.url
+    page.wait_for_url("**x0=0.*&y0=*", timeout=120_000)
+    query = parse_qs(urlparse(page.url).query)
+    assert abs(float(query["x0"][0]) - 0.4) < 0.02 and abs(float(query["y0"][0]) - 2.0) < 0.02  # a pixel
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.errors == []
