@@ -1,14 +1,16 @@
-"""Run settings at their default are left out of session state (fewer keys, faster reruns): copying,
-removing and loading runs must still give every run exactly its own settings."""
+"""Rerun speed-ups that must not change behaviour. Run settings at their default are left out of session
+state (fewer keys, faster reruns): copying, removing and loading runs must still give every run exactly
+its own settings. Each run's path is cached once and shared read-only."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from streamlit.testing.v1 import AppTest
 
 import optimizers
-from scene import Run, decode
+from scene import Run, Scene, decode
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -63,3 +65,17 @@ def test_a_lesson_resets_settings_to_their_defaults() -> None:
     assert not msgs
     assert scene.runs[0] == Run("gd")
     assert at.select_slider(key="hp.gd.1.lr").value == GD_DEFAULT_LR
+
+
+def test_a_path_is_computed_once_and_shared_read_only() -> None:
+    from simulate import path_of, run_part
+    from ui.cache import cached_path
+
+    scene = Scene(runs=(Run.make("gd", lr=0.0123),), steps=40)
+    part = run_part(scene, scene.runs[0])
+    first = cached_path(part, scene.runs[0])
+    assert cached_path(part, scene.runs[0]) is first
+    assert not first.flags.writeable
+    np.testing.assert_array_equal(first, path_of(part, scene.runs[0]))
+    other = Run.make("gd", lr=0.0124)
+    assert not np.array_equal(cached_path(run_part(scene, other), other), first)

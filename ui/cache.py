@@ -1,8 +1,12 @@
 """Cached pure functions: the simulation and the surface per scene, bounded so a class cannot exhaust
-memory. ``st.cache_data`` hands every session its own copy, so no state is shared between sessions."""
+memory. ``st.cache_data`` hands every session its own copy, so no state is shared between sessions; the
+one exception, each run's path, is shared read-only (nothing writes into a path; ``simulate`` copies one
+before cutting it at a divergence)."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,10 +27,30 @@ def _scene_hash(scene: Scene) -> str:
     return repr(scene)
 
 
-@st.cache_data(max_entries=4 * MAX_ENTRIES, show_spinner=False, hash_funcs={Scene: _scene_hash, Run: repr})
+_PATHS: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+_PATHS_LOCK = threading.Lock()
+
+
 def cached_path(part: Scene, run: Run) -> np.ndarray:
-    """:func:`simulate.path_of`, cached per run (``part`` is :func:`simulate.run_part` of the scene)."""
-    return path_of(part, run)
+    """:func:`simulate.path_of`, cached per run (``part`` is :func:`simulate.run_part` of the scene).
+
+    A plain bounded LRU shared by all sessions, returning the same read-only array: on a slider move the
+    other runs are hits, and ``st.cache_data``'s key hashing and copying cost ~1 ms a run. A ``ValueError``
+    (invalid settings) is not cached.
+    """
+    key = (_scene_hash(part), repr(run))
+    with _PATHS_LOCK:
+        path = _PATHS.get(key)
+        if path is not None:
+            _PATHS.move_to_end(key)
+            return path
+    path = path_of(part, run)
+    path.flags.writeable = False
+    with _PATHS_LOCK:
+        _PATHS[key] = path
+        while len(_PATHS) > 4 * MAX_ENTRIES:
+            _PATHS.popitem(last=False)
+    return path
 
 
 @st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs={Scene: _scene_hash})
