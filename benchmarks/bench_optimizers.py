@@ -9,8 +9,9 @@ faster is the baseline (NumPy's elementwise loops are single-threaded; on a busy
 torch's thread pool can be several times slower than one thread). Every figure is the best of
 ``--repeat`` interleaved runs; CPU time (process time, torch at 1 thread) is printed too, as it is far
 less disturbed than wall-clock time when other work shares the machine, and so is the ratio of CPU
-time with the gradient's own CPU time (timed alone) taken out of both. Target: at least 2× torch.optim
-on each.
+time with the gradient's own CPU time (timed alone) taken out of both. Last, the CPU ratios of each
+repeat's pair (numpy, then torch at 1 thread right after it): their spread shows how much the load of
+the machine moved the best-of figures. Target: at least 2× torch.optim on each.
 
 Usage: ``python benchmarks/bench_optimizers.py [--runs 10000] [--steps 1000] [--repeat 3]``
 """
@@ -169,21 +170,25 @@ def main() -> None:
     for name, cls_name, kw, (lo, hi) in CASES:
         lr = np.exp(rng.uniform(np.log(lo), np.log(hi), args.runs))
         np_wall = np_cpu = torch_wall = torch_cpu = np.inf
+        paired: list[float] = []  # CPU ratio of each repeat (torch at 1 thread right after numpy)
         threads = sorted({1, torch.get_num_threads()}) if torch is not None else []
         for _ in range(args.repeat):  # interleaved, so that both see the same machine load
             wall, cpu = time_numpy(name, kw, x0, lr, args.steps)
             np_wall, np_cpu = min(np_wall, wall), min(np_cpu, cpu)
+            numpy_cpu = cpu
             for n in threads:
                 wall, cpu = time_torch(cls_name, kw, x0, float(np.sqrt(lo * hi)), args.steps, n)
                 torch_wall = min(torch_wall, wall)
                 if n == 1:
                     torch_cpu = min(torch_cpu, cpu)
+                    paired.append(cpu / numpy_cpu)
         line = f"{name:8s} numpy {work / np_wall:12,.0f} runs·steps/s ({np_wall:.2f} s wall, {np_cpu:.2f} s CPU)"
         if torch is not None:
             line += f" | torch.optim.{cls_name} {work / torch_wall:12,.0f} runs·steps/s ({torch_wall:.2f} s wall"
             line += f", {torch_cpu:.2f} s CPU at 1 thread) | ratio {torch_wall / np_wall:.2f}× wall"
             line += f", {torch_cpu / np_cpu:.2f}× CPU"
             line += f", {(torch_cpu - g_torch) / (np_cpu - g_np):.2f}× CPU without the gradient"
+            line += f" | paired CPU ratios {min(paired):.2f}–{max(paired):.2f}×, median {np.median(paired):.2f}×"
         print(line, flush=True)
 
 

@@ -19,7 +19,7 @@ _ADAM_SYMBOLS = {
 
 
 def _adam_init(p: Params, shape: tuple[int, ...]) -> State:
-    s: State = {"_m": np.zeros(shape), "_v": np.zeros(shape), "_a": np.zeros(shape), "_b": np.zeros(shape)}
+    s: State = {"_m": np.zeros(shape), "_v": np.zeros(shape), "_b": np.zeros(shape)}
     s["_keep1"], s["_keep2"] = 1 - p["beta1"], 1 - p["beta2"]
     if p.get("amsgrad", False):
         s["_v_max"] = np.zeros(shape)
@@ -71,13 +71,13 @@ def _adam_step(p: Params, s: State, x: Array, g: Array, lr: Value, t: int, decou
     Stored: ``_m`` = m_t/(1-β₁) and ``_v`` = v_t/(1-β₂) (``_v_max`` likewise), which update in place
     in two passes each (m'_t = β₁m'_{t-1} + g_t, v'_t = β₂v'_{t-1} + g_t²); see :func:`_adam_factors`.
     """
-    m, v, a, b = s["_m"], s["_v"], s["_a"], s["_b"]
+    m, v, b = s["_m"], s["_v"], s["_b"]  # one scratch buffer: fewer arrays competing for the cache
     if not decoupled:
         g = weight_decayed(g, x, p["weight_decay"], s)
     m *= p["beta1"]
     m += g
     v *= p["beta2"]
-    v += np.square(g, out=a)
+    v += np.square(g, out=b)
     vv = v
     if p["amsgrad"]:
         vv = s["_v_max"]

@@ -161,11 +161,11 @@ def _rmsprop_init(p: Params, shape: tuple[int, ...]) -> State:
     # The averages are kept divided by (1 - α); r = 1/√(1 - α) and e fold that scaling back in.
     keep = 1 - p["alpha"]
     r = keep**-0.5
-    s: State = {"_v": np.zeros(shape), "_tmp": np.zeros(shape), "_avg": np.zeros(shape)}
+    s: State = {"_v": np.zeros(shape), "_avg": np.zeros(shape)}
     s["_keep"], s["_r"] = keep, r
     s["_e"] = p["eps"] * (r * r if p["eps_inside"] else r)
     if p["centered"]:
-        s["_grad_avg"] = np.zeros(shape)
+        s["_grad_avg"], s["_tmp"] = np.zeros(shape), np.zeros(shape)
     if not (is_scalar(p["momentum"]) and p["momentum"] == 0):
         s["_momentum_buffer"] = np.zeros(shape)
     return s
@@ -208,14 +208,14 @@ def rmsprop(p: Params, s: State, x: Array, g: Array, lr: Value, t: int) -> None:
     √v_t + ε = √(1-α)(√v'_t + εr) (ε inside: √(1-α)·√(v'_t + εr²)), so θ moves by ηr·g_t/(√v'_t + εr), and
     ``_momentum_buffer`` = b_t/r. ``trace`` shows the true v_t, ḡ_t and b_t.
     """
-    v, tmp, avg = s["_v"], s["_tmp"], s["_avg"]
+    v, avg = s["_v"], s["_avg"]
     g = weight_decayed(g, x, p["weight_decay"], s)
     alpha, e = p["alpha"], s["_e"]
     v *= alpha
-    v += np.square(g, out=tmp)
+    v += np.square(g, out=avg)
     radicand = v
     if "_grad_avg" in s:  # centered: v_t - ḡ_t² = (1-α)(v'_t - (1-α)ḡ'_t²)
-        gbar = s["_grad_avg"]
+        gbar, tmp = s["_grad_avg"], s["_tmp"]
         gbar *= alpha
         gbar += g
         np.square(gbar, out=tmp)

@@ -35,7 +35,7 @@ from .transforms import GradientTransforms, is_scalar, prepare, schedule
 DIVERGENCE_LIMIT = 1e12
 _LIMIT2 = DIVERGENCE_LIMIT**2
 _BLOCK = 8
-_DOT_CHUNK = 8192
+_DOT_CHUNK = 10_000  # OpenBLAS computes dot products of up to 10,000 elements on one thread
 
 GradFn = Callable[[Array], Array]
 Recorder = Callable[[int, Array, Array, Any, State, Array], None]
@@ -137,18 +137,22 @@ def _loop(
             work[dead[0]] = np.nan
         checked = 1
         clean = True  # every row since ``checked`` passed the one-pass bound
+        usable = None  # the last array from grad that the steps may read as it is
         for t in range(1, steps + 1):
             g = grad(work)
-            if (
-                transform
-                or type(g) is not np.ndarray
-                or g.dtype != np.float64
-                or g.shape != shape
-                or np.may_share_memory(g, work)  # e.g. grad = lambda p: p: the step changes work
-            ):
-                np.copyto(g_own, g)
-                g = g_own
-                transforms.apply_(g)
+            if g is not usable or g.shape != shape:
+                if (
+                    transform
+                    or type(g) is not np.ndarray
+                    or g.dtype != np.float64
+                    or g.shape != shape
+                    or np.may_share_memory(g, work)  # e.g. grad = lambda p: p: the step changes work
+                ):
+                    np.copyto(g_own, g)
+                    g = g_own
+                    transforms.apply_(g)
+                else:
+                    usable = g
             lr = lr_at(t - 1)
             if needs_hessian:
                 h = np.asarray(hess(work), dtype=float)
