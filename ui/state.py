@@ -90,6 +90,8 @@ def keep_widget_state(prefixes: tuple[str, ...]) -> None:
     top of the run turns it into plain session state that survives until the widget is drawn again.
     """
     ss = st.session_state
-    for key in list(ss.keys()):
+    # One pass over a snapshot: iterating the proxy walks the whole session state twice (keys, then len)
+    # and reads every value again.
+    for key, value in ss.to_dict().items():
         if isinstance(key, str) and key.startswith(prefixes):
-            ss[key] = ss[key]
+            ss[key] = value
