@@ -80,6 +80,9 @@ def test_chart_renders_without_errors(page: Any, server: str) -> None:
     assert contrast(first) > 5, "the surface is drawn with visible contrast"
     assert coloured(first) > 50, "the gradient-descent path is drawn in its colour"
     assert "Gradient descent: from (-1.2, 1) to" in str(canvases.first.get_attribute("aria-label"))
+    loss = page.locator(".pp-host canvas.pp-loss-canvas")
+    assert loss.is_visible() and coloured(loss.screenshot()) > 50, "the loss curves are drawn under the panels"
+    assert page.locator(".pp-loss .pp-key").all_inner_texts() == titles, "with a key for every run"
     assert page.errors == []
 
 

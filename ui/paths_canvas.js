@@ -74,6 +74,27 @@ function marker(ctx, symbol, x, y, r) {
   }
 }
 
+// A row of keys (a line swatch in the run's colour and dash, then its label): greyscale-safe.
+function legend(box, runs) {
+  box.replaceChildren();
+  for (const run of runs) {
+    const item = document.createElement("span");
+    item.className = "pp-key";
+    const sw = document.createElement("canvas");
+    sw.width = 34;
+    sw.height = 12;
+    const c = sw.getContext("2d");
+    c.setLineDash(DASHES[run.dash] || []);
+    c.strokeStyle = run.color;
+    c.lineWidth = 3;
+    c.beginPath(); c.moveTo(1, 6); c.lineTo(33, 6); c.stroke();
+    const t = document.createElement("span");
+    t.textContent = run.label;
+    item.append(sw, t);
+    box.append(item);
+  }
+}
+
 class Panel {
   constructor(view, index) {
     this.view = view;
@@ -254,6 +275,155 @@ class Panel {
   }
 }
 
+// Loss against step for every run, under the panels; its cursor follows the animation.
+class LossChart {
+  constructor(view) {
+    this.view = view;
+    this.el = document.createElement("div");
+    this.el.className = "pp-loss";
+    this.title = document.createElement("div");
+    this.title.className = "pp-loss-title";
+    this.title.textContent = "Loss against step";
+    this.canvas = document.createElement("canvas");
+    this.canvas.className = "pp-loss-canvas";
+    this.canvas.setAttribute("role", "img");
+    this.readout = document.createElement("div");
+    this.readout.className = "pp-readout pp-loss-readout";
+    this.keys = document.createElement("div");
+    this.keys.className = "pp-legend";
+    this.el.append(this.title, this.keys, this.canvas, this.readout);
+    this.layer = document.createElement("canvas");
+    this.m = { left: 70, right: 16, top: 10, bottom: 40 };
+    this.canvas.addEventListener("mousemove", (e) => this.hover(e));
+    this.canvas.addEventListener("mouseleave", () => { this.readout.textContent = ""; });
+  }
+
+  fy(v) { return this.loss.log ? Math.log10(v) : v; }
+  px(step) { return this.m.left + (step / Math.max(1, this.steps)) * this.w; }
+  py(v) { return this.m.top + (1 - (this.fy(v) - this.lo) / (this.hi - this.lo)) * this.h; }
+
+  layout(width, loss, rows) {
+    this.loss = loss;
+    this.rows = rows;
+    this.steps = rows[rows.length - 1] || 1;
+    const ratio = window.devicePixelRatio || 1, height = Math.round(Math.min(300, Math.max(200, width * 0.3)));
+    this.cssW = width; this.cssH = height; this.ratio = ratio;
+    this.w = Math.max(10, width - this.m.left - this.m.right);
+    this.h = Math.max(10, height - this.m.top - this.m.bottom);
+    for (const c of [this.canvas, this.layer]) { c.width = Math.round(width * ratio); c.height = Math.round(height * ratio); }
+    this.canvas.style.width = width + "px";
+    this.canvas.style.height = height + "px";
+    let lo = Infinity, hi = -Infinity;
+    for (const run of loss.runs) for (const v of run.y) if (v !== null) { const f = this.fy(v); if (f < lo) lo = f; if (f > hi) hi = f; }
+    if (!isFinite(lo)) { lo = 0; hi = 1; }
+    if (hi - lo < 1e-12) { lo -= 0.5; hi += 0.5; }
+    const pad = (hi - lo) * 0.04;
+    this.lo = lo - pad; this.hi = hi + pad;
+    this.canvas.setAttribute("aria-label", `${loss.title} against step for ${loss.runs.map((r) => r.label).join(", ")}.`);
+    this.drawStatic();
+  }
+
+  yTicks() {
+    if (!this.loss.log) {
+      const t = ticks(this.lo, this.hi, this.h * 1.3);
+      return t.values.map((v) => [v, Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(0) : v.toFixed(t.decimals)]);
+    }
+    const span = this.hi - this.lo, every = Math.max(1, Math.ceil(span / Math.max(2, this.h / 28)));
+    const out = [];
+    for (let k = Math.ceil(this.lo); k <= Math.floor(this.hi); k++) if (k % every === 0) out.push([Math.pow(10, k), k === 0 ? "1" : k === 1 ? "10" : `1e${k}`]);
+    return out;
+  }
+
+  drawStatic() {
+    const ctx = this.layer.getContext("2d"), s = this.view.data.scale;
+    ctx.setTransform(this.ratio, 0, 0, this.ratio, 0, 0);
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, this.cssW, this.cssH);
+    ctx.font = `${Math.round(12 * Math.min(s, 1.25))}px Inter, "Source Sans Pro", Helvetica, Arial, sans-serif`;
+    ctx.strokeStyle = "#e5e8ec";
+    ctx.fillStyle = INK;
+    ctx.lineWidth = 1;
+    ctx.textAlign = "right";
+    ctx.textBaseline = "middle";
+    ctx.beginPath();
+    for (const [v, label] of this.yTicks()) {
+      const y = Math.round(this.py(v)) + 0.5;
+      ctx.moveTo(this.m.left, y); ctx.lineTo(this.m.left + this.w, y);
+      ctx.fillText(label, this.m.left - 6, y);
+    }
+    const tx = ticks(0, this.steps, this.w);
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    for (const v of tx.values) {
+      const x = Math.round(this.px(v)) + 0.5;
+      ctx.moveTo(x, this.m.top); ctx.lineTo(x, this.m.top + this.h);
+      ctx.fillText(v.toFixed(0), x, this.m.top + this.h + 6);
+    }
+    ctx.stroke();
+    ctx.fillText("step", this.m.left + this.w / 2, this.m.top + this.h + 22);
+    ctx.save();
+    ctx.translate(14, this.m.top + this.h / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textBaseline = "middle";
+    ctx.fillText(this.loss.title, 0, 0);
+    ctx.restore();
+    ctx.strokeStyle = AXIS;
+    ctx.strokeRect(this.m.left - 0.5, this.m.top - 0.5, this.w + 1, this.h + 1);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(this.m.left, this.m.top, this.w, this.h);
+    ctx.clip();
+    ctx.lineJoin = "round";
+    for (const run of this.loss.runs) {
+      ctx.beginPath();
+      let pen = false;
+      for (let i = 0; i < run.y.length; i++) {
+        const v = run.y[i];
+        if (v === null) { pen = false; continue; }
+        const x = this.px(this.rows[i]), y = this.py(v);
+        if (pen) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+        pen = true;
+      }
+      ctx.setLineDash((DASHES[run.dash] || []).map((v) => v * Math.max(1, this.view.data.lineWidth / 2.5)));
+      ctx.strokeStyle = run.color;
+      ctx.lineWidth = this.view.data.lineWidth;
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
+    ctx.restore();
+  }
+
+  draw(step) {
+    const ctx = this.canvas.getContext("2d");
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(this.layer, 0, 0);
+    ctx.setTransform(this.ratio, 0, 0, this.ratio, 0, 0);
+    const x = this.px(step);
+    ctx.strokeStyle = "rgba(31, 41, 51, 0.45)";
+    ctx.lineWidth = 1;
+    ctx.beginPath(); ctx.moveTo(x, this.m.top); ctx.lineTo(x, this.m.top + this.h); ctx.stroke();
+    for (const run of this.loss.runs) {
+      const i = this.view.rowOf(step, { x: run.y });
+      const v = run.y[i];
+      if (v === null || v === undefined) continue;
+      marker(ctx, "circle", this.px(this.rows[i]), this.py(v), 4.5);
+      ctx.fillStyle = run.color; ctx.fill();
+      ctx.strokeStyle = "#ffffff"; ctx.lineWidth = 1.2; ctx.stroke();
+    }
+  }
+
+  hover(e) {
+    const r = this.canvas.getBoundingClientRect(), px = e.clientX - r.left;
+    if (px < this.m.left || px > this.m.left + this.w) { this.readout.textContent = ""; return; }
+    const step = Math.round(((px - this.m.left) / this.w) * this.steps);
+    const parts = this.loss.runs.map((run) => {
+      const v = run.y[this.view.rowOf(step, { x: run.y })];
+      return `${run.label} ${v === null || v === undefined ? "–" : Number(v).toPrecision(3)}`;
+    });
+    this.readout.textContent = `step ${step}: ` + parts.join(" · ");
+  }
+}
+
 class View {
   constructor(host) {
     this.host = host;
@@ -283,7 +453,8 @@ class View {
     this.label = document.createElement("span");
     this.label.className = "pp-step";
     this.bar.append(this.slider, this.label);
-    host.append(this.legend, this.grid, this.bar);
+    this.lossChart = new LossChart(this);
+    host.append(this.legend, this.grid, this.bar, this.lossChart.el);
     this.panels = [];
     this.timer = null;
     this.step = 0;
@@ -309,6 +480,7 @@ class View {
     this.slider.min = "0";
     this.slider.max = String(this.frames.length - 1);
     this.bar.style.display = data.hidden || !data.runs.length ? "none" : "";
+    this.lossChart.el.style.display = data.loss ? "" : "none";
     this.host.style.setProperty("--pp-scale", String(data.scale));
     this.host.dataset.signature = signature;
     while (this.panels.length < data.panels.length) this.panels.push(new Panel(this, this.panels.length));
@@ -330,23 +502,8 @@ class View {
       p.canvas.setAttribute("role", "img");
       p.canvas.setAttribute("aria-label", info.aria);
     });
-    this.legend.replaceChildren();
-    if (data.overlay) {
-      for (const run of data.runs) {
-        const item = document.createElement("span");
-        item.className = "pp-key";
-        const sw = document.createElement("canvas");
-        sw.width = 34; sw.height = 12;
-        const c = sw.getContext("2d");
-        c.setLineDash(DASHES[run.dash] || []);
-        c.strokeStyle = run.color; c.lineWidth = 3;
-        c.beginPath(); c.moveTo(1, 6); c.lineTo(33, 6); c.stroke();
-        const t = document.createElement("span");
-        t.textContent = run.label;
-        item.append(sw, t);
-        this.legend.append(item);
-      }
-    }
+    legend(this.legend, data.overlay ? data.runs : []);
+    if (data.loss) legend(this.lossChart.keys, data.loss.runs);
     const ready = () => { this.layout(); this.show(this.frames[this.frames.length - 1]); };
     if (!this.image || this.image.src !== data.image) {
       this.image = new Image();
@@ -364,12 +521,14 @@ class View {
     const gap = 14, cell = (width - gap * (cols - 1)) / cols;
     const height = Math.round(Math.min(d.panelPx, Math.max(220, cell * 0.9)));
     for (const p of this.panels) p.layout(Math.floor(cell), height);
+    if (d.loss) this.lossChart.layout(Math.floor(width), d.loss, d.rows);
     this.show(this.step);
   }
 
   show(step) {
     this.step = step;
     for (const p of this.panels) p.draw(step);
+    if (this.data.loss) this.lossChart.draw(step);
     const i = Math.max(0, this.frames.findIndex((f) => f >= step));
     this.slider.value = String(i);
     this.label.textContent = `step ${step}`;

@@ -130,6 +130,8 @@ def trajectories(result: Result, *, hidden: bool = False, presentation: bool = F
         line_width=5 if presentation else 2.5,
         scale=1.5 if presentation else 1.0,
         panel_px=330 if presentation else (340 if narrow else 430),
+        loss_min=getattr(result.landscape, "min_value", None),
+        show_loss=not presentation,
     )
     paths_canvas(payload, key=PATHS_CHART, on_start=_on_click_start)
     st.caption(
@@ -182,21 +184,23 @@ def summary_frame(result: Result) -> pd.DataFrame:
 
 
 def loss_and_summary(result: Result, presentation: bool = False) -> None:
-    """Loss curves and the summary table."""
+    """The summary table, and the loss curves where the animated panels do not draw them (the 3-D view)."""
     ok = [r for r in result.runs if r.error is None]
     if not ok:
         return
-    c1, c2 = st.columns([3, 2])
-    with c1:
-        st.markdown("**Loss against step**")
-        st.plotly_chart(
-            loss_figure(
-                result.runs, getattr(result.landscape, "min_value", None), line_width=4 if presentation else 2.5
-            ),
-            key="loss_chart",
-            config={"displaylogo": False},
-        )
-    with c2:
+    summary = st.container()
+    if result.scene.view == "3d":
+        c1, summary = st.columns([3, 2])
+        with c1:
+            st.markdown("**Loss against step**")
+            st.plotly_chart(
+                loss_figure(
+                    result.runs, getattr(result.landscape, "min_value", None), line_width=4 if presentation else 2.5
+                ),
+                key="loss_chart",
+                config={"displaylogo": False},
+            )
+    with summary:
         st.markdown("**Summary**")
         df = summary_frame(result)
         st.dataframe(

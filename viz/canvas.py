@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from viz.curves import loss_quantity, significant
 from viz.paths import PathLike, coordinate_decimals, frame_indices, run_note
 from viz.style import INK, style
 from viz.surface import SurfaceImage
@@ -56,6 +57,8 @@ def paths_payload(
     scale: float = 1.0,
     panel_px: int = 430,
     clickable: bool = True,
+    loss_min: float | None = None,
+    show_loss: bool = False,
 ) -> dict[str, Any]:
     """The JSON data of the animated panels.
 
@@ -71,12 +74,16 @@ def paths_payload(
         scale: multiplies fonts and markers (presentation mode on a projector uses 1.5).
         panel_px: the largest panel height in CSS pixels.
         clickable: a click on a panel reports the point (to start there).
+        loss_min: the landscape's global minimum value (the loss chart then shows the gap to it, on a log
+            axis), or None where it is unknown.
+        show_loss: add the loss-against-step chart under the panels (its cursor follows the animation).
 
     Returns:
         ``{"bounds", "image", "decimals", "start", "minima", "rows", "frames", "runs", "panels", ...,
         "signature"}``: ``rows`` are the step numbers of the sent rows, each run's ``x``/``y`` the
         positions at those rows up to its last finite one; ``frames`` the steps the animation shows;
-        ``signature`` a digest of everything else (the browser redraws only when it changes).
+        ``loss`` the loss chart's data or None; ``signature`` a digest of everything else (the browser
+        redraws only when it changes).
     """
     dec = coordinate_decimals(surface.bounds)
     live = [r for r in runs if r.error is None]
@@ -109,6 +116,7 @@ def paths_payload(
         aria = " ".join(_aria(r, _finite_rows(r) if r.error is None else 0) for r in runs)
         panels.append({"title": "All optimizers on one surface", "color": INK, "note": notes, "aria": aria})
     (x0, x1), (y0, y1) = surface.bounds
+    loss = _loss_data(runs, rows, loss_min) if show_loss and not hidden else None
     data: dict[str, Any] = {
         "bounds": [[float(x0), float(x1)], [float(y0), float(y1)]],
         "image": surface.uri,
@@ -127,6 +135,7 @@ def paths_payload(
         "scale": scale,
         "panelPx": panel_px,
         "frameMs": CANVAS_FRAME_MS,
+        "loss": loss,
     }
     data["signature"] = hashlib.sha1(json.dumps(data, separators=(",", ":")).encode()).hexdigest()[:16]
     return data
@@ -145,3 +154,20 @@ def _aria(run: PathLike, n_ok: int) -> str:
         f"{run.label}: from ({_fmt(p0[0])}, {_fmt(p0[1])}) to ({_fmt(p1[0])}, {_fmt(p1[1])}), {end}, "
         f"loss {_fmt(float(loss))}."
     )
+
+
+def _loss_data(runs: Sequence[PathLike], rows: np.ndarray, loss_min: float | None) -> dict[str, Any] | None:
+    """The loss chart: per run, the plotted quantity at the sent rows (4 significant digits, None where not
+    finite), its axis title and whether the axis is logarithmic (see :func:`viz.curves.loss_quantity`)."""
+    ok = [(i, r) for i, r in enumerate(runs) if r.error is None]
+    if not ok:
+        return None
+    ys, title, log = loss_quantity([r for _, r in ok], loss_min)
+    lines = []
+    for (i, r), y in zip(ok, ys, strict=True):
+        st = style(i)
+        v = significant(np.asarray(y, dtype=float)[rows[rows < len(y)]], 4)
+        finite = np.isfinite(v) & ((v > 0) if log else True)
+        values = [float(a) if f else None for a, f in zip(v.tolist(), finite.tolist(), strict=True)]
+        lines.append({"label": r.label, "color": st["color"], "dash": st["dash"], "y": values})
+    return {"title": title, "log": log, "runs": lines}

@@ -33,7 +33,7 @@ def loss_quantity(runs: Sequence[PathLike], min_value: float | None) -> tuple[li
     return ys, title, log
 
 
-def _significant(a: np.ndarray, digits: int) -> np.ndarray:
+def significant(a: np.ndarray, digits: int) -> np.ndarray:
     """``a`` rounded to ``digits`` significant digits (NaN and inf pass through): short JSON."""
     with np.errstate(all="ignore"):
         mag = np.where(np.isfinite(a) & (a != 0), np.floor(np.log10(np.abs(a))), 0.0)
@@ -62,7 +62,7 @@ def loss_figure(
             dict(
                 type="scatter",
                 x=keep.tolist(),
-                y=_listify(_significant(y[keep], 4)),
+                y=_listify(significant(y[keep], 4)),
                 mode="lines",
                 name=r.label,
                 line=dict(color=st["color"], dash=st["dash"], width=line_width),

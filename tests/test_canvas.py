@@ -1,0 +1,109 @@
+"""The data the browser-drawn panels receive (viz.canvas.paths_payload): every path exact to a pixel,
+diverged runs cut, strict JSON (no NaN), long runs subsampled, loss curves, hidden mode, signature."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import landscapes
+from scene import Run, Scene
+from simulate import simulate
+from viz.canvas import MAX_ROWS, paths_payload
+from viz.surface import render
+
+
+def _surface(result):  # type: ignore[no-untyped-def]
+    _, _, Z = landscapes.grid(result.landscape, 60)
+    Zt, label = landscapes.display_transform(Z)
+    return render(Zt, result.landscape.bounds, label)
+
+
+def payload(scene: Scene, **kw):  # type: ignore[no-untyped-def]
+    result = simulate(scene)
+    lmin = getattr(result.landscape, "min_value", None)
+    data = paths_payload(
+        result.runs, _surface(result), result.start, result.landscape.minima, loss_min=lmin, show_loss=True, **kw
+    )
+    return result, data
+
+
+def test_every_step_of_every_path_within_a_pixel() -> None:
+    result, data = payload(Scene())
+    (x0, x1), (y0, y1) = result.landscape.bounds
+    tol = max(x1 - x0, y1 - y0) / 2000
+    assert data["rows"] == list(range(Scene().steps + 1))
+    assert [r["label"] for r in data["runs"]] == [r.label for r in result.runs]
+    for run, sent in zip(result.runs, data["runs"], strict=True):
+        xy = np.column_stack([sent["x"], sent["y"]])
+        assert xy.shape == run.path.shape
+        assert np.abs(xy - run.path).max() <= tol
+    assert data["start"] == pytest.approx(list(result.start), abs=tol)
+    assert data["minima"][0] == pytest.approx([1.0, 1.0], abs=tol) and len(data["minima"]) == 1, "(a, a²)"
+    assert data["frames"][0] == 0 and data["frames"][-1] == Scene().steps
+    assert len(data["panels"]) == len(result.runs) and data["columns"] == 2
+
+
+def test_diverged_run_stops_at_its_last_position_and_json_is_strict() -> None:
+    scene = Scene(landscape="quadratic", runs=(Run.make("gd", lr=0.5), Run.make("gd", lr=0.1)), steps=80)
+    result, data = payload(scene)
+    k = result.runs[0].diverged_at
+    assert k is not None and result.runs[1].diverged_at is None
+    assert len(data["runs"][0]["x"]) == k, "rows 0 … k-1 are real positions"
+    assert np.all(np.isfinite(data["runs"][0]["x"]))
+    assert data["panels"][0]["note"] == f"diverged at step {k}" and data["panels"][1]["note"] == ""
+    loss = data["loss"]["runs"][0]["y"]
+    assert loss[k - 1] is not None and all(v is None for v in loss[k:]), "the loss curve stops there too"
+    json.dumps(data, allow_nan=False)  # NaN is not JSON: the browser would reject the message
+
+
+def test_a_run_that_did_not_run_has_a_note_and_no_path() -> None:
+    _, data = payload(Scene(runs=(Run.make("sgd", nesterov=True), Run.make("adam")), steps=30))
+    assert data["panels"][0]["note"].startswith("not run:")
+    assert [r["panel"] for r in data["runs"]] == [1]
+    assert [r["label"] for r in data["loss"]["runs"]] == ["Adam"]
+
+
+def test_long_runs_are_subsampled_keeping_every_frame_and_the_end() -> None:
+    steps = 5000
+    result, data = payload(Scene(runs=(Run.make("adam", lr=0.01),), steps=steps))
+    rows = data["rows"]
+    assert len(rows) <= MAX_ROWS + len(data["frames"]) and rows[0] == 0 and rows[-1] == steps
+    assert set(data["frames"]) <= set(rows)
+    assert rows == sorted(set(rows))
+    last = np.array([data["runs"][0]["x"][-1], data["runs"][0]["y"][-1]])
+    assert np.abs(last - result.runs[0].path[-1]).max() < 0.01
+    assert len(json.dumps(data)) < 150_000
+
+
+def test_loss_is_the_gap_to_the_minimum_on_a_log_axis_where_known() -> None:
+    result, data = payload(Scene())
+    assert data["loss"]["log"] and "minimum" in data["loss"]["title"]
+    gd = np.array(data["loss"]["runs"][0]["y"], dtype=float)
+    np.testing.assert_allclose(gd, result.runs[0].loss - 0.0, rtol=1e-3)  # Rosenbrock's minimum value is 0
+    _, saddle = payload(Scene(landscape="saddle", runs=(Run.make("gd", lr=0.05),), steps=40))
+    assert not saddle["loss"]["log"], "the loss goes negative on a saddle: linear axis"
+
+
+def test_hidden_sends_no_paths_no_loss_and_no_clicks() -> None:
+    _, data = payload(Scene(), hidden=True)
+    assert data["runs"] == [] and data["loss"] is None and not data["clickable"]
+    assert len(data["panels"]) == len(Scene().runs), "the empty panels stay, titled"
+
+
+def test_overlay_is_one_panel_with_every_path() -> None:
+    _, data = payload(Scene(), overlay=True)
+    assert len(data["panels"]) == 1 and data["columns"] == 1
+    assert {r["panel"] for r in data["runs"]} == {0} and len(data["runs"]) == len(Scene().runs)
+
+
+def test_signature_follows_the_data() -> None:
+    _, a = payload(Scene())
+    _, b = payload(Scene())
+    assert a["signature"] == b["signature"]
+    _, c = payload(Scene(runs=(Run.make("gd", lr=0.003),)))
+    assert c["signature"] != a["signature"]
+    _, d = payload(Scene(), scale=1.5)
+    assert d["signature"] != a["signature"], "presentation mode redraws too"
