@@ -59,28 +59,30 @@ def _check_inputs(entry: Optimizer, x0: Any, steps: Any, hess: Any) -> tuple[Arr
     return x, int(steps)
 
 
-def _mask_rows(path: Array, start: int, stop: int, dead: Array, clean: bool = False) -> bool:
+def _mask_rows(path: Array, start: int, stop: int, dead: Array, clean: bool = False) -> Array | None:
     """NaN every row in ``path[start:stop]`` of runs that were dead before or turn bad in it.
 
     ``clean`` says the caller has already checked that every coordinate in these rows is within the
-    limit (see :class:`_Bound`). Returns whether any run is dead after the block (``dead`` is updated
-    in place).
+    limit (see :class:`_Bound`). Updates ``dead`` in place and returns the mask of the runs that died
+    in this block, or ``None`` when none did.
     """
     block = path[start:stop]
     if block.size == 0:
-        return False
+        return None
     if not dead.any() and (clean or (block.max() <= DIVERGENCE_LIMIT and block.min() >= -DIVERGENCE_LIMIT)):
-        return False  # the common case (NaN propagates through max/min and fails)
+        return None  # the common case (NaN propagates through max/min and fails)
     with np.errstate(invalid="ignore"):
-        bad_coord = ~(np.abs(block) <= DIVERGENCE_LIMIT)  # NaN fails the comparison
-    bad = bad_coord[..., 0].copy()
-    for j in range(1, block.shape[-1]):  # faster than .any(-1) over a short axis
-        bad |= bad_coord[..., j]
+        ok_coord = np.abs(block) <= DIVERGENCE_LIMIT  # NaN fails the comparison
+    ok = ok_coord[..., 0].copy()
+    for j in range(1, block.shape[-1]):  # faster than .all(-1) over a short axis
+        ok &= ok_coord[..., j]
+    bad = np.logical_not(ok, out=ok)
     bad |= dead
     np.logical_or.accumulate(bad, axis=0, out=bad)
-    block[bad] = np.nan
+    np.copyto(block, np.nan, where=bad[..., None])
+    newly = bad[-1] & ~dead[0]
     dead |= bad[-1]
-    return bool(dead.any())
+    return newly if newly.any() else None
 
 
 class _Bound:
@@ -132,9 +134,9 @@ def _loop(
     checked = 0  # rows before this index are masked
     bound = _Bound(work)
     with np.errstate(all="ignore"):
-        any_dead = _mask_rows(path, 0, 1, dead)
-        if any_dead:
+        if _mask_rows(path, 0, 1, dead) is not None:
             work[dead[0]] = np.nan
+        any_dead = bool(dead.any())
         checked = 1
         clean = True  # every row since ``checked`` passed the one-pass bound
         usable = None  # the last array from grad that the steps may read as it is
@@ -169,9 +171,10 @@ def _loop(
             if record is not None:
                 record(t, x_prev, g_used, lr, state, path[t])
             if t - checked + 1 >= _BLOCK or t == steps:
-                any_dead = _mask_rows(path, checked, t + 1, dead, clean)
-                if any_dead:
-                    work[dead[0]] = np.nan  # a dead run goes on from NaN, as its path row says
+                newly_dead = _mask_rows(path, checked, t + 1, dead, clean)
+                if newly_dead is not None:
+                    work[newly_dead] = np.nan  # a dead run goes on from NaN, as its path row says
+                    any_dead = True
                 checked = t + 1
                 clean = True
     return path
