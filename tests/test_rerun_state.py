@@ -79,3 +79,21 @@ def test_a_path_is_computed_once_and_shared_read_only() -> None:
     np.testing.assert_array_equal(first, path_of(part, scene.runs[0]))
     other = Run.make("gd", lr=0.0124)
     assert not np.array_equal(cached_path(run_part(scene, other), other), first)
+
+
+def test_a_scene_is_simulated_once_and_shared_read_only() -> None:
+    from simulate import simulate
+    from ui.cache import cached_simulate
+
+    scene = Scene(runs=(Run.make("gd", lr=0.0321), Run.make("adam", lr=0.0321)), steps=30)
+    first = cached_simulate(scene)
+    assert cached_simulate(scene) is first
+    fresh = simulate(scene)
+    np.testing.assert_array_equal(first.start, fresh.start)
+    for shared, own in zip(first.runs, fresh.runs, strict=True):
+        assert shared.label == own.label
+        np.testing.assert_array_equal(shared.path, own.path)
+        np.testing.assert_array_equal(shared.loss, own.loss)
+        assert not shared.path.flags.writeable and not shared.loss.flags.writeable
+    assert not first.start.flags.writeable
+    assert first.start is not first.landscape.start, "the landscape's own start is not frozen"

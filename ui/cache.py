@@ -1,13 +1,16 @@
 """Cached pure functions: the simulation and the surface per scene, bounded so a class cannot exhaust
-memory. ``st.cache_data`` hands every session its own copy, so no state is shared between sessions; the
-one exception, each run's path, is shared read-only (nothing writes into a path; ``simulate`` copies one
-before cutting it at a divergence)."""
+memory. The surfaces go through ``st.cache_data``, which hands every session its own copy. The simulation
+(each run's path, and each scene's result) is kept in plain bounded LRUs shared by all sessions and handed
+out read-only: every array in them is frozen (nothing writes into one; ``simulate`` copies a path before
+cutting it at a divergence), and on a slider move ``st.cache_data``'s key hashing and pickled copies
+cost more than the cached work saves."""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import streamlit as st
@@ -27,36 +30,63 @@ def _scene_hash(scene: Scene) -> str:
     return repr(scene)
 
 
-_PATHS: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
-_PATHS_LOCK = threading.Lock()
+class _LRU:
+    """A thread-safe bounded least-recently-used map from string keys to shared values."""
+
+    def __init__(self, max_entries: int) -> None:
+        self._items: OrderedDict[tuple[str, ...], Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self._max = max_entries
+
+    def get(self, key: tuple[str, ...]) -> Any | None:
+        """The value under ``key`` (now the most recently used), or ``None``."""
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: tuple[str, ...], value: Any) -> None:
+        """Store ``value`` under ``key``, dropping the least recently used entries beyond the bound."""
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._max:
+                self._items.popitem(last=False)
+
+
+_PATHS = _LRU(4 * MAX_ENTRIES)
+_RESULTS = _LRU(MAX_ENTRIES)
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
 
 
 def cached_path(part: Scene, run: Run) -> np.ndarray:
-    """:func:`simulate.path_of`, cached per run (``part`` is :func:`simulate.run_part` of the scene).
-
-    A plain bounded LRU shared by all sessions, returning the same read-only array: on a slider move the
-    other runs are hits, and ``st.cache_data``'s key hashing and copying cost ~1 ms a run. A ``ValueError``
-    (invalid settings) is not cached.
-    """
+    """:func:`simulate.path_of`, cached per run (``part`` is :func:`simulate.run_part` of the scene), as
+    a read-only array shared by all sessions. A ``ValueError`` (invalid settings) is not cached."""
     key = (_scene_hash(part), repr(run))
-    with _PATHS_LOCK:
-        path = _PATHS.get(key)
-        if path is not None:
-            _PATHS.move_to_end(key)
-            return path
-    path = path_of(part, run)
-    path.flags.writeable = False
-    with _PATHS_LOCK:
-        _PATHS[key] = path
-        while len(_PATHS) > 4 * MAX_ENTRIES:
-            _PATHS.popitem(last=False)
+    path = _PATHS.get(key)
+    if path is None:
+        path = _frozen(path_of(part, run))
+        _PATHS.put(key, path)
     return path
 
 
-@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs={Scene: _scene_hash})
 def cached_simulate(scene: Scene) -> Result:
-    """:func:`simulate.simulate`, cached per scene, each run's path cached on its own."""
-    return simulate(scene, paths=cached_path)
+    """:func:`simulate.simulate`, cached per scene (each run's path cached on its own), shared by all
+    sessions with every array read-only."""
+    key = (_scene_hash(scene),)
+    result = _RESULTS.get(key)
+    if result is None:
+        result = simulate(scene, paths=cached_path)
+        result = replace(result, start=_frozen(result.start.copy()))  # the start may be the landscape's own
+        for r in result.runs:
+            _frozen(r.path)
+            _frozen(r.loss)
+        _RESULTS.put(key, result)
+    return result
 
 
 def surface_part(scene: Scene) -> Scene:
