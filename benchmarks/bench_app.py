@@ -122,7 +122,11 @@ def measure(browser, target: Target, moves: int, loads: int) -> Measured:  # typ
 
 
 def figure_bytes(script: str, query: str) -> tuple[int, int, list[int]]:
-    """Through AppTest: (paths figure JSON bytes, all charts' JSON bytes, each chart's) of a scene."""
+    """Through AppTest: (the animated panels' JSON bytes, all charts' JSON bytes, each chart's) of a scene.
+
+    The panels are the browser-drawn component (``ui/paths_canvas``: its data, the paths, loss curves and
+    surface image); the other charts are Plotly figures (the 3-D view, the sweeps).
+    """
     from urllib.parse import parse_qs
 
     from streamlit.testing.v1 import AppTest
@@ -131,8 +135,9 @@ def figure_bytes(script: str, query: str) -> tuple[int, int, list[int]]:
     for k, v in parse_qs(query.lstrip("?")).items():
         at.query_params[k] = v
     at.run()
-    sizes = [len(c.proto.spec.encode()) for c in at.get("plotly_chart")]
-    return (sizes[0] if sizes else 0), sum(sizes), sizes
+    panels = [len(c.proto.json.encode()) for c in at.get("bidi_component")]
+    sizes = panels + [len(c.proto.spec.encode()) for c in at.get("plotly_chart")]
+    return (panels[0] if panels else 0), sum(sizes), sizes
 
 
 def main() -> None:
@@ -173,7 +178,7 @@ def main() -> None:
     print(f"\nthe app's moves (ms): {[round(x) for x in a.moves_ms]}")
     print(f"the floor's moves (ms): {[round(x) for x in f.moves_ms]}")
     scene = f"scene {args.query}" if args.query else "default scene"
-    print(f"{scene}: paths figure {paths} B of JSON, all charts {total} B {each}")
+    print(f"{scene}: animated panels {paths} B of JSON data, all charts {total} B {each}")
     errors = a.errors + f.errors
     print(f"errors: {errors if errors else 'none'}")
 

@@ -23,10 +23,7 @@ SHOTS = {
 PHONE = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"
 )
-READY = (
-    "(() => { const g = Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout && "
-    "g.layout.sliders); return g && g.querySelector('.scatterlayer .trace'); })()"
-)
+READY = "() => { const h = document.querySelector('.pp-host'); return !!h && Number(h.dataset.draws) > 0; }"
 
 
 def main() -> None:
