@@ -15,7 +15,7 @@ import numpy as np
 
 import landscapes
 import optimizers
-from scene import BATCH_PARAM, CUSTOM, DEFAULT_FORMULA, Run, Scene, settings_of
+from scene import BATCH_PARAM, CUSTOM, DEFAULT_FORMULA, Run, Scene, Value, settings_of
 
 #: A run "reaches" a minimum when it comes within this fraction of the plot's diagonal of one.
 REACH_FRACTION = 0.01
@@ -102,13 +102,16 @@ class Result:
 def run_labels(runs: tuple[Run, ...]) -> list[str]:
     """Panel labels: the optimizer's label, plus the settings that tell copies of it apart."""
     labels = []
-    effective = [r.effective() for r in runs]
+    effective: dict[int, dict[str, Value]] = {}  # filled only for runs that have twins
     for i, run in enumerate(runs):
         base = optimizers.spec(run.optimizer).label
         twins = [j for j, r in enumerate(runs) if r.optimizer == run.optimizer]
         if len(twins) == 1:
             labels.append(base)
             continue
+        for j in twins:
+            if j not in effective:
+                effective[j] = runs[j].effective()
         keys = [k for k in effective[i] if any(effective[j].get(k) != effective[i].get(k) for j in twins)]
         shown = ", ".join(_setting_text(run, k, effective[i].get(k)) for k in keys[:3])
         # "#k" matches the sidebar's expander of the same copy; the settings say how the copies differ.
