@@ -137,8 +137,25 @@ def paths_payload(
         "frameMs": CANVAS_FRAME_MS,
         "loss": loss,
     }
-    data["signature"] = hashlib.sha1(json.dumps(data, separators=(",", ":")).encode()).hexdigest()[:16]
+    data["signature"] = _signature(data)
     return data
+
+
+def _signature(data: dict[str, Any]) -> str:
+    """A digest of the payload: the numbers of every path and loss curve as float64 bytes, the rest as JSON
+    (encoding the whole payload as JSON would cost as much as Streamlit's own encoding of it)."""
+    h = hashlib.sha1()
+    curves = [*data["runs"], *((data["loss"] or {}).get("runs", []))]
+    for c in curves:
+        for k in ("x", "y"):
+            if k in c:
+                h.update(np.array(c[k], dtype=float).tobytes())  # None (a gap) becomes NaN
+    h.update(data["image"].encode())
+    small = {k: v for k, v in data.items() if k not in ("runs", "loss", "image")}
+    small["curves"] = [{k: v for k, v in c.items() if k not in ("x", "y")} for c in curves]
+    small["loss"] = {k: v for k, v in (data["loss"] or {}).items() if k != "runs"}
+    h.update(json.dumps(small, separators=(",", ":"), sort_keys=True).encode())
+    return h.hexdigest()[:16]
 
 
 def _aria(run: PathLike, n_ok: int) -> str:
