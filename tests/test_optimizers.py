@@ -428,6 +428,43 @@ def test_divergence_never_warns_and_neighbours_survive(name: str) -> None:
     np.testing.assert_array_equal(tr["next"], path[1:])
 
 
+def grad_excursion(p: np.ndarray) -> np.ndarray:
+    # With GD at lr = 1 (θ -= g): x = 0 → 1 → 2 → 2e12 (beyond the limit) → 3, where it stays; g = 0 elsewhere.
+    x = p[..., 0]
+    gx = np.select([x == 0, x == 1, x == 2, x > 1e12], [-1.0, -1.0, 2.0 - 2e12, x - 3.0], 0.0)
+    return np.stack([gx, np.zeros_like(x)], -1)
+
+
+def test_an_excursion_beyond_the_limit_and_back_is_masked_from_its_first_row() -> None:
+    # Row 3 is beyond 1e12 and row 4 is back at 3, inside one block of checked rows: the run is NaN from
+    # row 3 on all the same. The neighbour stands still at ±9e11: every coordinate is within the limit
+    # although the sum of squares of the positions exceeds 1e24, so it is never masked, alone or not.
+    x0 = np.array([[0.0, 0.0], [9e11, -9e11]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        path = optimizers.run("gd", grad_excursion, x0, 12, lr=1.0)
+        alone = optimizers.run("gd", grad_excursion, x0[1:], 12, lr=1.0)
+    np.testing.assert_array_equal(path[:3, 0], [[0.0, 0.0], [1.0, 0.0], [2.0, 0.0]])
+    assert np.all(np.isnan(path[3:, 0]))
+    np.testing.assert_array_equal(path[:, 1], np.broadcast_to([9e11, -9e11], (13, 2)))
+    np.testing.assert_array_equal(alone[:, 0], path[:, 1])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_gradient_that_is_its_input_array(name: str) -> None:
+    # grad = lambda p: p returns the very array the runner holds θ in (∇ of |θ|²/2), which the step then
+    # updates in place: the runner copies such a gradient first, so a step may read g after moving θ and
+    # the trace records the gradient at θ_{t-1}. The paths equal those of a gradient that returns a copy.
+    x0 = np.array([[1.5, -0.5], [0.25, 2.0]])
+    kw = extra(name, lambda p: np.broadcast_to(np.eye(2), (*p.shape, 2)))
+    same = optimizers.run(name, lambda p: p, x0, 30, lr=0.1, **kw)
+    copied = optimizers.run(name, lambda p: p.copy(), x0, 30, lr=0.1, **kw)
+    np.testing.assert_array_equal(same, copied)
+    assert np.abs(copied[-1]).max() < np.abs(x0).max()  # it does move towards the minimum at 0
+    tr = optimizers.trace(name, lambda p: p, x0, 30, lr=0.1, **kw)
+    np.testing.assert_array_equal(tr["gradient"], copied[:-1])  # the gradient at θ_{t-1} is θ_{t-1}
+
+
 def test_nan_gradient_masks_the_run() -> None:
     def grad_sqrt(p):  # not defined for x < 0
         return np.stack([0.5 / np.sqrt(p[..., 0]), np.zeros_like(p[..., 1])], -1)
