@@ -85,6 +85,9 @@ def _mask_rows(path: Array, start: int, stop: int, dead: Array, clean: bool = Fa
     return newly if newly.any() else None
 
 
+_PER_STEP_MIN = 4096  # elements of θ from which the per-step bound pays for its Python overhead
+
+
 class _Bound:
     """``bound()``: whether every coordinate of ``x`` is finite and within ±DIVERGENCE_LIMIT (or may not be).
 
@@ -133,6 +136,9 @@ def _loop(
     step = entry.step
     checked = 0  # rows before this index are masked
     bound = _Bound(work)
+    # Small batches (the app's single runs): a per-step bound costs more Python than the block's exact
+    # max/min check it would save.
+    per_step = work.size >= _PER_STEP_MIN
     with np.errstate(all="ignore"):
         if _mask_rows(path, 0, 1, dead) is not None:
             work[dead[0]] = np.nan
@@ -166,7 +172,9 @@ def _loop(
                 x_prev = work.copy()
             step(p, state, work, g, lr, t)
             path[t] = work
-            if clean and not any_dead:
+            if not per_step:
+                clean = False
+            elif clean and not any_dead:
                 clean = bound()  # while work is in cache; with a dead run the block is checked exactly anyway
             if record is not None:
                 record(t, x_prev, g_used, lr, state, path[t])
