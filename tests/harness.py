@@ -125,7 +125,9 @@ ARM_REDRAW = """
   r.onkey = () => { if (r.t0 === null) r.t0 = performance.now(); };
   document.addEventListener('keydown', r.onkey, {capture: true, once: true});
   r.observer = new MutationObserver(() => {
-    if (r.t0 !== null && r.t1 === null && sig() !== r.base) { r.t1 = performance.now(); r.observer.disconnect(); }
+    if (r.t0 === null || r.t1 !== null) return;
+    const now = sig();  // '' while a chart is being replaced: not a redraw yet
+    if (now !== '' && now !== r.base) { r.t1 = performance.now(); r.observer.disconnect(); }
   });
   r.observer.observe(document.body, {childList: true, subtree: true, attributes: true,
                                      attributeFilter: ['d', 'transform', 'data-signature']});

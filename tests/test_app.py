@@ -215,6 +215,24 @@ def test_views_overlay_and_3d() -> None:
     assert kinds.count("surface") == 1 and kinds.count("scatter3d") >= len(Scene().runs)
 
 
+def test_a_moved_learning_rate_draws_the_panels_first_and_right() -> None:
+    # A run setting alone changed: the page predicts the scene and draws the panels before the sidebar,
+    # then checks the prediction against the sidebar's scene.
+    at = open_runs(make_app({"r": ["gd~lr:0.001", "adam~lr:0.05"]}))
+    before = panels(at)
+    early = at.session_state.get("_early_panels", 0)
+    at.select_slider(key="hp.gd.1.lr").set_value(0.002).run()
+    clean(at)
+    assert at.session_state["_early_panels"] == early + 1, "drawn before the sidebar"
+    after = panels(at)
+    assert after["runs"][0] != before["runs"][0] and after["runs"][1] == before["runs"][1]
+    assert panels(make_app(query_of(at)))["runs"] == after["runs"], "the same picture as the link draws"
+    at.selectbox(key="landscape").set_value("himmelblau").run()  # not a run setting: the usual order
+    clean(at)
+    assert at.session_state["_early_panels"] == early + 1
+    assert panels(make_app(query_of(at)))["runs"] == panels(at)["runs"]
+
+
 def test_same_lr_for_all_overrides_every_run() -> None:
     at = make_app()
     at.toggle(key="same_lr").set_value(True).run()

@@ -275,6 +275,37 @@ def run_ui(
     return Run.make(optimizer, **values)
 
 
+def run_copies(runs: tuple[Run, ...]) -> list[tuple[str, int]]:
+    """``(optimizer, copy)`` of each run, in order: :func:`optimizers_ui` numbers the copies of an
+    optimizer 1, 2, … in the order they appear."""
+    seen: dict[str, int] = {}
+    pairs = []
+    for r in runs:
+        seen[r.optimizer] = seen.get(r.optimizer, 0) + 1
+        pairs.append((r.optimizer, seen[r.optimizer]))
+    return pairs
+
+
+def predicted_scene(last: Scene, changed: set[str]) -> Scene | None:
+    """The scene the sidebar is about to return, when the only controls that changed since ``last`` was
+    drawn are settings of its runs (``hp.<optimizer>.<copy>.<name>``: a learning-rate slider moved);
+    otherwise None.
+
+    The runs are read the way :func:`sidebar` reads a closed run's controls (``run_ui(draw=False)``),
+    so the page can draw the panels before the sidebar; the page still compares this with the scene the
+    sidebar returns.
+    """
+    pairs = run_copies(last.runs)
+    prefixes = tuple(hp_key(o, k, "") for o, k in pairs)
+    if not changed or not all(k.startswith(prefixes) for k in changed):
+        return None
+    cls = landscapes.REGISTRY.get(last.landscape)
+    stochastic = bool(cls is not None and cls.stochastic)
+    same_lr = bool(st.session_state.get("same_lr", False))
+    runs = tuple(run_ui(o, k, stochastic, same_lr, draw=False) for o, k in pairs)
+    return last.with_(runs=runs)
+
+
 def run_expander_key(optimizer: str, copy: int) -> str:
     """Session-state key of a run's expander (its controls are drawn only while it is open)."""
     return f"run.{optimizer}.{copy}"

@@ -10,6 +10,8 @@ from scene import Scene, decode, encode
 from ui.controls import load_scene
 
 URL_MESSAGES = "url_messages"
+LAST_DRAWN = "_last_drawn"
+_MISSING = object()
 #: The page's tabs: URL slug -> title. The first is the default and is left out of the URL.
 TABS = {"play": "Playground", "sweeps": "Sweeps", "steps": "Step by step", "guide": "Optimizer guide"}
 TAB = "tab"
@@ -95,3 +97,38 @@ def keep_widget_state(prefixes: tuple[str, ...]) -> None:
     for key, value in ss.to_dict().items():
         if isinstance(key, str) and key.startswith(prefixes):
             ss[key] = value
+
+
+def _controls_snapshot() -> dict[str, object]:
+    """The session's control values (keys not starting with ``_``)."""
+    return {k: v for k, v in st.session_state.to_dict().items() if not k.startswith("_")}
+
+
+def remember_drawn(scene: Scene) -> None:
+    """At the end of a run: the scene that was drawn and the control values it was drawn from."""
+    st.session_state[LAST_DRAWN] = (scene, _controls_snapshot())
+
+
+def forget_drawn() -> None:
+    """The next run draws in the usual order (no early panels)."""
+    st.session_state[LAST_DRAWN] = None
+
+
+def changed_since_drawn() -> tuple[Scene, set[str]] | None:
+    """The last drawn scene and the keys of the controls changed since (by the browser), or None on a
+    session's first run or after :func:`forget_drawn`."""
+    last = st.session_state.get(LAST_DRAWN)
+    if not last:
+        return None
+    scene, before = last
+    now = _controls_snapshot()
+    changed = set()
+    for k in now.keys() | before.keys():
+        a, b = now.get(k, _MISSING), before.get(k, _MISSING)
+        try:
+            same = bool(a is b or a == b)
+        except Exception:  # values that do not compare (arrays): count as changed
+            same = False
+        if not same:
+            changed.add(k)
+    return scene, changed
