@@ -187,6 +187,8 @@ def question_panel() -> None:
         st.info(f"**{les.title}.** {les.question}", icon=":material/quiz:")
     elif hidden:
         st.info("The paths are hidden: what will each optimizer do? Reveal shows them.", icon=":material/quiz:")
+    if les is None and not hidden and not presenting():
+        return  # free play: nothing to ask (no empty row of buttons)
     c1, c2, _ = st.columns([1, 1, 3] if not presenting() else [1, 1, 2])
     if not revealed and (les is not None or hidden):
         c1.button(

@@ -316,6 +316,11 @@ class LossChart {
     let lo = Infinity, hi = -Infinity;
     for (const run of loss.runs) for (const v of run.y) if (v !== null) { const f = this.fy(v); if (f < lo) lo = f; if (f > hi) hi = f; }
     if (!isFinite(lo)) { lo = 0; hi = 1; }
+    // A diverging run would stretch the axis over dozens of decades: keep the top near the start losses
+    // (two decades above the highest on a log axis, as far again on a linear one); higher goes off the top.
+    let start = -Infinity;
+    for (const run of loss.runs) if (run.y.length && run.y[0] !== null) start = Math.max(start, this.fy(run.y[0]));
+    if (isFinite(start)) hi = Math.min(hi, loss.log ? start + 2 : start + Math.max(start - lo, 1e-12));
     if (hi - lo < 1e-12) { lo -= 0.5; hi += 0.5; }
     const pad = (hi - lo) * 0.04;
     this.lo = lo - pad; this.hi = hi + pad;

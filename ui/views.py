@@ -165,7 +165,7 @@ def update_rules(result: Result) -> None:
     runs = result.runs
     if not runs:
         return
-    per_row = min(len(runs), 4)
+    per_row = min(len(runs), 2)  # two to a row: the longer rules (SGD, NAdam) need the width
     for row in range(0, len(runs), per_row):
         cols = st.columns(per_row)
         for col, (i, r) in zip(cols, list(enumerate(runs))[row : row + per_row], strict=False):
