@@ -89,8 +89,10 @@ def main() -> None:
     state.init(resolve=lessons_view.resolve)
     # Controls that are not drawn on every run (other tabs, hidden run settings) keep their values.
     state.keep_widget_state(("sw_", "steps_", "hp."))
-    last = state.changed_since_drawn()
-    early = controls.predicted_scene(*last) if last is not None else None
+    early = state.take_initial_scene()  # a first run: the link's scene
+    if early is None:
+        last = state.changed_since_drawn()
+        early = controls.predicted_scene(*last) if last is not None else None
     lessons_view.present_style()
     if not lessons_view.presenting():
         st.title("Optimizer Playground")
@@ -113,6 +115,7 @@ def main() -> None:
     scene = controls.sidebar()
     if places is not None and places.drawn is not None and places.drawn != scene:
         state.forget_drawn()  # predicted wrongly: draw again in the usual order
+        st.session_state["_early_missed"] = st.session_state.get("_early_missed", 0) + 1  # for the tests
         st.rerun()
     result = cache.cached_simulate(scene)
     extra_query: dict[str, str | list[str]] = {}

@@ -224,6 +224,7 @@ def test_a_moved_learning_rate_draws_the_panels_first_and_right() -> None:
     at.select_slider(key="hp.gd.1.lr").set_value(0.002).run()
     clean(at)
     assert at.session_state["_early_panels"] == early + 1, "drawn before the sidebar"
+    assert at.session_state.get("_early_missed", 0) == 0
     after = panels(at)
     assert after["runs"][0] != before["runs"][0] and after["runs"][1] == before["runs"][1]
     assert panels(make_app(query_of(at)))["runs"] == after["runs"], "the same picture as the link draws"
@@ -231,6 +232,19 @@ def test_a_moved_learning_rate_draws_the_panels_first_and_right() -> None:
     clean(at)
     assert at.session_state["_early_panels"] == early + 1
     assert panels(make_app(query_of(at)))["runs"] == panels(at)["runs"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"lesson": "ravine"}, {"ls": "himmelblau", "r": ["adam~lr:0.1"]}, {"view": "overlay"}, {"x0": "0.5"}],
+)
+def test_a_link_draws_its_panels_first_without_a_second_run(query: dict[str, Any]) -> None:
+    # On a session's first run the link's scene is known before the sidebar is drawn.
+    at = make_app(query)
+    clean(at)
+    assert at.session_state.get("_early_panels", 0) == 1
+    assert at.session_state.get("_early_missed", 0) == 0, "the sidebar returned the link's scene"
+    panels(at)
 
 
 def test_same_lr_for_all_overrides_every_run() -> None:

@@ -6,11 +6,12 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from scene import Scene, decode, encode
+from scene import CUSTOM, Scene, decode, encode
 from ui.controls import load_scene
 
 URL_MESSAGES = "url_messages"
 LAST_DRAWN = "_last_drawn"
+INITIAL_SCENE = "_initial_scene"
 _MISSING = object()
 #: The page's tabs: URL slug -> title. The first is the default and is left out of the URL.
 TABS = {"play": "Playground", "sweeps": "Sweeps", "steps": "Step by step", "guide": "Optimizer guide"}
@@ -36,6 +37,9 @@ def init(resolve: Callable[[Scene, list[str]], Scene] | None = None) -> None:
     if resolve is not None:
         scene = resolve(scene, msgs)
     load_scene(scene)
+    ss[LAST_DRAWN] = None
+    if scene.landscape != CUSTOM:  # a formula's window is filled in by the sidebar: no early panels
+        ss[INITIAL_SCENE] = scene  # what the sidebar will return on this first run (the panels may go first)
     ss["lesson"] = scene.lesson
     ss[URL_MESSAGES] = msgs
     initial_tab()
@@ -112,6 +116,11 @@ def remember_drawn(scene: Scene) -> None:
 def forget_drawn() -> None:
     """The next run draws in the usual order (no early panels)."""
     st.session_state[LAST_DRAWN] = None
+
+
+def take_initial_scene() -> Scene | None:
+    """On a session's first run, the scene its link describes (once), else None."""
+    return st.session_state.pop(INITIAL_SCENE, None)
 
 
 def changed_since_drawn() -> tuple[Scene, set[str]] | None:
