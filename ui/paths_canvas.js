@@ -74,12 +74,18 @@ function marker(ctx, symbol, x, y, r) {
   }
 }
 
+// A new element with a class.
+function el(tag, className) {
+  const e = document.createElement(tag);
+  e.className = className;
+  return e;
+}
+
 // A row of keys (a line swatch in the run's colour and dash, then its label): greyscale-safe.
 function legend(box, runs) {
   box.replaceChildren();
   for (const run of runs) {
-    const item = document.createElement("span");
-    item.className = "pp-key";
+    const item = el("span", "pp-key");
     const sw = document.createElement("canvas");
     sw.width = 34;
     sw.height = 12;
@@ -99,14 +105,10 @@ class Panel {
   constructor(view, index) {
     this.view = view;
     this.index = index;
-    this.el = document.createElement("div");
-    this.el.className = "pp-panel";
-    this.title = document.createElement("div");
-    this.title.className = "pp-title";
-    this.canvas = document.createElement("canvas");
-    this.canvas.className = "pp-canvas";
-    this.readout = document.createElement("div");
-    this.readout.className = "pp-readout";
+    this.el = el("div", "pp-panel");
+    this.title = el("div", "pp-title");
+    this.canvas = el("canvas", "pp-canvas");
+    this.readout = el("div", "pp-readout");
     this.el.append(this.title, this.canvas, this.readout);
     this.layer = document.createElement("canvas");
     this.canvas.addEventListener("mousemove", (e) => this.hover(e));
@@ -279,18 +281,13 @@ class Panel {
 class LossChart {
   constructor(view) {
     this.view = view;
-    this.el = document.createElement("div");
-    this.el.className = "pp-loss";
-    this.title = document.createElement("div");
-    this.title.className = "pp-loss-title";
+    this.el = el("div", "pp-loss");
+    this.title = el("div", "pp-loss-title");
     this.title.textContent = "Loss against step";
-    this.canvas = document.createElement("canvas");
-    this.canvas.className = "pp-loss-canvas";
+    this.canvas = el("canvas", "pp-loss-canvas");
     this.canvas.setAttribute("role", "img");
-    this.readout = document.createElement("div");
-    this.readout.className = "pp-readout pp-loss-readout";
-    this.keys = document.createElement("div");
-    this.keys.className = "pp-legend";
+    this.readout = el("div", "pp-readout pp-loss-readout");
+    this.keys = el("div", "pp-legend");
     this.el.append(this.title, this.keys, this.canvas, this.readout);
     this.layer = document.createElement("canvas");
     this.m = { left: 70, right: 16, top: 10, bottom: 40 };
@@ -432,12 +429,9 @@ class LossChart {
 class View {
   constructor(host) {
     this.host = host;
-    this.legend = document.createElement("div");
-    this.legend.className = "pp-legend";
-    this.grid = document.createElement("div");
-    this.grid.className = "pp-grid";
-    this.bar = document.createElement("div");
-    this.bar.className = "pp-bar";
+    this.legend = el("div", "pp-legend");
+    this.grid = el("div", "pp-grid");
+    this.bar = el("div", "pp-bar");
     const button = (label, title, fn) => {
       const b = document.createElement("button");
       b.type = "button";
@@ -455,8 +449,7 @@ class View {
     this.slider.className = "pp-slider";
     this.slider.setAttribute("aria-label", "step");
     this.slider.addEventListener("input", () => { this.pause(); this.show(this.frames[Number(this.slider.value)]); });
-    this.label = document.createElement("span");
-    this.label.className = "pp-step";
+    this.label = el("span", "pp-step");
     this.bar.append(this.slider, this.label);
     this.lossChart = new LossChart(this);
     host.append(this.legend, this.grid, this.bar, this.lossChart.el);
@@ -499,8 +492,7 @@ class View {
       t.style.color = info.color;
       p.title.append(t);
       if (info.note) {
-        const n = document.createElement("span");
-        n.className = "pp-note";
+        const n = el("span", "pp-note");
         n.textContent = info.note;
         p.title.append(n);
       }
@@ -574,8 +566,7 @@ export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   let host = parentElement.querySelector(".pp-host");
   if (!host) {
-    host = document.createElement("div");
-    host.className = "pp-host";
+    host = el("div", "pp-host");
     parentElement.append(host);
     host.__view = new View(host);
   }
