@@ -457,7 +457,8 @@ class View {
     this.timer = null;
     this.step = 0;
     this.draws = 0;
-    this.resize = new ResizeObserver(() => this.layout());
+    // Redraw when the width changes (a window resize, the sidebar folding); the height follows the width.
+    this.resize = new ResizeObserver(() => { if (this.host.clientWidth !== this.width) this.layout(); });
     this.resize.observe(host);
   }
 
@@ -513,6 +514,7 @@ class View {
   layout() {
     if (!this.data) return;
     const d = this.data, width = this.host.clientWidth || 600, n = d.panels.length;
+    this.width = this.host.clientWidth;
     const cols = width < 620 ? 1 : Math.min(d.columns, n);
     this.grid.style.gridTemplateColumns = `repeat(${cols}, minmax(0, 1fr))`;
     const gap = 14, cell = (width - gap * (cols - 1)) / cols;
