@@ -91,6 +91,13 @@ def test_hidden_sends_no_paths_no_loss_and_no_clicks() -> None:
     _, data = payload(Scene(), hidden=True)
     assert data["runs"] == [] and data["loss"] is None and not data["clickable"]
     assert len(data["panels"]) == len(Scene().runs), "the empty panels stay, titled"
+    scene = Scene(landscape="quadratic", runs=(Run.make("gd", lr=0.5), Run.make("sgd", nesterov=True)), steps=80)
+    _, hidden = payload(scene, hidden=True)
+    gd, sgd = hidden["panels"]
+    assert gd["note"] == "" and "diverged" not in gd["aria"] and "loss" not in gd["aria"], "no answer given away"
+    assert sgd["note"].startswith("not run:"), "a run that could not run still says why"
+    _, shown = payload(scene)
+    assert shown["panels"][0]["note"].startswith("diverged at step")
 
 
 def test_overlay_is_one_panel_with_every_path() -> None:

@@ -96,7 +96,9 @@ def paths_payload(
         st = style(i)
         n_ok = _finite_rows(run) if run.error is None else 0
         if not overlay:
-            panels.append({"title": run.label, "color": st["color"], "note": run_note(run), "aria": _aria(run, n_ok)})
+            panels.append(
+                {"title": run.label, "color": st["color"], "note": _note(run, hidden), "aria": _aria(run, n_ok, hidden)}
+            )
         if run.error is not None or hidden or n_ok == 0:
             continue
         pts = np.round(run.path[rows[rows < n_ok]], dec)
@@ -112,8 +114,8 @@ def paths_payload(
             }
         )
     if overlay:
-        notes = "; ".join(f"{r.label}: {run_note(r)}" for r in runs if run_note(r))
-        aria = " ".join(_aria(r, _finite_rows(r) if r.error is None else 0) for r in runs)
+        notes = "; ".join(f"{r.label}: {_note(r, hidden)}" for r in runs if _note(r, hidden))
+        aria = " ".join(_aria(r, _finite_rows(r) if r.error is None else 0, hidden) for r in runs)
         panels.append({"title": "All optimizers on one surface", "color": INK, "note": notes, "aria": aria})
     (x0, x1), (y0, y1) = surface.bounds
     loss = _loss_data(runs, rows, loss_min) if show_loss and not hidden else None
@@ -158,10 +160,18 @@ def _signature(data: dict[str, Any]) -> str:
     return h.hexdigest()[:16]
 
 
-def _aria(run: PathLike, n_ok: int) -> str:
-    """A sentence describing a panel for screen readers."""
+def _note(run: PathLike, hidden: bool) -> str:
+    """A panel's note; while the class predicts only a run that could not run says so (where a run
+    diverged would give the answer away)."""
+    return run_note(run) if run.error is not None or not hidden else ""
+
+
+def _aria(run: PathLike, n_ok: int, hidden: bool = False) -> str:
+    """A sentence describing a panel for screen readers (nothing of the path while it is hidden)."""
     if run.error is not None:
         return f"{run.label}: not run ({run.error})."
+    if hidden:
+        return f"{run.label}: the path is hidden until Reveal."
     if n_ok == 0:
         return f"{run.label}: no finite position."
     p0, p1 = run.path[0], run.path[n_ok - 1]
