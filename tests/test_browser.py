@@ -83,6 +83,8 @@ def test_chart_renders_without_errors(page: Any, server: str) -> None:
     loss = page.locator(".pp-host canvas.pp-loss-canvas")
     assert loss.is_visible() and coloured(loss.screenshot()) > 50, "the loss curves are drawn under the panels"
     assert page.locator(".pp-loss .pp-key").all_inner_texts() == titles, "with a key for every run"
+    rows = page.locator(".pp-summary tr").all_inner_texts()
+    assert len(rows) == 5 and rows[0].split("\t")[:2] == ["optimizer", "final loss"], "the summary table"
     assert page.errors == []
 
 

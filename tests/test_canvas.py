@@ -25,7 +25,14 @@ def payload(scene: Scene, **kw):  # type: ignore[no-untyped-def]
     result = simulate(scene)
     lmin = getattr(result.landscape, "min_value", None)
     data = paths_payload(
-        result.runs, _surface(result), result.start, result.landscape.minima, loss_min=lmin, show_loss=True, **kw
+        result.runs,
+        _surface(result),
+        result.start,
+        result.landscape.minima,
+        loss_min=lmin,
+        show_loss=True,
+        summary=result.summary,
+        **kw,
     )
     return result, data
 
@@ -56,6 +63,9 @@ def test_diverged_run_stops_at_its_last_position_and_json_is_strict() -> None:
     assert data["panels"][0]["note"] == f"diverged at step {k}" and data["panels"][1]["note"] == ""
     loss = data["loss"]["runs"][0]["y"]
     assert loss[k - 1] is not None and all(v is None for v in loss[k:]), "the loss curve stops there too"
+    summary = data["summary"]
+    assert summary["columns"][:2] == ["optimizer", "final loss"] and len(summary["rows"]) == 2
+    assert summary["rows"][0][-1] == f"diverged at step {k}" and summary["rows"][1][-1] == "ok"
     json.dumps(data, allow_nan=False)  # NaN is not JSON: the browser would reject the message
 
 
@@ -89,7 +99,7 @@ def test_loss_is_the_gap_to_the_minimum_on_a_log_axis_where_known() -> None:
 
 def test_hidden_sends_no_paths_no_loss_and_no_clicks() -> None:
     _, data = payload(Scene(), hidden=True)
-    assert data["runs"] == [] and data["loss"] is None and not data["clickable"]
+    assert data["runs"] == [] and data["loss"] is None and data["summary"] is None and not data["clickable"]
     assert len(data["panels"]) == len(Scene().runs), "the empty panels stay, titled"
     scene = Scene(landscape="quadratic", runs=(Run.make("gd", lr=0.5), Run.make("sgd", nesterov=True)), steps=80)
     _, hidden = payload(scene, hidden=True)

@@ -426,6 +426,34 @@ class LossChart {
   }
 }
 
+// The summary table (final loss, distance to the nearest minimum, steps to reach it, status).
+function summaryTable(box, summary) {
+  box.replaceChildren();
+  if (!summary) return;
+  box.append(el("div", "pp-loss-title"));
+  box.firstChild.textContent = "Summary";
+  const table = el("table", "pp-table"), head = el("tr", "");
+  summary.columns.forEach((c, j) => {
+    const th = el("th", "");
+    th.textContent = c;
+    if (summary.help[j]) th.title = summary.help[j];
+    head.append(th);
+  });
+  table.append(head);
+  for (const row of summary.rows) {
+    const tr = el("tr", "");
+    row.forEach((v, j) => {
+      const td = el("td", typeof v === "number" ? "pp-num" : "");
+      const c = summary.columns[j];
+      td.textContent = v === null ? "–" : typeof v !== "number" ? v
+        : c === "steps to reach" ? String(Math.round(v)) : Number(v).toPrecision(c === "final loss" ? 4 : 3);
+      tr.append(td);
+    });
+    table.append(tr);
+  }
+  box.append(table);
+}
+
 class View {
   constructor(host) {
     this.host = host;
@@ -452,7 +480,9 @@ class View {
     this.label = el("span", "pp-step");
     this.bar.append(this.slider, this.label);
     this.lossChart = new LossChart(this);
-    host.append(this.legend, this.grid, this.bar, this.lossChart.el);
+    this.caption = el("div", "pp-caption");
+    this.summary = el("div", "pp-summary");
+    host.append(this.legend, this.grid, this.bar, this.caption, this.lossChart.el, this.summary);
     this.panels = [];
     this.timer = null;
     this.step = 0;
@@ -480,6 +510,8 @@ class View {
     this.slider.max = String(this.frames.length - 1);
     this.bar.style.display = data.hidden || !data.runs.length ? "none" : "";
     this.lossChart.el.style.display = data.loss ? "" : "none";
+    this.caption.textContent = data.caption || "";
+    summaryTable(this.summary, data.summary);
     this.host.style.setProperty("--pp-scale", String(data.scale));
     this.host.dataset.signature = signature;
     while (this.panels.length < data.panels.length) this.panels.push(new Panel(this, this.panels.length));

@@ -132,12 +132,13 @@ def trajectories(result: Result, *, hidden: bool = False, presentation: bool = F
         panel_px=330 if presentation else (340 if narrow else 430),
         loss_min=getattr(result.landscape, "min_value", None),
         show_loss=not presentation,
+        summary=result.summary,
+        caption=(
+            f"Shading: {surface.label}, dark = low. ☆ global minimum, ○ start. Click a panel to start there; "
+            "▶ Play animates every panel in step, the slider scrubs, hovering a path shows its step."
+        ),
     )
     paths_canvas(payload, key=PATHS_CHART, on_start=_on_click_start)
-    st.caption(
-        f"Shading: {surface.label}, dark = low. ☆ global minimum, ○ start. Click a panel to start there; "
-        "▶ Play animates every panel in step, the slider scrubs, hovering a path shows its step."
-    )
     return lambda: build_paths_figure(
         result, overlay=overlay, columns=auto_columns(len(result.runs)), hidden=hidden, narrow=narrow
     )
@@ -184,9 +185,9 @@ def summary_frame(result: Result) -> pd.DataFrame:
 
 
 def loss_and_summary(result: Result, presentation: bool = False) -> None:
-    """The summary table, and the loss curves where the animated panels do not draw them (the 3-D view)."""
+    """The loss curves and the summary table where the animated panels do not draw them (the 3-D view)."""
     ok = [r for r in result.runs if r.error is None]
-    if not ok:
+    if not ok or result.scene.view != "3d":
         return
     summary = st.container()
     if result.scene.view == "3d":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -59,6 +59,8 @@ def paths_payload(
     clickable: bool = True,
     loss_min: float | None = None,
     show_loss: bool = False,
+    summary: Sequence[Mapping[str, Any]] | None = None,
+    caption: str = "",
 ) -> dict[str, Any]:
     """The JSON data of the animated panels.
 
@@ -77,13 +79,15 @@ def paths_payload(
         loss_min: the landscape's global minimum value (the loss chart then shows the gap to it, on a log
             axis), or None where it is unknown.
         show_loss: add the loss-against-step chart under the panels (its cursor follows the animation).
+        summary: with ``show_loss``, the summary rows (``simulate.Result.summary``) for a table under it.
+        caption: a line under the Play bar (what the shading shows, what a click does).
 
     Returns:
         ``{"bounds", "image", "decimals", "start", "minima", "rows", "frames", "runs", "panels", ...,
         "signature"}``: ``rows`` are the step numbers of the sent rows, each run's ``x``/``y`` the
         positions at those rows up to its last finite one; ``frames`` the steps the animation shows;
-        ``loss`` the loss chart's data or None; ``signature`` a digest of everything else (the browser
-        redraws only when it changes).
+        ``loss`` the loss chart's data or None; ``summary`` the table's columns and rows or None;
+        ``signature`` a digest of everything else (the browser redraws only when it changes).
     """
     dec = coordinate_decimals(surface.bounds)
     live = [r for r in runs if r.error is None]
@@ -138,9 +142,34 @@ def paths_payload(
         "panelPx": panel_px,
         "frameMs": CANVAS_FRAME_MS,
         "loss": loss,
+        "summary": _summary_data(summary) if loss is not None and summary else None,
+        "caption": caption,
     }
     data["signature"] = _signature(data)
     return data
+
+
+SUMMARY_HELP = {
+    "final loss": "The loss at the last step (at the last real position for a run that diverged).",
+    "distance to minimum": "From the last position to the nearest known global minimum.",
+    "steps to reach": "First step within 1% of the plot's diagonal of a global minimum.",
+}
+
+
+def _summary_data(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The summary table as JSON: column names, their help, and rows of numbers, text or None (no NaN)."""
+    columns = list(rows[0]) if rows else []
+
+    def cell(v: Any) -> Any:
+        if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+            return float(v) if np.isfinite(v) else None
+        return v if v is None else str(v)
+
+    return {
+        "columns": columns,
+        "help": [SUMMARY_HELP.get(c, "") for c in columns],
+        "rows": [[cell(r.get(c)) for c in columns] for r in rows],
+    }
 
 
 def _signature(data: dict[str, Any]) -> str:
@@ -153,7 +182,7 @@ def _signature(data: dict[str, Any]) -> str:
             if k in c:
                 h.update(np.array(c[k], dtype=float).tobytes())  # None (a gap) becomes NaN
     h.update(data["image"].encode())
-    small = {k: v for k, v in data.items() if k not in ("runs", "loss", "image")}
+    small = {k: v for k, v in data.items() if k not in ("runs", "loss", "image")}  # the summary is small
     small["curves"] = [{k: v for k, v in c.items() if k not in ("x", "y")} for c in curves]
     small["loss"] = {k: v for k, v in (data["loss"] or {}).items() if k != "runs"}
     h.update(json.dumps(small, separators=(",", ":"), sort_keys=True).encode())
