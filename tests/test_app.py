@@ -81,6 +81,9 @@ def test_starts_clean_with_the_default_scene() -> None:
     assert 2 <= len(data["frames"]) <= 151 and data["frames"][-1] == Scene().steps
     assert all(len(r["x"]) == Scene().steps + 1 for r in data["runs"]), "every step of every path"
     assert data["image"].startswith("data:image/png;base64,"), "the surface is drawn under the paths"
+    rules = [m.value for m in at.markdown if "$$" in m.value]
+    for label, run in zip(labels, Scene().runs, strict=True):  # each run's update rule under its label
+        assert any(label in m and optimizers.spec(run.optimizer).latex in m for m in rules), label
     assert at.selectbox(key="landscape").value == Scene().landscape
     assert at.multiselect(key="optimizers").value == [r.optimizer for r in Scene().runs]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 from collections.abc import Callable
 
@@ -162,21 +163,19 @@ def surface_3d(result: Result) -> go.Figure:
 
 
 def update_rules(result: Result) -> None:
-    """Each run's update rule in LaTeX, under its colour and label."""
+    """Each run's update rule in LaTeX under its label in its colour: one element per run, in two columns
+    (a page of fewer elements redraws faster)."""
     runs = result.runs
     if not runs:
         return
-    per_row = min(len(runs), 2)  # two to a row: the longer rules (SGD, NAdam) need the width
-    for row in range(0, len(runs), per_row):
-        cols = st.columns(per_row)
-        for col, (i, r) in zip(cols, list(enumerate(runs))[row : row + per_row], strict=False):
-            spec = optimizers.spec(r.run.optimizer)
-            with col:
-                st.markdown(
-                    f"<span style='color:{style(i)['color']};font-weight:700'>■ {r.label}</span>",
-                    unsafe_allow_html=True,
-                )
-                st.latex(spec.latex)
+    cols = st.columns(min(len(runs), 2))
+    for i, r in enumerate(runs):
+        label = html.escape(r.label)
+        cols[i % len(cols)].markdown(
+            f"<span style='color:{style(i)['color']};font-weight:700'>■ {label}</span>\n\n"
+            f"$$\n{optimizers.spec(r.run.optimizer).latex}\n$$",
+            unsafe_allow_html=True,
+        )
 
 
 def summary_frame(result: Result) -> pd.DataFrame:
