@@ -188,18 +188,16 @@ def loss_and_summary(result: Result, presentation: bool = False) -> None:
     ok = [r for r in result.runs if r.error is None]
     if not ok or result.scene.view != "3d":
         return
-    summary = st.container()
-    if result.scene.view == "3d":
-        c1, summary = st.columns([3, 2])
-        with c1:
-            st.markdown("**Loss against step**")
-            st.plotly_chart(
-                loss_figure(
-                    result.runs, getattr(result.landscape, "min_value", None), line_width=4 if presentation else 2.5
-                ),
-                key="loss_chart",
-                config={"displaylogo": False},
-            )
+    c1, summary = st.columns([3, 2])
+    with c1:
+        st.markdown("**Loss against step**")
+        st.plotly_chart(
+            loss_figure(
+                result.runs, getattr(result.landscape, "min_value", None), line_width=4 if presentation else 2.5
+            ),
+            key="loss_chart",
+            config={"displaylogo": False},
+        )
     with summary:
         st.markdown("**Summary**")
         df = summary_frame(result)
