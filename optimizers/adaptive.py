@@ -131,15 +131,7 @@ RMSPROP = OptimizerSpec(
         ),
         hp.eps(1e-8),
         hp.weight_decay(),
-        HyperParam(
-            "momentum",
-            "μ",
-            0.0,
-            0.0,
-            0.999,
-            False,
-            "Momentum on the normalized step: b = μb + g/(√v + ε). 0 = off.",
-        ),
+        hp.momentum("Momentum on the normalized step: b = μb + g/(√v + ε). 0 = off."),
         hp.flag(
             "centered",
             "centered",

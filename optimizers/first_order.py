@@ -125,15 +125,7 @@ SGD = OptimizerSpec(
     ),
     hyperparameters=(
         hp.lr(1e-3),
-        HyperParam(
-            "momentum",
-            "μ",
-            0.0,
-            0.0,
-            0.999,
-            False,
-            "Momentum factor μ: b = μb + g. 0 = plain (stochastic) gradient descent; 0.9 is the usual choice.",
-        ),
+        hp.momentum("Momentum factor μ: b = μb + g. 0 = plain (stochastic) gradient descent; 0.9 is the usual choice."),
         HyperParam(
             "dampening",
             "τ",

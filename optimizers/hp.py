@@ -29,6 +29,11 @@ def eps(default: float, low: float = 1e-12, high: float = 1.0) -> HyperParam:
     )
 
 
+def momentum(help: str) -> HyperParam:
+    """PyTorch's momentum factor μ ∈ [0, 0.999], default 0 (off); ``help`` says what it multiplies."""
+    return HyperParam("momentum", "μ", 0.0, 0.0, 0.999, False, help)
+
+
 def weight_decay(default: float = 0.0, decoupled: bool = False) -> HyperParam:
     how = (
         "decoupled: θ is shrunk by (1 - ηλ) before the step"
