@@ -145,28 +145,18 @@ def trajectory_figure(
         ax = "" if p == 0 else str(p + 1)
         xd = [c * (width_x + gap_x), c * (width_x + gap_x) + width_x]
         yd = [1 - r * (height_y + gap_y) - height_y, 1 - r * (height_y + gap_y)]
-        layout[f"xaxis{ax}"] = dict(
-            domain=xd,
-            range=[x0, x1],
-            anchor=f"y{ax}",
-            showgrid=False,
-            zeroline=False,
-            ticks="outside",
-            tickfont=dict(size=round(12 * min(scale, 1.25))),  # ticks sit between panels: grow them less
-            showline=True,
-            linecolor="#9aa5b1",
-        )
-        layout[f"yaxis{ax}"] = dict(
-            domain=yd,
-            range=[y0, y1],
-            anchor=f"x{ax}",
-            showgrid=False,
-            zeroline=False,
-            ticks="outside",
-            tickfont=dict(size=round(12 * min(scale, 1.25))),  # ticks sit between panels: grow them less
-            showline=True,
-            linecolor="#9aa5b1",
-        )
+        for axis, domain, span, other in (("x", xd, [x0, x1], "y"), ("y", yd, [y0, y1], "x")):
+            layout[f"{axis}axis{ax}"] = dict(
+                domain=domain,
+                range=span,
+                anchor=f"{other}{ax}",
+                showgrid=False,
+                zeroline=False,
+                ticks="outside",
+                tickfont=dict(size=round(12 * min(scale, 1.25))),  # ticks sit between panels: grow them less
+                showline=True,
+                linecolor="#9aa5b1",
+            )
         images.append(layout_image(surface, f"x{ax}", f"y{ax}"))
         if not overlay and p < len(runs):
             run = runs[p]
