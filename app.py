@@ -23,21 +23,39 @@ from ui import cache, controls, guide_view, lessons_view, state, steps_view, vie
 from ui.sweep_view import sweep_query, sweep_view  # noqa: E402
 
 
+@dataclass(frozen=True)
+class TabPlaces:
+    """The Playground tab's places, in page order. The fragment draws ``top`` and ``bottom``; the full run
+    draws the update rules between them, so a fragment rerun does not send (and the browser does not
+    typeset again) rules that did not change."""
+
+    top: DeltaGenerator  # lesson question, messages, the animated panels
+    rules: DeltaGenerator
+    bottom: DeltaGenerator  # the 3-D view's loss curves and summary, downloads
+
+    @classmethod
+    def make(cls) -> TabPlaces:
+        """Empty places in the current container."""
+        return cls(st.container(), st.container(), st.container())
+
+
 @dataclass
 class Playground:
-    """The main tab's places, made before the sidebar so the panels can be drawn first."""
+    """Places in the tab's top, in page order; the panels are drawn into theirs first, so they reach the
+    browser first."""
 
     question: DeltaGenerator
     messages: DeltaGenerator
     panels: DeltaGenerator
     rest: DeltaGenerator
     fig: Callable[[], go.Figure] | None = None
-    drawn: Scene | None = None  # the scene whose panels are drawn
 
     @classmethod
-    def make(cls) -> Playground:
-        """Empty places, in page order."""
-        return cls(st.container(), st.container(), st.container(), st.container())
+    def make(cls, tab: TabPlaces) -> Playground:
+        """Empty places in ``tab``."""
+        with tab.top:
+            question, messages, panels = st.container(), st.container(), st.container()
+        return cls(question, messages, panels, tab.bottom)
 
     def draw_panels(self, result: Result) -> None:
         """The animated panels (or the 3-D view) of ``result``."""
@@ -45,11 +63,11 @@ class Playground:
             self.fig = views.trajectories(
                 result, hidden=lessons_view.paths_hidden(), presentation=lessons_view.presenting()
             )
-        self.drawn = result.scene
 
 
 def playground(result: Result, places: Playground) -> None:
-    """The main tab: lesson question, messages, the animated panels, update rules, loss curves, summary, downloads.
+    """The main tab around its drawn panels (but the update rules): lesson question, messages, loss curves
+    and summary (3-D view), downloads.
 
     While the class predicts (paths hidden) nothing that gives the paths away is shown; presentation mode
     shows only the question and the panels.
@@ -60,17 +78,14 @@ def playground(result: Result, places: Playground) -> None:
     if not hidden:
         with places.messages:
             views.run_messages(result)
-    if places.drawn is None:
-        places.draw_panels(result)
     if present:
         return
     with places.rest:
-        views.update_rules(result)
         if hidden:
             st.caption("Loss curves, summary and downloads are hidden until Reveal.")
             return
         views.loss_and_summary(result)
-        # The buttons are built only while the expander is open (opening it reruns the page).
+        # The buttons are built only while the expander is open (opening it reruns the tab).
         box = st.expander("Download and share", key="downloads_open", on_change="rerun")
         with box:
             if box.open:
@@ -78,21 +93,72 @@ def playground(result: Result, places: Playground) -> None:
                 views.downloads(result, places.fig)
 
 
+_FULL_RUN = "_full_run"  # set by the full run just before it calls the fragment
+_DRAWN = "_play_scene"  # the scene the fragment drew
+_RULES = "_rules_drawn"  # the update rules the last full run drew
+_RETRIED = "_play_retried"  # the fragment reran the page once because its controls disagreed
+
+
+@st.fragment(key=controls.PLAY_FRAGMENT)
+def runs_and_playground(base: Scene, setup: controls.RunsSetup, tab: TabPlaces | None) -> None:
+    """The run controls (in the sidebar's place for them) and, when ``tab`` is given, the Playground tab
+    but its update rules.
+
+    A fragment: a run's setting changed (a learning-rate slider moved) reruns only this, with the
+    arguments of the last full run: ``base`` is the scene of the rest of the sidebar, whose widgets cannot
+    have changed since (they rerun the whole page). The runs are read from the controls' state and the
+    panels drawn first, so they reach the browser first; the drawn controls must agree (else the page
+    reruns once). A change that other parts of the page show (the update rules, another open tab) reruns
+    the whole page.
+    """
+    ss = st.session_state
+    alone = not ss.pop(_FULL_RUN, False)
+    scene = base.with_(runs=controls.read_runs(setup))
+    if alone:
+        if tab is None or views.rule_texts(scene) != ss.get(_RULES):
+            st.rerun()
+        state.keep_widget_state(("hp.",))  # settings of closed run expanders keep their values
+        ss["_play_alone"] = ss.get("_play_alone", 0) + 1  # for the tests
+    if tab is not None:
+        places = Playground.make(tab)
+        result = cache.cached_simulate(scene)
+        places.draw_panels(result)
+        playground(result, places)
+    drawn = controls.runs_ui(setup)
+    if drawn != scene.runs and not ss.get(_RETRIED):
+        ss[_RETRIED] = True
+        st.rerun()
+    ss[_RETRIED] = False
+    ss[_DRAWN] = scene.with_(runs=drawn)
+    if alone:
+        state.sync_url(scene, {**lessons_view.query_extra(), **sweep_query(scene), **state.tab_query()})
+
+
+def draw_runs_and_playground(
+    base: Scene, setup: controls.RunsSetup, side: controls.SidebarPlaces, tab: TabPlaces | None
+) -> Scene:
+    """Call the fragment from the full run; returns the scene it drew."""
+    ss = st.session_state
+    ss[_FULL_RUN] = True
+    with side.runs:
+        runs_and_playground(base, setup, tab)
+    return ss[_DRAWN]
+
+
 def main() -> None:
     """Draw the page: controls -> scene -> cached result -> tabs; finally the scene goes into the URL.
 
-    When the only change since the last run is a run's setting (a learning-rate slider moved), the scene
-    is predicted from the controls' state and the panels are drawn before the sidebar, so they reach the
-    browser first; the sidebar's scene is then compared with the prediction (a mismatch reruns the page
-    the usual way).
+    The run controls and the Playground tab are one fragment (:func:`runs_and_playground`): a run's setting
+    changed reruns only them. On a session's first run the link's scene is known before the sidebar is
+    drawn, so the fragment is called first and the panels reach the browser first; the sidebar's scene is
+    then compared with it (a mismatch reruns the page).
     """
+    ss = st.session_state
     state.init(resolve=lessons_view.resolve)
     # Controls that are not drawn on every run (other tabs, hidden run settings) keep their values.
     state.keep_widget_state(("sw_", "steps_", "hp."))
-    early = state.take_initial_scene()  # a first run: the link's scene
-    if early is None:
-        last = state.changed_since_drawn()
-        early = controls.predicted_scene(*last) if last is not None else None
+    side = controls.SidebarPlaces.make()
+    initial = state.take_initial_scene()  # a first run: the link's scene
     lessons_view.present_style()
     if not lessons_view.presenting():
         st.title("Optimizer Playground")
@@ -100,29 +166,32 @@ def main() -> None:
     # Only the open tab is computed and sent (the tabs rerun the page when switched); the others keep
     # their controls' state and their part of the URL.
     if lessons_view.presenting():  # presentation mode hides the tab bar: always show the panels
-        st.session_state[state.TAB] = state.TABS["play"]
+        ss[state.TAB] = state.TABS["play"]
     tab_play, tab_sweep, tab_steps, tab_guide = st.tabs(
         list(state.TABS.values()), key=state.TAB, on_change="rerun", default=state.initial_tab()
     )
-    places = None
+    tab = None
     if tab_play.open:
         with tab_play:
-            places = Playground.make()
-        if early is not None:
-            places.draw_panels(cache.cached_simulate(early))
-            st.session_state["_early_panels"] = st.session_state.get("_early_panels", 0) + 1  # for the tests
-    lessons_view.picker()
-    scene = controls.sidebar()
-    if places is not None and places.drawn is not None and places.drawn != scene:
-        state.forget_drawn()  # predicted wrongly: draw again in the usual order
-        st.session_state["_early_missed"] = st.session_state.get("_early_missed", 0) + 1  # for the tests
-        st.rerun()
-    result = cache.cached_simulate(scene)
-    extra_query: dict[str, str | list[str]] = {}
-    extra_query.update(lessons_view.query_extra())
-    if places is not None:
-        playground(result, places)
+            tab = TabPlaces.make()
+    if initial is not None:
+        setup_first = controls.RunsSetup.of(initial)
+        scene = draw_runs_and_playground(initial, setup_first, side, tab)
+        ss["_early_panels"] = ss.get("_early_panels", 0) + 1  # for the tests
+    with side.head:
+        lessons_view.picker()
+    base, setup = controls.sidebar(side)
+    if initial is None:
+        scene = draw_runs_and_playground(base, setup, side, tab)
+    elif base != scene or setup != setup_first:
+        ss["_early_missed"] = ss.get("_early_missed", 0) + 1  # for the tests
+        st.rerun()  # the link's scene is not what the sidebar shows: draw again in the usual order
+    ss[_RULES] = views.rule_texts(scene)
+    if tab is not None and not lessons_view.presenting():
+        with tab.rules:
+            views.update_rules(ss[_RULES])
     hidden = lessons_view.paths_hidden()  # while the class predicts, no tab may give the paths away
+    extra_query: dict[str, str | list[str]] = dict(lessons_view.query_extra())
     with tab_sweep:
         if tab_sweep.open and hidden:
             st.info("Hidden until Reveal: the class is still predicting.")
@@ -131,13 +200,12 @@ def main() -> None:
         if tab_steps.open and hidden:
             st.info("Hidden until Reveal: the class is still predicting.")
         elif tab_steps.open:
-            steps_view.step_by_step(result)
+            steps_view.step_by_step(cache.cached_simulate(scene))
     with tab_guide:
         if tab_guide.open:
             guide_view.guide()
     extra_query.update(state.tab_query())
     state.sync_url(scene, extra_query)
-    state.remember_drawn(scene)
 
 
 main()

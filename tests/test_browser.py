@@ -124,7 +124,22 @@ def test_scrubber_moves_every_panel(page: Any, server: str) -> None:
     assert page.errors == []
 
 
+#: Counts the times the sidebar's "Landscape" select is marked stale: Streamlit marks what a run redraws.
+WATCH_LANDSCAPE = """() => {
+  const box = [...document.querySelectorAll('[data-testid="stSidebar"] [data-testid="stElementContainer"]')]
+    .find((e) => e.innerText.includes('Landscape'));
+  window.__stale = 0;
+  if (window.__staleObserver) window.__staleObserver.disconnect();
+  window.__staleObserver = new MutationObserver((ms) => {
+    for (const m of ms) if (m.target.getAttribute('data-stale') === 'true') window.__stale += 1;
+  });
+  window.__staleObserver.observe(box, {attributes: true, attributeFilter: ['data-stale']});
+}"""
+
+
 def test_learning_rate_slider_redraws_the_paths(page: Any, server: str) -> None:
+    # A run's setting reruns only the run controls and the Playground (a fragment): the rest of the
+    # sidebar is not redrawn, yet the URL follows.
     open_app(page, server, "?r=gd~lr:0.001&r=adam~lr:0.05")
     before = host(page, "signature")
     first = page.locator(".pp-host canvas.pp-canvas").first
@@ -133,6 +148,8 @@ def test_learning_rate_slider_redraws_the_paths(page: Any, server: str) -> None:
     sidebar.locator('[data-testid="stExpander"]', has_text="Gradient descent").locator("summary").click()
     slider = sidebar.locator('[data-testid="stSlider"]', has_text="learning rate η").first
     thumb = slider.locator('input[type="range"]')
+    page.wait_for_function(RUN_FINISHED, timeout=120_000)
+    page.evaluate(WATCH_LANDSCAPE)
     thumb.focus()
     for _ in range(4):
         thumb.press("ArrowRight")
@@ -140,6 +157,34 @@ def test_learning_rate_slider_redraws_the_paths(page: Any, server: str) -> None:
     page.wait_for_function(f"() => {HOST}.dataset.signature !== {json.dumps(before)}", timeout=120_000)
     page.wait_for_function(RUN_FINISHED, timeout=120_000)
     assert coloured(first.screenshot()) != orange_before, "the gradient-descent path is drawn anew"
+    assert page.evaluate("window.__stale") == 0, "the rest of the sidebar was not rerun"
+    # The steps slider is not a run setting: the whole page reruns (and the probe sees it).
+    steps = sidebar.locator('[data-testid="stSlider"]', has_text="steps").locator('input[type="range"]')
+    steps.focus()
+    steps.press("ArrowLeft")
+    page.wait_for_url("**steps=499**", timeout=120_000)
+    page.wait_for_function(RUN_FINISHED, timeout=120_000)
+    assert page.evaluate("window.__stale") > 0
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.errors == []
+
+
+def test_add_a_copy_and_remove_it_from_the_run_controls(page: Any, server: str) -> None:
+    # The buttons sit in the run controls (the fragment) but change the runs: the whole page reruns.
+    open_app(page, server, "?r=gd~lr:0.001&r=adam~lr:0.05")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.locator('[data-testid="stExpander"]', has_text="Gradient descent").locator("summary").click()
+    sidebar.get_by_role("button", name="Add a copy").first.click()
+    page.wait_for_function(f"() => {HOST}.__view.panels.length === 3", timeout=120_000)
+    page.wait_for_function(RUN_FINISHED, timeout=120_000)
+    assert sidebar.locator('[data-testid="stExpander"]', has_text="Gradient descent #2").count() == 1
+    assert len(parse_qs(urlparse(page.url).query)["r"]) == 3
+    sidebar.locator('[data-testid="stExpander"]', has_text="Gradient descent #2").get_by_role(
+        "button", name="Remove"
+    ).click()
+    page.wait_for_function(f"() => {HOST}.__view.panels.length === 2", timeout=120_000)
+    page.wait_for_function(RUN_FINISHED, timeout=120_000)
+    assert sidebar.locator('[data-testid="stExpander"]', has_text="Gradient descent #2").count() == 0
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.errors == []
 
@@ -167,5 +212,9 @@ def test_clicking_the_surface_sets_the_start_point(page: Any, server: str) -> No
     page.wait_for_url("**x0=0.*&y0=*", timeout=120_000)
     query = parse_qs(urlparse(page.url).query)
     assert abs(float(query["x0"][0]) - 0.4) < 0.02 and abs(float(query["y0"][0]) - 2.0) < 0.02  # a pixel
+    # The click reruns the whole page: the sidebar's start inputs show the point too.
+    page.wait_for_function(RUN_FINISHED, timeout=120_000)
+    start_x = page.locator('[data-testid="stSidebar"] [data-testid="stNumberInput"]', has_text="start x")
+    assert abs(float(start_x.locator("input").input_value()) - 0.4) < 0.02
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.errors == []

@@ -10,9 +10,11 @@ Widget keys (stable, so tests and callbacks address controls by key):
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 import landscapes
 import optimizers
@@ -50,6 +52,42 @@ VIEW_LABELS = {"panels": "Side by side", "overlay": "Overlay", "3d": "3-D"}
 def landscape_title(key: str) -> str:
     """The select box's text for a landscape key."""
     return "Custom formula" if key == CUSTOM else landscapes.REGISTRY[key].title
+
+
+#: The key of app.py's fragment that draws the run controls and the Playground tab: a run's setting
+#: changed reruns only it.
+PLAY_FRAGMENT = "play"
+
+
+@dataclass(frozen=True)
+class SidebarPlaces:
+    """The sidebar's places, in order: the run controls between the others are drawn by app.py's fragment."""
+
+    head: DeltaGenerator  # lesson picker, landscape, optimizers, shared η
+    runs: DeltaGenerator  # each run's expander
+    tail: DeltaGenerator  # start point, steps, seed, view
+
+    @classmethod
+    def make(cls) -> SidebarPlaces:
+        """Empty places in the sidebar."""
+        with st.sidebar:
+            return cls(st.container(), st.container(), st.container())
+
+
+@dataclass(frozen=True)
+class RunsSetup:
+    """What the run controls need from the rest of the sidebar."""
+
+    pairs: tuple[tuple[str, int], ...]  # each run's (optimizer, copy), in order
+    stochastic: bool  # a data landscape: runs get a mini-batch size
+    same_lr: bool  # the shared η is on: the runs' own η sliders are disabled
+
+    @classmethod
+    def of(cls, scene: Scene) -> RunsSetup:
+        """The setup that shows ``scene``'s runs (after :func:`load_scene`)."""
+        land = landscapes.REGISTRY.get(scene.landscape)
+        stochastic = bool(land is not None and land.stochastic)
+        return cls(tuple(run_copies(scene.runs)), stochastic, scene.shared_lr is not None)
 
 
 def hp_key(optimizer: str, copy: int, name: str) -> str:
@@ -136,6 +174,7 @@ def _add_copy(optimizer: str, copy: int) -> None:
             ss.pop(dst, None)
     ss[COPIES] = copies
     ss[run_expander_key(optimizer, n)] = True  # show the new copy's controls
+    st.rerun()  # the whole page: the button is in the Playground fragment, the runs come from the sidebar
 
 
 def _remove_copy(optimizer: str, copy: int) -> None:
@@ -145,7 +184,7 @@ def _remove_copy(optimizer: str, copy: int) -> None:
     n = copies.get(optimizer, 1)
     if n <= 1:
         ss["optimizers"] = [o for o in ss.get("optimizers", []) if o != optimizer]
-        return
+        st.rerun()  # the whole page (see _add_copy)
     for k in range(copy, n):
         for name in settings_of(optimizer):
             nxt = hp_key(optimizer, k + 1, name)
@@ -157,6 +196,7 @@ def _remove_copy(optimizer: str, copy: int) -> None:
         ss.pop(hp_key(optimizer, n, name), None)
     copies[optimizer] = n - 1
     ss[COPIES] = copies
+    st.rerun()  # the whole page (see _add_copy)
 
 
 # --- widgets -> scene ---------------------------------------------------------------------------------
@@ -286,24 +326,28 @@ def run_copies(runs: tuple[Run, ...]) -> list[tuple[str, int]]:
     return pairs
 
 
-def predicted_scene(last: Scene, changed: set[str]) -> Scene | None:
-    """The scene the sidebar is about to return, when the only controls that changed since ``last`` was
-    drawn are settings of its runs (``hp.<optimizer>.<copy>.<name>``: a learning-rate slider moved);
-    otherwise None.
+def read_runs(setup: RunsSetup) -> tuple[Run, ...]:
+    """The runs the run controls show, read from the controls' state without drawing a widget.
 
-    The runs are read the way :func:`sidebar` reads a closed run's controls (``run_ui(draw=False)``),
-    so the page can draw the panels before the sidebar; the page still compares this with the scene the
-    sidebar returns.
+    The Playground fragment draws the panels from these before it draws the controls (so the panels
+    reach the browser first), then checks them against the drawn controls' values.
     """
-    pairs = run_copies(last.runs)
-    prefixes = tuple(hp_key(o, k, "") for o, k in pairs)
-    if not changed or not all(k.startswith(prefixes) for k in changed):
-        return None
-    cls = landscapes.REGISTRY.get(last.landscape)
-    stochastic = bool(cls is not None and cls.stochastic)
-    same_lr = bool(st.session_state.get("same_lr", False))
-    runs = tuple(run_ui(o, k, stochastic, same_lr, draw=False) for o, k in pairs)
-    return last.with_(runs=runs)
+    kept = st.session_state.to_dict() if setup.pairs else {}
+    return tuple(run_ui(o, k, setup.stochastic, setup.same_lr, draw=False, kept=kept) for o, k in setup.pairs)
+
+
+def runs_ui(setup: RunsSetup) -> tuple[Run, ...]:
+    """Each run's expander with its controls (drawn only while it is open); returns the runs."""
+    # Settings that are not drawn are read from one snapshot (no widget of this run has written yet).
+    kept = st.session_state.to_dict() if setup.pairs else {}
+    runs: list[Run] = []
+    for optimizer, k in setup.pairs:
+        # The first copy keeps its plain title: a keyed expander whose label changes would close.
+        title = optimizers.spec(optimizer).label + (f" #{k}" if k > 1 else "")
+        box = st.expander(title, key=run_expander_key(optimizer, k), on_change="rerun")
+        with box:
+            runs.append(run_ui(optimizer, k, setup.stochastic, setup.same_lr, draw=bool(box.open), kept=kept))
+    return tuple(runs)
 
 
 def run_expander_key(optimizer: str, copy: int) -> str:
@@ -311,8 +355,9 @@ def run_expander_key(optimizer: str, copy: int) -> str:
     return f"run.{optimizer}.{copy}"
 
 
-def optimizers_ui(stochastic: bool) -> tuple[tuple[Run, ...], float | None]:
-    """The optimizer multiselect, the shared-η switch and each run's expander."""
+def optimizers_ui() -> tuple[tuple[tuple[str, int], ...], bool, float | None]:
+    """The optimizer multiselect and the shared-η switch; returns each run's (optimizer, copy), whether
+    the shared η is on, and its value."""
     ss = st.session_state
     d = Scene()
     ss.setdefault("optimizers", list(dict.fromkeys(r.optimizer for r in d.runs)))
@@ -328,21 +373,9 @@ def optimizers_ui(stochastic: bool) -> tuple[tuple[Run, ...], float | None]:
     same_lr = st.toggle("Same η for all", key="same_lr", help=SHARED_LR.help)
     shared = widgets.control(SHARED_LR, "shared_lr", label="shared learning rate η") if same_lr else None
     copies = dict(ss.get(COPIES, {}))
-    # Settings that are not drawn are read from one snapshot (no widget of this run has written yet).
-    kept = ss.to_dict() if chosen else {}
-    runs: list[Run] = []
-    for optimizer in chosen:
-        n = max(1, int(copies.get(optimizer, 1)))
-        for k in range(1, n + 1):
-            if len(runs) >= MAX_RUNS:
-                break
-            # The first copy keeps its plain title: a keyed expander whose label changes would close.
-            title = optimizers.spec(optimizer).label + (f" #{k}" if k > 1 else "")
-            box = st.expander(title, key=run_expander_key(optimizer, k), on_change="rerun")
-            with box:
-                runs.append(run_ui(optimizer, k, stochastic, same_lr, draw=bool(box.open), kept=kept))
+    pairs = [(o, k) for o in chosen for k in range(1, max(1, int(copies.get(o, 1))) + 1)][:MAX_RUNS]
     ss[COPIES] = {o: max(1, int(copies.get(o, 1))) for o in chosen}
-    return tuple(runs), (float(shared) if shared is not None else None)
+    return tuple(pairs), bool(same_lr), (float(shared) if shared is not None else None)
 
 
 def start_ui(bounds: tuple[tuple[float, float], tuple[float, float]]) -> dict[str, Any]:
@@ -377,9 +410,13 @@ def view_ui() -> dict[str, Any]:
     return {"view": view if view in VIEWS else "panels"}
 
 
-def sidebar() -> Scene:
-    """Draw the whole sidebar and return the scene it describes."""
-    with st.sidebar:
+def sidebar(places: SidebarPlaces) -> tuple[Scene, RunsSetup]:
+    """Draw the sidebar around the run controls (``places.head`` and ``places.tail``).
+
+    Returns the scene it describes, its runs read from the run controls' state (:func:`read_runs`;
+    app.py's fragment draws those controls into ``places.runs``), and the run controls' setup.
+    """
+    with places.head:
         fields = landscape_ui()
         if fields["landscape"] == CUSTOM:
             bounds = fields["formula_bounds"]
@@ -391,10 +428,13 @@ def sidebar() -> Scene:
             except ValueError:
                 land = landscapes.get(fields["landscape"])
             bounds, stochastic = land.bounds, cls.stochastic
-        runs, shared = optimizers_ui(stochastic)
+        pairs, same_lr, shared = optimizers_ui()
+    with places.tail:
         fields.update(start_ui(bounds))
         if fields["landscape"] != CUSTOM and tuple(fields["start"]) == tuple(float(v) for v in land.start):
             fields["start"] = None  # the landscape's own start: keeps links short and lessons portable
         fields.update(view_ui())
+    setup = RunsSetup(pairs, stochastic, same_lr)
     lesson = st.session_state.get("lesson", "")
-    return Scene(runs=runs, shared_lr=shared, lesson=lesson if isinstance(lesson, str) else "", **fields)
+    scene = Scene(runs=read_runs(setup), shared_lr=shared, lesson=lesson if isinstance(lesson, str) else "", **fields)
+    return scene, setup

@@ -84,6 +84,7 @@ def _hide_again() -> None:
 
 def _leave_present() -> None:
     st.session_state[PRESENT] = False
+    st.rerun()  # the whole page (title, tabs), not just the Playground fragment the button is in
 
 
 def resolve(scene: Scene, msgs: list[str]) -> Scene:
@@ -121,34 +122,33 @@ def resolve(scene: Scene, msgs: list[str]) -> Scene:
 
 
 def picker() -> None:
-    """The "Lesson" select box and the lecture-hall switches, at the top of the sidebar."""
+    """The "Lesson" select box and the lecture-hall switches (the page puts them at the top of the sidebar)."""
     ss = st.session_state
     options = ["", *lessons.keys()]
     if ss.get(PICK) not in options:
         ss[PICK] = ""
     ss.setdefault(PREDICT, False)
     ss.setdefault(PRESENT, False)
-    with st.sidebar:
-        st.selectbox(
-            "Lesson",
-            options,
-            key=PICK,
-            format_func=_title,
-            on_change=_on_pick,
-            help="A lesson sets the whole scene and asks the class a question; the answer comes with Reveal.",
-        )
-        st.toggle(
-            "Hide the paths until Reveal",
-            key=PREDICT,
-            on_change=_on_predict,
-            help="Predict-then-reveal: the class sees the surface and guesses before the paths appear.",
-        )
-        st.toggle(
-            "Presentation mode",
-            key=PRESENT,
-            help="Large text and thick lines, no sidebar, only the panels and the question (for a projector).",
-        )
-        st.divider()
+    st.selectbox(
+        "Lesson",
+        options,
+        key=PICK,
+        format_func=_title,
+        on_change=_on_pick,
+        help="A lesson sets the whole scene and asks the class a question; the answer comes with Reveal.",
+    )
+    st.toggle(
+        "Hide the paths until Reveal",
+        key=PREDICT,
+        on_change=_on_predict,
+        help="Predict-then-reveal: the class sees the surface and guesses before the paths appear.",
+    )
+    st.toggle(
+        "Presentation mode",
+        key=PRESENT,
+        help="Large text and thick lines, no sidebar, only the panels and the question (for a projector).",
+    )
+    st.divider()
 
 
 def paths_hidden() -> bool:

@@ -10,9 +10,7 @@ from scene import CUSTOM, Scene, decode, encode
 from ui.controls import load_scene
 
 URL_MESSAGES = "url_messages"
-LAST_DRAWN = "_last_drawn"
 INITIAL_SCENE = "_initial_scene"
-_MISSING = object()
 #: The page's tabs: URL slug -> title. The first is the default and is left out of the URL.
 TABS = {"play": "Playground", "sweeps": "Sweeps", "steps": "Step by step", "guide": "Optimizer guide"}
 TAB = "tab"
@@ -37,7 +35,6 @@ def init(resolve: Callable[[Scene, list[str]], Scene] | None = None) -> None:
     if resolve is not None:
         scene = resolve(scene, msgs)
     load_scene(scene)
-    ss[LAST_DRAWN] = None
     if scene.landscape != CUSTOM:  # a formula's window is filled in by the sidebar: no early panels
         ss[INITIAL_SCENE] = scene  # what the sidebar will return on this first run (the panels may go first)
     ss["lesson"] = scene.lesson
@@ -103,41 +100,6 @@ def keep_widget_state(prefixes: tuple[str, ...]) -> None:
             ss[key] = value
 
 
-def _controls_snapshot() -> dict[str, object]:
-    """The session's control values (keys not starting with ``_``)."""
-    return {k: v for k, v in st.session_state.to_dict().items() if not k.startswith("_")}
-
-
-def remember_drawn(scene: Scene) -> None:
-    """At the end of a run: the scene that was drawn and the control values it was drawn from."""
-    st.session_state[LAST_DRAWN] = (scene, _controls_snapshot())
-
-
-def forget_drawn() -> None:
-    """The next run draws in the usual order (no early panels)."""
-    st.session_state[LAST_DRAWN] = None
-
-
 def take_initial_scene() -> Scene | None:
     """On a session's first run, the scene its link describes (once), else None."""
     return st.session_state.pop(INITIAL_SCENE, None)
-
-
-def changed_since_drawn() -> tuple[Scene, set[str]] | None:
-    """The last drawn scene and the keys of the controls changed since (by the browser), or None on a
-    session's first run or after :func:`forget_drawn`."""
-    last = st.session_state.get(LAST_DRAWN)
-    if not last:
-        return None
-    scene, before = last
-    now = _controls_snapshot()
-    changed = set()
-    for k in now.keys() | before.keys():
-        a, b = now.get(k, _MISSING), before.get(k, _MISSING)
-        try:
-            same = bool(a is b or a == b)
-        except Exception:  # values that do not compare (arrays): count as changed
-            same = False
-        if not same:
-            changed.add(k)
-    return scene, changed

@@ -14,7 +14,7 @@ import streamlit as st
 import landscapes
 import optimizers
 from scene import Scene, to_json
-from simulate import Result
+from simulate import Result, run_labels
 from ui.cache import IMAGE_GRID, IMAGE_GRID_LARGE, cached_grid, cached_surface, surface_part
 from ui.paths_canvas import paths_canvas
 from viz.canvas import paths_payload
@@ -72,6 +72,7 @@ def _on_click_start() -> None:
         return
     if all(np.isfinite(v) and abs(v) <= 1e6 for v in (x, y)):
         st.session_state["x0"], st.session_state["y0"] = x, y
+        st.rerun()  # the whole page: the sidebar's start inputs show the point (the panels are a fragment)
 
 
 def build_paths_figure(
@@ -162,20 +163,23 @@ def surface_3d(result: Result) -> go.Figure:
     return surface_3d_figure(grid.xs, grid.ys, Zt, label, result.runs, lifted, minima, Zt_all[pos:])
 
 
-def update_rules(result: Result) -> None:
-    """Each run's update rule in LaTeX under its label in its colour: one element per run, in two columns
-    (a page of fewer elements redraws faster)."""
-    runs = result.runs
-    if not runs:
+def rule_texts(scene: Scene) -> list[str]:
+    """Each run's update rule as markdown: its label in its colour, then its LaTeX rule as display maths."""
+    return [
+        f"<span style='color:{style(i)['color']};font-weight:700'>■ {html.escape(label)}</span>\n\n"
+        f"$$\n{optimizers.spec(run.optimizer).latex}\n$$"
+        for i, (run, label) in enumerate(zip(scene.runs, run_labels(scene.runs), strict=True))
+    ]
+
+
+def update_rules(texts: list[str]) -> None:
+    """The update rules (:func:`rule_texts`): one element per run, in two columns (a page of fewer
+    elements redraws faster)."""
+    if not texts:
         return
-    cols = st.columns(min(len(runs), 2))
-    for i, r in enumerate(runs):
-        label = html.escape(r.label)
-        cols[i % len(cols)].markdown(
-            f"<span style='color:{style(i)['color']};font-weight:700'>■ {label}</span>\n\n"
-            f"$$\n{optimizers.spec(r.run.optimizer).latex}\n$$",
-            unsafe_allow_html=True,
-        )
+    cols = st.columns(min(len(texts), 2))
+    for i, text in enumerate(texts):
+        cols[i % len(cols)].markdown(text, unsafe_allow_html=True)
 
 
 def summary_frame(result: Result) -> pd.DataFrame:
