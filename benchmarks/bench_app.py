@@ -7,14 +7,18 @@ Starts the app and ``benchmarks/floor_app.py`` (a one-slider, one-chart page) th
   load of a fresh server, then the median of warm loads in fresh browser contexts);
 - slider→redraw: keydown on a slider → the chart's traces change (median and max of several moves);
 - websocket bytes the browser received for the first page and per move;
-- the default scene's figure JSON size (paths figure and all charts, through AppTest).
+- the default scene's figure JSON size (paths figure and all charts, through AppTest);
+- with ``--interleave N``: slider→redraw of the app and the floor served at the same time, their moves
+  alternating (N each), so that both see the same load of the machine: on a shared machine the
+  sequential medians above can drift by tens of milliseconds between the two pages.
 
-Run by hand: ``python benchmarks/bench_app.py [--moves 9] [--loads 5] [--query "?..."]``.
+Run by hand: ``python benchmarks/bench_app.py [--moves 9] [--loads 5] [--query "?..."] [--interleave 15]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import time
@@ -121,6 +125,25 @@ def measure(browser, target: Target, moves: int, loads: int) -> Measured:  # typ
     return m
 
 
+def interleaved(browser, targets: list[Target], moves: int) -> list[list[float]]:  # type: ignore[no-untyped-def]
+    """Serve every target at once and alternate one slider move on each, ``moves`` rounds; their times."""
+    with contextlib.ExitStack() as stack:
+        pages = []
+        for target in targets:
+            url = stack.enter_context(streamlit_server(ROOT / target.script))
+            ctx, page, _ = load(browser, url, target)
+            stack.callback(ctx.close)
+            prepare(page, target)
+            slider = slider_input(page, target.slider)
+            timed_slider_move(page, slider)  # warm-up, not counted
+            pages.append((page, slider))
+        times: list[list[float]] = [[] for _ in targets]
+        for _ in range(moves):
+            for (page, slider), out in zip(pages, times, strict=True):
+                out.append(timed_slider_move(page, slider))
+        return times
+
+
 def figure_bytes(script: str, query: str) -> tuple[int, int, list[int]]:
     """Through AppTest: (the animated panels' JSON bytes, all charts' JSON bytes, each chart's) of a scene.
 
@@ -147,6 +170,7 @@ def main() -> None:
     ap.add_argument("--loads", type=int, default=5, help="warm page loads for time to first chart")
     ap.add_argument("--query", default="", help="the app's scene as a query string, e.g. '?seed=1'")
     ap.add_argument("--script", default="app.py", help="the app script to measure (e.g. a variant under test)")
+    ap.add_argument("--interleave", type=int, default=0, help="also: N moves on each page, alternating")
     args = ap.parse_args()
     app = Target("app", args.script, APP_SLIDER, True, args.query)
     floor = Target("floor", "benchmarks/floor_app.py", FLOOR_SLIDER, False)
@@ -154,6 +178,7 @@ def main() -> None:
         browser = launch_chromium(pw)
         t = time.perf_counter()
         res = {tg.name: measure(browser, tg, args.moves, args.loads) for tg in (app, floor)}
+        paired = interleaved(browser, [app, floor], args.interleave) if args.interleave else None
         browser.close()
     paths, total, each = figure_bytes(args.script, args.query)
     a, f = res["app"], res["floor"]
@@ -177,6 +202,10 @@ def main() -> None:
     row("websocket bytes per move (median)", med(a.move_ws_bytes), med(f.move_ws_bytes), "B")
     print(f"\nthe app's moves (ms): {[round(x) for x in a.moves_ms]}")
     print(f"the floor's moves (ms): {[round(x) for x in f.moves_ms]}")
+    if paired is not None:
+        row(f"slider→redraw, {args.interleave} interleaved (median)", med(paired[0]), med(paired[1]), target=True)
+        print(f"interleaved, the app's moves (ms): {[round(x) for x in paired[0]]}")
+        print(f"interleaved, the floor's moves (ms): {[round(x) for x in paired[1]]}")
     scene = f"scene {args.query}" if args.query else "default scene"
     print(f"{scene}: animated panels {paths} B of JSON data, all charts {total} B {each}")
     errors = a.errors + f.errors
