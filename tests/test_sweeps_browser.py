@@ -88,5 +88,29 @@ def test_heatmap_renders_and_a_click_loads_the_setting() -> None:
             timeout=60_000,
         ).json_value()
         assert "Momentum" in marker
+        # The run controls and the Playground are a fragment; with this tab open, a run's setting moved
+        # in the sidebar reruns the whole page, so the marker follows it.
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        lr_slider = sidebar.locator('[data-testid="stSlider"]', has_text="learning rate η")
+        if not lr_slider.count():
+            sidebar.locator('[data-testid="stExpander"]', has_text="Momentum").locator("summary").click()
+        page.wait_for_function(RUN_FINISHED, timeout=120_000)
+        before = math.log10(lr)  # where the marker is now
+        thumb = lr_slider.locator('input[type="range"]').first
+        thumb.focus()
+        thumb.press("ArrowRight")
+        moved = page.wait_for_function(
+            """(x) => {
+                const gd = [...document.querySelectorAll('[role=tabpanel] .js-plotly-plot')]
+                  .find(g => g.data && g.data.some(t => t.meta === 'sweep-cells'));
+                const m = gd && gd.data.find(t => String(t.name).includes('now'));
+                return m && Math.abs(m.x[0] - x) > 0.01 ? m.x[0] : null;
+            }""",
+            arg=before,
+            timeout=60_000,
+        ).json_value()
+        page.wait_for_function(RUN_FINISHED, timeout=120_000)
+        new_lr = _lr_of(parse_qs(urlparse(page.url).query), "momentum")
+        assert new_lr is not None and new_lr > lr and abs(math.log10(new_lr) - moved) < 1e-6
         assert not errors, errors
         browser.close()
