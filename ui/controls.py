@@ -184,18 +184,18 @@ def _remove_copy(optimizer: str, copy: int) -> None:
     n = copies.get(optimizer, 1)
     if n <= 1:
         ss["optimizers"] = [o for o in ss.get("optimizers", []) if o != optimizer]
-        st.rerun()  # the whole page (see _add_copy)
-    for k in range(copy, n):
+    else:
+        for k in range(copy, n):
+            for name in settings_of(optimizer):
+                nxt = hp_key(optimizer, k + 1, name)
+                if nxt in ss:
+                    ss[hp_key(optimizer, k, name)] = ss[nxt]
+                else:  # the next copy's setting is at its default (an absent key)
+                    ss.pop(hp_key(optimizer, k, name), None)
         for name in settings_of(optimizer):
-            nxt = hp_key(optimizer, k + 1, name)
-            if nxt in ss:
-                ss[hp_key(optimizer, k, name)] = ss[nxt]
-            else:  # the next copy's setting is at its default (an absent key)
-                ss.pop(hp_key(optimizer, k, name), None)
-    for name in settings_of(optimizer):
-        ss.pop(hp_key(optimizer, n, name), None)
-    copies[optimizer] = n - 1
-    ss[COPIES] = copies
+            ss.pop(hp_key(optimizer, n, name), None)
+        copies[optimizer] = n - 1
+        ss[COPIES] = copies
     st.rerun()  # the whole page (see _add_copy)
 
 
