@@ -41,8 +41,8 @@ class TabPlaces:
 
 @dataclass
 class Playground:
-    """Places in the tab's top, in page order; the panels are drawn into theirs first, so they reach the
-    browser first."""
+    """Places for the question, the messages and the panels (in the tab's top, in page order) and for the
+    rest (its bottom); the panels are drawn into theirs first, so they reach the browser first."""
 
     question: DeltaGenerator
     messages: DeltaGenerator
