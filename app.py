@@ -57,11 +57,12 @@ class Playground:
             question, messages, panels = st.container(), st.container(), st.container()
         return cls(question, messages, panels, tab.bottom)
 
-    def draw_panels(self, result: Result) -> None:
-        """The animated panels (or the 3-D view) of ``result``."""
+    def draw_panels(self, result: Result, on_drawn: Callable[[], None] | None = None) -> None:
+        """The animated panels (or the 3-D view) of ``result``; ``on_drawn`` runs once the browser has drawn
+        the panels (if it draws any)."""
         with self.panels:
             self.fig = views.trajectories(
-                result, hidden=lessons_view.paths_hidden(), presentation=lessons_view.presenting()
+                result, hidden=lessons_view.paths_hidden(), presentation=lessons_view.presenting(), on_drawn=on_drawn
             )
 
 
@@ -97,6 +98,18 @@ _FULL_RUN = "_full_run"  # set by the full run just before it calls the fragment
 _DRAWN = "_play_scene"  # the scene the fragment drew
 _RULES = "_rules_drawn"  # the update rules the last full run drew
 _RETRIED = "_play_retried"  # the fragment reran the page once because its controls disagreed
+_NOTIFY = "_notify_drawn"  # set by a session's first run: the panels are to say when they are drawn
+_HELD = "_rules_held"  # the first run held the update rules back until the panels are drawn
+
+
+def _panels_drawn() -> None:
+    """The browser has drawn a session's first panels: rerun the page, now with the update rules.
+
+    Typesetting the rules (KaTeX) in the same first render as the panels delays the panels by about half
+    a second; so the first run holds them back.
+    """
+    if st.session_state.pop(_HELD, False):
+        st.rerun()
 
 
 @st.fragment(key=controls.PLAY_FRAGMENT)
@@ -113,6 +126,7 @@ def runs_and_playground(base: Scene, setup: controls.RunsSetup, tab: TabPlaces |
     """
     ss = st.session_state
     alone = not ss.pop(_FULL_RUN, False)
+    notify = ss.pop(_NOTIFY, False)
     scene = base.with_(runs=controls.read_runs(setup))
     if alone:
         if tab is None or views.rule_texts(scene) != ss.get(_RULES):
@@ -122,7 +136,9 @@ def runs_and_playground(base: Scene, setup: controls.RunsSetup, tab: TabPlaces |
     if tab is not None:
         places = Playground.make(tab)
         result = cache.cached_simulate(scene)
-        places.draw_panels(result)
+        places.draw_panels(result, on_drawn=_panels_drawn if notify else None)
+        if notify:
+            ss[_HELD] = places.fig is not None  # the browser draws panels: it will report them drawn
         playground(result, places)
     drawn = controls.runs_ui(setup)
     if drawn != scene.runs and not ss.get(_RETRIED):
@@ -176,6 +192,7 @@ def main() -> None:
             tab = TabPlaces.make()
     if initial is not None:
         setup_first = controls.RunsSetup.of(initial)
+        ss[_NOTIFY] = not lessons_view.presenting()  # presenting shows no rules: nothing to hold back
         scene = draw_runs_and_playground(initial, setup_first, side, tab)
         ss["_early_panels"] = ss.get("_early_panels", 0) + 1  # for the tests
     with side.head:
@@ -186,8 +203,11 @@ def main() -> None:
     elif base != scene or setup != setup_first:
         ss["_early_missed"] = ss.get("_early_missed", 0) + 1  # for the tests
         st.rerun()  # the link's scene is not what the sidebar shows: draw again in the usual order
-    ss[_RULES] = views.rule_texts(scene)
-    if tab is not None and not lessons_view.presenting():
+    held = initial is not None and ss.get(_HELD, False)
+    if not held:
+        ss.pop(_HELD, None)
+    ss[_RULES] = None if held else views.rule_texts(scene)  # held: a fragment rerun reruns the page
+    if tab is not None and not lessons_view.presenting() and not held:
         with tab.rules:
             views.update_rules(ss[_RULES])
     hidden = lessons_view.paths_hidden()  # while the class predicts, no tab may give the paths away

@@ -81,11 +81,30 @@ def test_starts_clean_with_the_default_scene() -> None:
     assert 2 <= len(data["frames"]) <= 151 and data["frames"][-1] == Scene().steps
     assert all(len(r["x"]) == Scene().steps + 1 for r in data["runs"]), "every step of every path"
     assert data["image"].startswith("data:image/png;base64,"), "the surface is drawn under the paths"
+    # A session's first run holds the update rules back until the browser has drawn the panels (it asks
+    # for the component's "drawn" report); the run that report starts, like any later run, has them.
+    assert data.get("notify_drawn") is True and not [m for m in at.markdown if "$$" in m.value]
+    at.run()
+    clean(at)
+    assert "notify_drawn" not in panels(at)
     rules = [m.value for m in at.markdown if "$$" in m.value]
     for label, run in zip(labels, Scene().runs, strict=True):  # each run's update rule under its label
         assert any(label in m and optimizers.spec(run.optimizer).latex in m for m in rules), label
     assert at.selectbox(key="landscape").value == Scene().landscape
     assert at.multiselect(key="optimizers").value == [r.optimizer for r in Scene().runs]
+
+
+@pytest.mark.parametrize("query", [{"view": "3d"}, {"present": "1"}])
+def test_rules_are_held_back_only_where_the_browser_draws_them_after_the_panels(query: dict[str, str]) -> None:
+    # The 3-D view has no browser-drawn panels to report back: its first run shows the rules at once.
+    # Presentation mode shows no rules: nothing to hold back, no report asked for.
+    at = make_app(query)
+    clean(at)
+    assert "_rules_held" not in at.session_state or not at.session_state["_rules_held"]
+    rules = [m.value for m in at.markdown if "$$" in m.value]
+    assert len(rules) == (len(Scene().runs) if query.get("view") == "3d" else 0)
+    if query.get("present"):
+        assert "notify_drawn" not in panels(at)
 
 
 @pytest.mark.parametrize("name", [*landscapes.names(), CUSTOM])

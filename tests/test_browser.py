@@ -85,6 +85,14 @@ def test_chart_renders_without_errors(page: Any, server: str) -> None:
     assert page.locator(".pp-loss .pp-key").all_inner_texts() == titles, "with a key for every run"
     rows = page.locator(".pp-summary tr").all_inner_texts()
     assert len(rows) == 5 and rows[0].split("\t")[:2] == ["optimizer", "final loss"], "the summary table"
+    # The first run holds the update rules back until the panels report that they are drawn; then they
+    # come by themselves, typeset.
+    rules = page.locator('[data-testid="stMainBlockContainer"] .katex-display')
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stMainBlockContainer\"] .katex-display').length === 4",
+        timeout=60_000,
+    )
+    assert "Gradient descent" in rules.first.locator("xpath=../../..").inner_text()
     assert page.errors == []
 
 

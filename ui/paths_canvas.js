@@ -609,5 +609,11 @@ export default function (component) {
   view.resize.observe(host);
   const signature = data.signature;
   if (host.dataset.signature !== signature) view.update(data, signature);
+  // Asked once per page (the page's first run): say that the panels are on screen, so the page can add
+  // what it held back until then.
+  if (data.notify_drawn && !host.__notified) {
+    host.__notified = true;
+    requestAnimationFrame(() => setTriggerValue("drawn", signature));
+  }
   return () => { view.pause(); view.resize.disconnect(); };
 }

@@ -25,12 +25,23 @@ _PANELS = st.components.v2.component(
 )
 
 
-def paths_canvas(payload: dict[str, Any], *, key: str, on_start: Callable[[], None]) -> None:
+def paths_canvas(
+    payload: dict[str, Any],
+    *,
+    key: str,
+    on_start: Callable[[], None],
+    on_drawn: Callable[[], None] | None = None,
+) -> None:
     """Mount (or update) the panels with ``payload``; ``on_start`` runs when a panel is clicked.
 
     Args:
         payload: :func:`viz.canvas.paths_payload`'s data.
         key: the element's key; the click lands in ``st.session_state[key]["start"]`` as ``[x, y]``.
         on_start: callback run (before the rerun) when the ``start`` trigger fires.
+        on_drawn: if given, the browser reports (the ``drawn`` trigger) once it has drawn this data, and
+            this callback runs.
     """
-    _PANELS(data=payload, key=key, on_start_change=on_start)
+    if on_drawn is None:
+        _PANELS(data=payload, key=key, on_start_change=on_start)
+    else:
+        _PANELS(data={**payload, "notify_drawn": True}, key=key, on_start_change=on_start, on_drawn_change=on_drawn)

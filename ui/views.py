@@ -104,11 +104,18 @@ def build_paths_figure(
     )
 
 
-def trajectories(result: Result, *, hidden: bool = False, presentation: bool = False) -> Callable[[], go.Figure] | None:
+def trajectories(
+    result: Result,
+    *,
+    hidden: bool = False,
+    presentation: bool = False,
+    on_drawn: Callable[[], None] | None = None,
+) -> Callable[[], go.Figure] | None:
     """The panels (or overlay, or 3-D view) of the scene.
 
-    The 2-D panels are drawn in the browser (:mod:`ui.paths_canvas`). Returns a function that builds the
-    same animation as a Plotly figure (for the offline HTML export), or None where there is none.
+    The 2-D panels are drawn in the browser (:mod:`ui.paths_canvas`; ``on_drawn`` runs once the browser
+    has drawn them). Returns a function that builds the same animation as a Plotly figure (for the
+    offline HTML export), or None where the browser draws no panels (no runs, or the 3-D view).
     """
     scene = result.scene
     if not result.runs:
@@ -140,7 +147,7 @@ def trajectories(result: Result, *, hidden: bool = False, presentation: bool = F
             "▶ Play animates every panel in step, the slider scrubs, hovering a path shows its step."
         ),
     )
-    paths_canvas(payload, key=PATHS_CHART, on_start=_on_click_start)
+    paths_canvas(payload, key=PATHS_CHART, on_start=_on_click_start, on_drawn=on_drawn)
     return lambda: build_paths_figure(
         result, overlay=overlay, columns=auto_columns(len(result.runs)), hidden=hidden, narrow=narrow
     )
