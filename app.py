@@ -95,7 +95,6 @@ def playground(result: Result, places: Playground) -> None:
 
 
 _FULL_RUN = "_full_run"  # set by the full run just before it calls the fragment
-_DRAWN = "_play_scene"  # the scene the fragment drew
 _RULES = "_rules_drawn"  # the update rules the last full run drew
 _RETRIED = "_play_retried"  # the fragment reran the page once because its controls disagreed
 _NOTIFY = "_notify_drawn"  # set by a session's first run: the panels are to say when they are drawn
@@ -113,7 +112,7 @@ def _panels_drawn() -> None:
 
 
 @st.fragment(key=controls.PLAY_FRAGMENT)
-def runs_and_playground(base: Scene, setup: controls.RunsSetup, tab: TabPlaces | None) -> None:
+def runs_and_playground(base: Scene, setup: controls.RunsSetup, tab: TabPlaces | None) -> Scene:
     """The run controls (in the sidebar's place for them) and, when ``tab`` is given, the Playground tab
     but its update rules.
 
@@ -132,7 +131,6 @@ def runs_and_playground(base: Scene, setup: controls.RunsSetup, tab: TabPlaces |
         if tab is None or views.rule_texts(scene) != ss.get(_RULES):
             st.rerun()
         state.keep_widget_state(("hp.",))  # settings of closed run expanders keep their values
-        ss["_play_alone"] = ss.get("_play_alone", 0) + 1  # for the tests
     if tab is not None:
         places = Playground.make(tab)
         result = cache.cached_simulate(scene)
@@ -145,20 +143,18 @@ def runs_and_playground(base: Scene, setup: controls.RunsSetup, tab: TabPlaces |
         ss[_RETRIED] = True
         st.rerun()
     ss[_RETRIED] = False
-    ss[_DRAWN] = scene.with_(runs=drawn)
     if alone:
         state.sync_url(scene, {**lessons_view.query_extra(), **sweep_query(scene), **state.tab_query()})
+    return scene.with_(runs=drawn)  # what the full run gets back (a fragment rerun's return is dropped)
 
 
 def draw_runs_and_playground(
     base: Scene, setup: controls.RunsSetup, side: controls.SidebarPlaces, tab: TabPlaces | None
 ) -> Scene:
     """Call the fragment from the full run; returns the scene it drew."""
-    ss = st.session_state
-    ss[_FULL_RUN] = True
+    st.session_state[_FULL_RUN] = True
     with side.runs:
-        runs_and_playground(base, setup, tab)
-    return ss[_DRAWN]
+        return runs_and_playground(base, setup, tab)
 
 
 def main() -> None:
