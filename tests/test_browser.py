@@ -118,6 +118,24 @@ def test_play_moves_the_paths_and_the_surface_stays(page: Any, server: str) -> N
     assert page.errors == []
 
 
+SGD_GREEN = (0, 158, 115)  # the third run's colour (viz.style.PALETTE[2])
+
+
+def test_a_diverging_run_is_drawn_off_its_plot_and_play_still_runs_to_the_end(page: Any, server: str) -> None:
+    # SGD with momentum diverges at step 7 and its last finite point lies ~10^5 units (millions of
+    # pixels) away. Dashing such a line took about a second a frame; the segments are now cut to a box
+    # around the plot, so the 121-frame animation (50 ms a frame) ends within the wait below.
+    open_app(page, server, "?ls=himmelblau&r=gd~lr:0.01&r=adam~lr:0.1&r=sgd~lr:0.05~momentum:0.9")
+    assert "diverged at step 7" in page.locator(".pp-host .pp-title").nth(2).inner_text()
+    sgd = page.locator(".pp-host canvas.pp-canvas").nth(2)
+    assert coloured(sgd.screenshot(), SGD_GREEN) > 50, "the path is drawn up to where it leaves the plot"
+    page.get_by_role("button", name="⟲ Replay").click()
+    page.wait_for_function(f"() => {HOST}.dataset.playing === '1'")
+    page.wait_for_function(f"() => {HOST}.dataset.playing === '0'", timeout=30_000)
+    assert host(page, "frame") == "500"
+    assert page.errors == []
+
+
 def test_scrubber_moves_every_panel(page: Any, server: str) -> None:
     open_app(page, server, "?r=gd~lr:0.001&r=adam~lr:0.05&steps=300")
     adam = page.locator(".pp-host canvas.pp-canvas").nth(1)

@@ -74,6 +74,18 @@ function marker(ctx, symbol, x, y, r) {
   }
 }
 
+// The part of segment (ax, ay)–(bx, by) inside box [x0, x1, y0, y1] as [x, y, x, y], or null (Liang–Barsky).
+function clipSegment(ax, ay, bx, by, [x0, x1, y0, y1]) {
+  const dx = bx - ax, dy = by - ay;
+  let t0 = 0, t1 = 1;
+  for (const [p, q] of [[-dx, ax - x0], [dx, x1 - ax], [-dy, ay - y0], [dy, y1 - ay]]) {
+    if (p === 0) { if (q < 0) return null; continue; }
+    const t = q / p;
+    if (p < 0) { if (t > t1) return null; if (t > t0) t0 = t; } else { if (t < t0) return null; if (t < t1) t1 = t; }
+  }
+  return [ax + t0 * dx, ay + t0 * dy, ax + t1 * dx, ay + t1 * dy];
+}
+
 // A new element with a class.
 function el(tag, className) {
   const e = document.createElement(tag);
@@ -147,9 +159,23 @@ class Panel {
   line(ctx, run, upto, width, dash) {
     const n = Math.min(upto + 1, run.x.length);
     if (n < 1) return;
+    // A diverging run's last points can lie millions of pixels away, and dashing such a line costs
+    // seconds a frame: a segment that leaves a box three plots wide is cut to the box (Liang–Barsky).
+    const box = [MARGIN.left - this.w, MARGIN.left + 2 * this.w, MARGIN.top - this.h, MARGIN.top + 2 * this.h];
+    const inside = (x, y) => x >= box[0] && x <= box[1] && y >= box[2] && y <= box[3];
     ctx.beginPath();
-    ctx.moveTo(this.px(run.x[0]), this.py(run.y[0]));
-    for (let i = 1; i < n; i++) ctx.lineTo(this.px(run.x[i]), this.py(run.y[i]));
+    let ax = this.px(run.x[0]), ay = this.py(run.y[0]);
+    if (inside(ax, ay)) ctx.moveTo(ax, ay);
+    for (let i = 1; i < n; i++) {
+      const bx = this.px(run.x[i]), by = this.py(run.y[i]);
+      if (inside(ax, ay) && inside(bx, by)) ctx.lineTo(bx, by);
+      else {
+        const c = clipSegment(ax, ay, bx, by, box);
+        if (c) { ctx.moveTo(c[0], c[1]); ctx.lineTo(c[2], c[3]); }
+      }
+      ax = bx;
+      ay = by;
+    }
     ctx.setLineDash(dash ? (DASHES[run.dash] || []).map((v) => v * Math.max(1, width / 2.5)) : []);
     ctx.lineWidth = width;
     ctx.strokeStyle = run.color;
