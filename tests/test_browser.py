@@ -195,6 +195,32 @@ def test_learning_rate_slider_redraws_the_paths(page: Any, server: str) -> None:
     assert page.errors == []
 
 
+def test_every_session_shows_the_link_in_its_controls(page: Any, server: str) -> None:
+    # A session's second run comes right after its first (when the panels are drawn). On a warm server it
+    # came before the browser had taken in the controls' values: from the second session on, the sidebar
+    # showed each control's minimum (start x -1000000, steps 1) and sent it back on the next change.
+    link = "?r=gd~lr:0.001&x0=-1.5&y0=2&steps=300"
+    for _ in range(3):  # the first session warms the caches; the later ones are the fast ones
+        context = page.context.browser.new_context(viewport={"width": 1400, "height": 1000})
+        pg = context.new_page()
+        open_app(pg, server, link)
+        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+        sidebar = pg.locator('[data-testid="stSidebar"]')
+        start_x = sidebar.locator('[data-testid="stNumberInput"]', has_text="start x").locator("input")
+        start_y = sidebar.locator('[data-testid="stNumberInput"]', has_text="start y").locator("input")
+        steps = sidebar.locator('[data-testid="stSlider"]', has_text="steps")
+        steps = steps.locator('[data-testid="stSliderThumbValue"]')
+        assert (float(start_x.input_value()), float(start_y.input_value()), steps.inner_text()) == (-1.5, 2.0, "300")
+        # A change of another control keeps them (the browser sends what it shows).
+        seed = sidebar.locator('[data-testid="stNumberInput"]', has_text="random seed").locator("input")
+        seed.fill("7")
+        seed.press("Enter")
+        pg.wait_for_url("**seed=7**", timeout=120_000)
+        query = parse_qs(urlparse(pg.url).query)
+        assert (query["x0"], query["y0"], query["steps"]) == (["-1.5"], ["2"], ["300"])
+        context.close()
+
+
 def test_add_a_copy_and_remove_it_from_the_run_controls(page: Any, server: str) -> None:
     # The buttons sit in the run controls (the fragment) but change the runs: the whole page reruns.
     open_app(page, server, "?r=gd~lr:0.001&r=adam~lr:0.05")

@@ -34,6 +34,23 @@ from scene import (
 from ui import widgets
 
 COPIES = "copies"
+#: Key prefixes of every sidebar control that shows a part of the scene (see the module docstring).
+CONTROL_KEYS = (
+    "landscape",
+    "lp.",
+    "formula",
+    "fb.",
+    "optimizers",
+    "same_lr",
+    "shared_lr",
+    "hp.",
+    "more.",
+    "x0",
+    "y0",
+    "steps",
+    "seed",
+    "view",
+)
 #: Per-run settings shown behind the "Noise, clipping, η schedule" switch.
 TRANSFORMS = ("noise", "clip_norm", "clip_value", "schedule", "step_size", "gamma", "T_max", "eta_min", "decay")
 LAST_GOOD_FORMULA = "_last_good_formula"

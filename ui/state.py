@@ -7,10 +7,11 @@ from collections.abc import Callable
 import streamlit as st
 
 from scene import CUSTOM, Scene, decode, encode
-from ui.controls import load_scene
+from ui.controls import CONTROL_KEYS, load_scene
 
 URL_MESSAGES = "url_messages"
 INITIAL_SCENE = "_initial_scene"
+_RESEND = "_resend_controls"
 #: The page's tabs: URL slug -> title. The first is the default and is left out of the URL.
 TABS = {"play": "Playground", "sweeps": "Sweeps", "steps": "Step by step", "guide": "Optimizer guide"}
 TAB = "tab"
@@ -40,7 +41,22 @@ def init(resolve: Callable[[Scene, list[str]], Scene] | None = None) -> None:
     ss["lesson"] = scene.lesson
     ss[URL_MESSAGES] = msgs
     initial_tab()
+    ss[_RESEND] = True
     ss["_initialised"] = True
+
+
+def resend_controls() -> None:
+    """On the run after a session's first, send the controls' values to the browser once more.
+
+    The first run sends each control with the value the link set; the next run (the page reruns as soon
+    as the panels are drawn) sends it without one, as Streamlit does for a value the browser already
+    has. When that run comes quickly the browser may not have taken the first value in yet, and it then
+    shows, and on the next change sends, the control's minimum (start x = -1000000, steps = 1).
+    Setting the values again makes this run send them too.
+    """
+    ss = st.session_state
+    if ss.pop(_RESEND, False):
+        keep_widget_state(CONTROL_KEYS)
 
 
 def sync_url(scene: Scene, extra: dict[str, str | list[str]] | None = None) -> None:
