@@ -163,6 +163,12 @@ WATCH_LANDSCAPE = """() => {
 }"""
 
 
+def panel_paints(page: Any) -> list[int]:
+    """How often each panel's canvas has been painted (``data-paints``), in panel order."""
+    script = "[...document.querySelectorAll('.pp-panel')].map(p => p.dataset.paints || 0)"
+    return [int(v) for v in page.evaluate(script)]
+
+
 def test_learning_rate_slider_redraws_the_paths(page: Any, server: str) -> None:
     # A run's setting reruns only the run controls and the Playground (a fragment): the rest of the
     # sidebar is not redrawn, yet the URL follows.
@@ -176,6 +182,7 @@ def test_learning_rate_slider_redraws_the_paths(page: Any, server: str) -> None:
     thumb = slider.locator('input[type="range"]')
     page.wait_for_function(RUN_FINISHED, timeout=120_000)
     page.evaluate(WATCH_LANDSCAPE)
+    paints_before = panel_paints(page)
     thumb.focus()
     for _ in range(4):
         thumb.press("ArrowRight")
@@ -183,6 +190,9 @@ def test_learning_rate_slider_redraws_the_paths(page: Any, server: str) -> None:
     page.wait_for_function(f"() => {HOST}.dataset.signature !== {json.dumps(before)}", timeout=120_000)
     page.wait_for_function(RUN_FINISHED, timeout=120_000)
     assert coloured(first.screenshot()) != orange_before, "the gradient-descent path is drawn anew"
+    paints = panel_paints(page)
+    assert paints[0] > paints_before[0], "the changed run's panel is painted again"
+    assert paints[1] == paints_before[1], "the other panel, whose run did not change, is left as it was"
     assert page.evaluate("window.__stale") == 0, "the rest of the sidebar was not rerun"
     # The steps slider is not a run setting: the whole page reruns (and the probe sees it).
     steps = sidebar.locator('[data-testid="stSlider"]', has_text="steps").locator('input[type="range"]')

@@ -6,7 +6,8 @@
 // minima); a frame copies it and draws the trails and current points on top.
 //
 // The host element carries what tests and benchmarks read: data-frame (the step shown), data-draws
-// (how many frames were drawn), data-signature (changes with the data), data-playing.
+// (how many frames were shown), data-signature (changes with the data), data-playing; each panel its
+// data-paints (how often its canvas was painted: new data repaints only the panels whose runs changed).
 
 const DASHES = {
   solid: [],
@@ -93,8 +94,24 @@ function el(tag, className) {
   return e;
 }
 
+// Size canvases to width × height CSS pixels at this device-pixel ratio. A canvas whose size does not change
+// is left alone: assigning its width, even the same one, clears it and reallocates its pixels.
+function resizeCanvases(canvases, width, height, ratio) {
+  const w = Math.round(width * ratio), h = Math.round(height * ratio);
+  for (const c of canvases) {
+    if (c.width !== w) c.width = w;
+    if (c.height !== h) c.height = h;
+  }
+  const cw = width + "px", ch = height + "px";
+  if (canvases[0].style.width !== cw) canvases[0].style.width = cw;
+  if (canvases[0].style.height !== ch) canvases[0].style.height = ch;
+}
+
 // A row of keys (a line swatch in the run's colour and dash, then its label): greyscale-safe.
 function legend(box, runs) {
+  const text = JSON.stringify(runs.map((r) => [r.label, r.color, r.dash]));
+  if (box.dataset.keys === text) return;
+  box.dataset.keys = text;
   box.replaceChildren();
   for (const run of runs) {
     const item = el("span", "pp-key");
@@ -141,13 +158,15 @@ class Panel {
     this.cssH = height;
     this.w = Math.max(10, width - MARGIN.left - MARGIN.right);
     this.h = Math.max(10, height - MARGIN.top - MARGIN.bottom);
-    for (const c of [this.canvas, this.layer]) {
-      c.width = Math.round(width * ratio);
-      c.height = Math.round(height * ratio);
-    }
-    this.canvas.style.width = width + "px";
-    this.canvas.style.height = height + "px";
     this.ratio = ratio;
+    resizeCanvases([this.canvas, this.layer], width, height, ratio);
+    // What the static layer shows: redrawn only when it changed (a slider move changes one run's panel).
+    const key = [width, height, ratio, this.view.imageState(), d.bounds, d.start, d.minima, d.scale, d.decimals,
+      d.hidden, d.rows.length, this.runs().map((r) => r.sig)];
+    const text = JSON.stringify(key);
+    if (text === this.staticKey) return;
+    this.staticKey = text;
+    this.shown = null;
     this.drawStatic();
   }
 
@@ -241,7 +260,14 @@ class Panel {
   }
 
   draw(step) {
-    const d = this.view.data, s = d.scale, ctx = this.canvas.getContext("2d");
+    const d = this.view.data, s = d.scale;
+    // The trails up to this step on the static layer: nothing to do if this panel already shows them.
+    const shown = `${this.staticKey}|${step}|${d.lineWidth}`;
+    if (shown === this.shown) return;
+    this.shown = shown;
+    this.paints = (this.paints || 0) + 1;
+    this.el.dataset.paints = String(this.paints);  // tests read how often each panel was painted
+    const ctx = this.canvas.getContext("2d");
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.drawImage(this.layer, 0, 0);
     ctx.setTransform(this.ratio, 0, 0, this.ratio, 0, 0);
@@ -333,9 +359,7 @@ class LossChart {
     this.cssW = width; this.cssH = height; this.ratio = ratio;
     this.w = Math.max(10, width - this.m.left - this.m.right);
     this.h = Math.max(10, height - this.m.top - this.m.bottom);
-    for (const c of [this.canvas, this.layer]) { c.width = Math.round(width * ratio); c.height = Math.round(height * ratio); }
-    this.canvas.style.width = width + "px";
-    this.canvas.style.height = height + "px";
+    resizeCanvases([this.canvas, this.layer], width, height, ratio);
     let lo = Infinity, hi = -Infinity;
     for (const run of loss.runs) for (const v of run.y) if (v !== null) { const f = this.fy(v); if (f < lo) lo = f; if (f > hi) hi = f; }
     if (!isFinite(lo)) { lo = 0; hi = 1; }
@@ -518,6 +542,12 @@ class View {
     this.resize.observe(host);
   }
 
+  // Which surface image the panels draw, and whether it has loaded (part of their static layers' keys).
+  imageState() {
+    const img = this.image;
+    return `${this.imageSerial || 0}:${img && img.complete && img.naturalWidth ? 1 : 0}`;
+  }
+
   // The row of `run` shown at `step`: the last row at or before it (a diverged run stops early).
   rowOf(step, run) {
     let lo = 0, hi = Math.min(run.x.length, this.data.rows.length) - 1;
@@ -537,14 +567,22 @@ class View {
     this.bar.style.display = data.hidden || !data.runs.length ? "none" : "";
     this.lossChart.el.style.display = data.loss ? "" : "none";
     this.caption.textContent = data.caption || "";
-    summaryTable(this.summary, data.summary);
+    const summary = JSON.stringify(data.summary);
+    if (summary !== this.summaryText) {
+      this.summaryText = summary;
+      summaryTable(this.summary, data.summary);
+    }
     this.host.style.setProperty("--pp-scale", String(data.scale));
     this.host.dataset.signature = signature;
     while (this.panels.length < data.panels.length) this.panels.push(new Panel(this, this.panels.length));
     this.panels.length = data.panels.length;
-    this.grid.replaceChildren(...this.panels.map((p) => p.el));
+    if (this.grid.children.length !== this.panels.length || this.panels.some((p, i) => this.grid.children[i] !== p.el)) {
+      this.grid.replaceChildren(...this.panels.map((p) => p.el));
+    }
     this.panels.forEach((p, i) => {
-      const info = data.panels[i];
+      const info = data.panels[i], text = JSON.stringify(info);
+      if (text === p.info) return;  // unchanged DOM is left alone: less style and layout work per update
+      p.info = text;
       p.title.replaceChildren();
       const t = document.createElement("span");
       t.textContent = info.title;
@@ -562,6 +600,7 @@ class View {
     if (data.loss) legend(this.lossChart.keys, data.loss.runs);
     const ready = () => { this.layout(); this.show(this.frames[this.frames.length - 1]); };
     if (!this.image || this.image.src !== data.image) {
+      this.imageSerial = (this.imageSerial || 0) + 1;
       this.image = new Image();
       this.image.onload = ready;
       this.image.src = data.image;

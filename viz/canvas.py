@@ -85,7 +85,8 @@ def paths_payload(
     Returns:
         ``{"bounds", "image", "decimals", "start", "minima", "rows", "frames", "runs", "panels", ...,
         "signature"}``: ``rows`` are the step numbers of the sent rows, each run's ``x``/``y`` the
-        positions at those rows up to its last finite one; ``frames`` the steps the animation shows;
+        positions at those rows up to its last finite one and ``sig`` a digest of the run (the browser
+        redraws only the panels whose runs changed); ``frames`` the steps the animation shows;
         ``loss`` the loss chart's data or None; ``summary`` the table's columns and rows or None;
         ``signature`` a digest of everything else (the browser redraws only when it changes).
     """
@@ -105,18 +106,17 @@ def paths_payload(
             )
         if run.error is not None or hidden or n_ok == 0:
             continue
-        pts = np.round(run.path[rows[rows < n_ok]], dec)
-        out_runs.append(
-            {
-                "panel": 0 if overlay else i,
-                "label": run.label,
-                "color": st["color"],
-                "dash": st["dash"],
-                "symbol": st["symbol"],
-                "x": pts[:, 0].tolist(),
-                "y": pts[:, 1].tolist(),
-            }
-        )
+        pts = np.ascontiguousarray(np.round(run.path[rows[rows < n_ok]], dec))
+        item = {
+            "panel": 0 if overlay else i,
+            "label": run.label,
+            "color": st["color"],
+            "dash": st["dash"],
+            "symbol": st["symbol"],
+        }
+        item["sig"] = _run_signature(item, pts)
+        item["x"], item["y"] = pts[:, 0].tolist(), pts[:, 1].tolist()
+        out_runs.append(item)
     if overlay:
         notes = "; ".join(f"{r.label}: {_note(r, hidden)}" for r in runs if _note(r, hidden))
         aria = " ".join(_aria(r, _finite_rows(r) if r.error is None else 0, hidden) for r in runs)
@@ -170,6 +170,14 @@ def _summary_data(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "help": [SUMMARY_HELP.get(c, "") for c in columns],
         "rows": [[cell(r.get(c)) for c in columns] for r in rows],
     }
+
+
+def _run_signature(style: Mapping[str, Any], pts: np.ndarray) -> str:
+    """A digest of one sent run (its style, label, panel and points): the browser redraws only the panels
+    whose runs changed."""
+    h = hashlib.sha1(pts.tobytes())
+    h.update(json.dumps(style, sort_keys=True).encode())
+    return h.hexdigest()[:12]
 
 
 def _signature(data: dict[str, Any]) -> str:
