@@ -130,7 +130,7 @@ def runs_and_playground(base: Scene, setup: controls.RunsSetup, tab: TabPlaces |
     if alone:
         if tab is None or views.rule_texts(scene) != ss.get(_RULES):
             st.rerun()
-        state.keep_widget_state(("hp.",))  # settings of closed run expanders keep their values
+        state.keep_widget_state(("hp.",), controls.drawn_run_keys())  # closed run expanders keep their values
     if tab is not None:
         places = Playground.make(tab)
         result = cache.cached_simulate(scene)
@@ -169,7 +169,7 @@ def main() -> None:
     state.resend_controls()
     state.init(resolve=lessons_view.resolve)
     # Controls that are not drawn on every run (other tabs, hidden run settings) keep their values.
-    state.keep_widget_state(("sw_", "steps_", "hp."))
+    state.keep_widget_state(("sw_", "steps_", "hp."), controls.drawn_run_keys())
     side = controls.SidebarPlaces.make()
     initial = state.take_initial_scene()  # a first run: the link's scene
     lessons_view.present_style()

@@ -231,6 +231,28 @@ def test_every_session_shows_the_link_in_its_controls(page: Any, server: str) ->
         context.close()
 
 
+def test_quick_key_presses_on_a_slider_all_count(page: Any, server: str) -> None:
+    # Each press reruns the Playground while the next one comes; a run used to send the slider's value
+    # back with the slider (settings were re-assigned every run), moving it back under the person's
+    # hand, so a press now and then was lost.
+    for _ in range(3):
+        context = page.context.browser.new_context(viewport={"width": 1400, "height": 1000})
+        pg = context.new_page()
+        open_app(pg, server, "?r=gd~lr:0.001&r=adam~lr:0.05&steps=2000")  # long runs: presses land mid-run
+        sidebar = pg.locator('[data-testid="stSidebar"]')
+        sidebar.locator('[data-testid="stExpander"]', has_text="Gradient descent").locator("summary").click()
+        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+        thumb = sidebar.locator('[data-testid="stSlider"]', has_text="learning rate η").first
+        thumb = thumb.locator('input[type="range"]')
+        thumb.focus()
+        for _ in range(8):  # 0.0012, 0.0015, 0.002, 0.0025, 0.003, 0.004, 0.005, 0.006 on the slider's grid
+            thumb.press("ArrowRight")
+        pg.wait_for_url("**lr%3A0.006**", timeout=60_000)
+        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+        assert parse_qs(urlparse(pg.url).query)["r"][0] == "gd~lr:0.006"
+        context.close()
+
+
 def test_add_a_copy_and_remove_it_from_the_run_controls(page: Any, server: str) -> None:
     # The buttons sit in the run controls (the fragment) but change the runs: the whole page reruns.
     open_app(page, server, "?r=gd~lr:0.001&r=adam~lr:0.05")

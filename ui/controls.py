@@ -332,6 +332,29 @@ def run_ui(
     return Run.make(optimizer, **values)
 
 
+def drawn_run_keys() -> set[str]:
+    """The keys of the run settings this run draws (those of the open run expanders, as :func:`run_ui`
+    shows them), from the session state: the runs the optimizer multiselect and the copy counts give."""
+    ss = st.session_state
+    land = landscapes.REGISTRY.get(str(ss.get("landscape")))
+    stochastic = bool(land is not None and land.stochastic)
+    copies = ss.get(COPIES, {})
+    chosen = [o for o in ss.get("optimizers", []) if o in optimizers.names()]
+    pairs = [(o, k) for o in chosen for k in range(1, max(1, int(copies.get(o, 1))) + 1)][:MAX_RUNS]
+    keys: set[str] = set()
+    for optimizer, copy in pairs:
+        if not ss.get(run_expander_key(optimizer, copy)):
+            continue
+        names = [hp.name for hp in optimizers.spec(optimizer).hyperparameters]
+        if stochastic:
+            names.append(BATCH_PARAM.name)
+        if ss.get(f"more.{optimizer}.{copy}"):
+            schedule = ss.get(hp_key(optimizer, copy, "schedule"), "none")
+            names += ["noise", "clip_norm", "clip_value", "schedule", *SCHEDULE_PARAMS.get(str(schedule), ())]
+        keys.update(hp_key(optimizer, copy, n) for n in names)
+    return keys
+
+
 def run_copies(runs: tuple[Run, ...]) -> list[tuple[str, int]]:
     """``(optimizer, copy)`` of each run, in order: :func:`optimizers_ui` numbers the copies of an
     optimizer 1, 2, … in the order they appear."""

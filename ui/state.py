@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import streamlit as st
 
@@ -102,17 +102,19 @@ def tab_query() -> dict[str, str]:
     return {} if slug == "play" else {TAB: slug}
 
 
-def keep_widget_state(prefixes: tuple[str, ...]) -> None:
+def keep_widget_state(prefixes: tuple[str, ...], drawn: Collection[str] = ()) -> None:
     """Keep the values of widgets whose keys start with ``prefixes`` while they are not drawn.
 
     Streamlit forgets a widget's value on a run that does not draw it; re-assigning the value at the
     top of the run turns it into plain session state that survives until the widget is drawn again.
+    Keys in ``drawn`` (widgets this run draws) are left alone: a re-assigned value is sent to the
+    browser with the widget, and would move back a slider the person has moved on since this run began.
     """
     ss = st.session_state
     # One pass over a snapshot: iterating the proxy walks the whole session state twice (keys, then len)
     # and reads every value again.
     for key, value in ss.to_dict().items():
-        if isinstance(key, str) and key.startswith(prefixes):
+        if isinstance(key, str) and key.startswith(prefixes) and key not in drawn:
             ss[key] = value
 
 

@@ -103,10 +103,16 @@ def control(hp: HyperParam, key: str, *, label: str | None = None, disabled: boo
     ``st.session_state[key]`` if set, else the default.
     """
     label = label or label_of(hp)
-    if key in st.session_state:
-        st.session_state[key] = coerce(hp, st.session_state[key])
+    ss = st.session_state
+    if key in ss:
+        # Assign only a value that coercion changed: an assigned value is sent to the browser with the
+        # widget and would move the control back if the person has moved it on since this run began.
+        current = ss[key]
+        value = coerce(hp, current)
+        if value != current or type(value) is not type(current):
+            ss[key] = value
     else:
-        st.session_state[key] = coerce(hp, hp.default)
+        ss[key] = coerce(hp, hp.default)
     if hp.kind == "bool":
         return st.toggle(label, key=key, help=hp.help, disabled=disabled)
     if hp.kind == "choice":
