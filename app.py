@@ -19,8 +19,8 @@ from streamlit.delta_generator import DeltaGenerator  # noqa: E402
 
 from scene import Scene  # noqa: E402
 from simulate import Result  # noqa: E402  (set_page_config must come first)
-from ui import cache, controls, guide_view, lessons_view, state, steps_view, views  # noqa: E402
-from ui.sweep_view import sweep_query, sweep_view  # noqa: E402
+from ui import cache, controls, guide_view, lessons_view, state, steps_view, sweep_view, views  # noqa: E402
+from ui.sweep_view import sweep_query  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,7 @@ def _panels_drawn() -> None:
     a second; so the first run holds them back.
     """
     if st.session_state.pop(_HELD, False):
+        state.request_resend()  # this run follows the first at once: the controls' values go again
         st.rerun()
 
 
@@ -157,6 +158,19 @@ def draw_runs_and_playground(
         return runs_and_playground(base, setup, tab)
 
 
+def _drawn_tab_keys() -> set[str]:
+    """The controls of the Sweeps or Step by step tab that this run draws: the open tab's (unless the
+    class is predicting or the page presents, when no tab but the Playground shows controls)."""
+    if lessons_view.paths_hidden() or lessons_view.presenting():
+        return set()
+    open_tab = st.session_state.get(state.TAB) or state.initial_tab()
+    if open_tab == state.TABS["sweeps"]:
+        return set(sweep_view.CONTROL_KEYS)
+    if open_tab == state.TABS["steps"]:
+        return set(steps_view.CONTROL_KEYS)
+    return set()
+
+
 def main() -> None:
     """Draw the page: controls -> scene -> cached result -> tabs; finally the scene goes into the URL.
 
@@ -169,7 +183,7 @@ def main() -> None:
     state.resend_controls()
     state.init(resolve=lessons_view.resolve)
     # Controls that are not drawn on every run (other tabs, hidden run settings) keep their values.
-    state.keep_widget_state(("sw_", "steps_", "hp."), controls.drawn_run_keys())
+    state.keep_widget_state(("sw_", "steps_", "hp."), controls.drawn_run_keys() | _drawn_tab_keys())
     side = controls.SidebarPlaces.make()
     initial = state.take_initial_scene()  # a first run: the link's scene
     lessons_view.present_style()
@@ -199,6 +213,7 @@ def main() -> None:
         scene = draw_runs_and_playground(base, setup, side, tab)
     elif base != scene or setup != setup_first:
         ss["_early_missed"] = ss.get("_early_missed", 0) + 1  # for the tests
+        state.request_resend()
         st.rerun()  # the link's scene is not what the sidebar shows: draw again in the usual order
     held = initial is not None and ss.get(_HELD, False)
     if not held:
@@ -212,7 +227,7 @@ def main() -> None:
     with tab_sweep:
         if tab_sweep.open and hidden:
             st.info("Hidden until Reveal: the class is still predicting.")
-        extra_query.update(sweep_view(scene) if tab_sweep.open and not hidden else sweep_query(scene))
+        extra_query.update(sweep_view.sweep_view(scene) if tab_sweep.open and not hidden else sweep_query(scene))
     with tab_steps:
         if tab_steps.open and hidden:
             st.info("Hidden until Reveal: the class is still predicting.")

@@ -253,6 +253,32 @@ def test_quick_key_presses_on_a_slider_all_count(page: Any, server: str) -> None
         context.close()
 
 
+def test_quick_key_presses_on_the_step_slider_all_count(page: Any, server: str) -> None:
+    # The Step by step tab reruns the whole page on each press: the same must hold there.
+    for _ in range(3):
+        context = page.context.browser.new_context(viewport={"width": 1400, "height": 1000})
+        pg = context.new_page()
+        pg.goto(server + "/?r=gd~lr:0.001&r=adam~lr:0.05&tab=steps")
+        slider = pg.locator('[data-testid="stSlider"]', has_text="Step t")
+        slider.wait_for(timeout=180_000)
+        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+        thumb = slider.locator('input[type="range"]')
+        thumb.focus()
+        for _ in range(8):
+            thumb.press("ArrowRight")
+        shown = slider.locator('[data-testid="stSliderThumbValue"]')
+        pg.wait_for_function(
+            """() => [...document.querySelectorAll('[data-testid="stSlider"]')]
+              .find((e) => e.innerText.includes('Step t'))
+              ?.querySelector('[data-testid="stSliderThumbValue"]')?.innerText === '9'""",
+            timeout=60_000,
+        )
+        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+        assert shown.inner_text() == "9"
+        assert pg.locator('[data-testid="stException"]').count() == 0
+        context.close()
+
+
 def test_add_a_copy_and_remove_it_from_the_run_controls(page: Any, server: str) -> None:
     # The buttons sit in the run controls (the fragment) but change the runs: the whole page reruns.
     open_app(page, server, "?r=gd~lr:0.001&r=adam~lr:0.05")

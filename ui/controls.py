@@ -34,23 +34,10 @@ from scene import (
 from ui import widgets
 
 COPIES = "copies"
-#: Key prefixes of every sidebar control that shows a part of the scene (see the module docstring).
-CONTROL_KEYS = (
-    "landscape",
-    "lp.",
-    "formula",
-    "fb.",
-    "optimizers",
-    "same_lr",
-    "shared_lr",
-    "hp.",
-    "more.",
-    "x0",
-    "y0",
-    "steps",
-    "seed",
-    "view",
-)
+#: Keys of the sidebar controls that show a part of the scene, and prefixes of the rest of them (see the
+#: module docstring).
+CONTROL_KEYS = ("landscape", "formula", "optimizers", "same_lr", "shared_lr", "x0", "y0", "steps", "seed", "view")
+CONTROL_PREFIXES = ("lp.", "fb.", "hp.", "more.")
 #: Per-run settings shown behind the "Noise, clipping, η schedule" switch.
 TRANSFORMS = ("noise", "clip_norm", "clip_value", "schedule", "step_size", "gamma", "T_max", "eta_min", "decay")
 LAST_GOOD_FORMULA = "_last_good_formula"

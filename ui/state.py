@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection
 import streamlit as st
 
 from scene import CUSTOM, Scene, decode, encode
-from ui.controls import CONTROL_KEYS, load_scene
+from ui.controls import CONTROL_KEYS, CONTROL_PREFIXES, load_scene
 
 URL_MESSAGES = "url_messages"
 INITIAL_SCENE = "_initial_scene"
@@ -41,22 +41,30 @@ def init(resolve: Callable[[Scene, list[str]], Scene] | None = None) -> None:
     ss["lesson"] = scene.lesson
     ss[URL_MESSAGES] = msgs
     initial_tab()
-    ss[_RESEND] = True
     ss["_initialised"] = True
 
 
-def resend_controls() -> None:
-    """On the run after a session's first, send the controls' values to the browser once more.
+def request_resend() -> None:
+    """Ask the next run to send the sidebar controls' values again (see :func:`resend_controls`)."""
+    st.session_state[_RESEND] = True
 
-    The first run sends each control with the value the link set; the next run (the page reruns as soon
-    as the panels are drawn) sends it without one, as Streamlit does for a value the browser already
-    has. When that run comes quickly the browser may not have taken the first value in yet, and it then
-    shows, and on the next change sends, the control's minimum (start x = -1000000, steps = 1).
-    Setting the values again makes this run send them too.
+
+def resend_controls() -> None:
+    """Send the sidebar controls' values to the browser again on a run that :func:`request_resend` asked for.
+
+    A session's first run sends each control with the value its link set; a run that follows at once
+    (the page reruns as soon as the panels are drawn) sends it without one, as Streamlit does for a
+    value the browser already has. The browser may not have taken the first value in yet; it then
+    showed, and on the next change sent, the control's minimum (start x -1000000, steps 1). Setting
+    the values again makes that run send them too. (Not on every run: a value sent with a control
+    moves it back if the person has moved it on since the run began.)
     """
     ss = st.session_state
-    if ss.pop(_RESEND, False):
-        keep_widget_state(CONTROL_KEYS)
+    if not ss.pop(_RESEND, False):
+        return
+    for key, value in ss.to_dict().items():
+        if isinstance(key, str) and (key in CONTROL_KEYS or key.startswith(CONTROL_PREFIXES)):
+            ss[key] = value
 
 
 def sync_url(scene: Scene, extra: dict[str, str | list[str]] | None = None) -> None:

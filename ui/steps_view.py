@@ -24,6 +24,8 @@ from viz.steps import Arrow, arrows_figure, effective_lr_figure, scale_to
 MAX_TABLE_STEPS = 200
 RUN_KEY = "steps_run"
 STEP_KEY = "steps_t"
+#: The tab's controls (drawn whenever the tab shows a run).
+CONTROL_KEYS = (RUN_KEY, STEP_KEY)
 
 #: Column names (plain text) of the trace keys; the optimizer-specific effective step size is named below.
 LABELS = {

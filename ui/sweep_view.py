@@ -102,6 +102,10 @@ def _copy_of(runs: tuple[Run, ...], i: int) -> int:
     return sum(1 for r in runs[:i] if r.optimizer == runs[i].optimizer) + 1
 
 
+#: The tab's controls (drawn whenever the tab shows a scene with runs).
+CONTROL_KEYS = ("sw_run", "sw_axes", "sw_metric", "sw_n")
+
+
 def settings_ui(scene: Scene) -> tuple[SweepSettings, list[str]]:
     """The run, axes, outcome and grid-size controls; returns the settings and a list of notes to show."""
     ss = st.session_state
