@@ -180,7 +180,7 @@ def main() -> None:
     then compared with it (a mismatch reruns the page).
     """
     ss = st.session_state
-    state.resend_controls()
+    state.resend_controls(lessons_view.CONTROL_KEYS)
     state.init(resolve=lessons_view.resolve)
     # Controls that are not drawn on every run (other tabs, hidden run settings) keep their values.
     state.keep_widget_state(("sw_", "steps_", "hp."), controls.drawn_run_keys() | _drawn_tab_keys())

@@ -229,6 +229,14 @@ def test_every_session_shows_the_link_in_its_controls(page: Any, server: str) ->
         query = parse_qs(urlparse(pg.url).query)
         assert (query["x0"], query["y0"], query["steps"]) == (["-1.5"], ["2"], ["300"])
         context.close()
+    for _ in range(2):  # a lesson's link: the picker shows the lesson, not its first option (free play)
+        context = page.context.browser.new_context(viewport={"width": 1400, "height": 1000})
+        pg = context.new_page()
+        open_app(pg, server, "?lesson=ravine")
+        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+        picker = pg.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]', has_text="Lesson")
+        assert picker.locator('input[role="combobox"]').input_value().startswith("A ravine")
+        context.close()
 
 
 def test_quick_key_presses_on_a_slider_all_count(page: Any, server: str) -> None:

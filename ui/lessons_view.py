@@ -23,6 +23,8 @@ LESSON = "lesson"
 PREDICT = "predict"
 REVEALED = "revealed"
 PRESENT = "present"
+#: The picker's controls (the page sends their values again where the sidebar's go again).
+CONTROL_KEYS = (PICK, PREDICT, PRESENT)
 
 #: Presentation mode: bigger text everywhere, no sidebar, no tab bar (only the first tab is shown).
 _PRESENT_CSS = """

@@ -49,7 +49,7 @@ def request_resend() -> None:
     st.session_state[_RESEND] = True
 
 
-def resend_controls() -> None:
+def resend_controls(extra: tuple[str, ...] = ()) -> None:
     """Send the sidebar controls' values to the browser again on a run that :func:`request_resend` asked for.
 
     A session's first run sends each control with the value its link set; a run that follows at once
@@ -57,13 +57,13 @@ def resend_controls() -> None:
     value the browser already has. The browser may not have taken the first value in yet; it then
     showed, and on the next change sent, the control's minimum (start x -1000000, steps 1). Setting
     the values again makes that run send them too. (Not on every run: a value sent with a control
-    moves it back if the person has moved it on since the run began.)
+    moves it back if the person has moved it on since the run began.) ``extra``: more keys to send.
     """
     ss = st.session_state
     if not ss.pop(_RESEND, False):
         return
     for key, value in ss.to_dict().items():
-        if isinstance(key, str) and (key in CONTROL_KEYS or key.startswith(CONTROL_PREFIXES)):
+        if isinstance(key, str) and (key in CONTROL_KEYS or key in extra or key.startswith(CONTROL_PREFIXES)):
             ss[key] = value
 
 
