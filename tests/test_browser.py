@@ -4,6 +4,7 @@ and no page errors. Headless Debian Chromium."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from urllib.parse import parse_qs, urlparse
 import numpy as np
 import pytest
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.harness import CHROMIUM, RUN_FINISHED, launch_chromium, streamlit_server
 
@@ -205,6 +207,16 @@ def test_learning_rate_slider_redraws_the_paths(page: Any, server: str) -> None:
     assert page.errors == []
 
 
+#: The sidebar shows start (-1.5, 2) and 300 steps.
+SHOWS_LINK = """() => {
+  const find = (sel, text) => [...document.querySelectorAll(sel)].find((e) => e.innerText.includes(text));
+  const x = find('[data-testid="stNumberInput"]', 'start x'), y = find('[data-testid="stNumberInput"]', 'start y');
+  const s = find('[data-testid="stSlider"]', 'steps');
+  return !!(x && y && s) && x.querySelector('input').value === '-1.5' && y.querySelector('input').value === '2'
+    && s.querySelector('[data-testid="stSliderThumbValue"]').innerText === '300';
+}"""
+
+
 def test_every_session_shows_the_link_in_its_controls(page: Any, server: str) -> None:
     # A session's second run comes right after its first (when the panels are drawn). On a warm server it
     # came before the browser had taken in the controls' values: from the second session on, the sidebar
@@ -220,6 +232,10 @@ def test_every_session_shows_the_link_in_its_controls(page: Any, server: str) ->
         start_y = sidebar.locator('[data-testid="stNumberInput"]', has_text="start y").locator("input")
         steps = sidebar.locator('[data-testid="stSlider"]', has_text="steps")
         steps = steps.locator('[data-testid="stSliderThumbValue"]')
+        # Streamlit mounts a number input at its default for a frame before its value: wait for the page to
+        # settle (the session's second run included), then read.
+        with contextlib.suppress(PlaywrightTimeout):
+            pg.wait_for_function(SHOWS_LINK, timeout=15_000)
         assert (float(start_x.input_value()), float(start_y.input_value()), steps.inner_text()) == (-1.5, 2.0, "300")
         # A change of another control keeps them (the browser sends what it shows).
         seed = sidebar.locator('[data-testid="stNumberInput"]', has_text="random seed").locator("input")
@@ -235,7 +251,14 @@ def test_every_session_shows_the_link_in_its_controls(page: Any, server: str) ->
         open_app(pg, server, "?lesson=ravine")
         pg.wait_for_function(RUN_FINISHED, timeout=120_000)
         picker = pg.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]', has_text="Lesson")
-        assert picker.locator('input[role="combobox"]').input_value().startswith("A ravine")
+        picker = picker.locator('input[role="combobox"]')
+        with contextlib.suppress(PlaywrightTimeout):
+            pg.wait_for_function(
+                """() => (document.querySelector('[data-testid="stSidebar"] input[aria-label="Lesson"]') || {})
+                  .value?.startsWith('A ravine')""",
+                timeout=15_000,
+            )
+        assert picker.input_value().startswith("A ravine")
         context.close()
 
 
