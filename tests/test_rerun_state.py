@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from streamlit.testing.v1 import AppTest
 
 import optimizers
@@ -97,3 +98,41 @@ def test_a_scene_is_simulated_once_and_shared_read_only() -> None:
         assert not shared.path.flags.writeable and not shared.loss.flags.writeable
     assert not first.start.flags.writeable
     assert first.start is not first.landscape.start, "the landscape's own start is not frozen"
+
+
+WIDGET_TYPES = ("slider", "select_slider", "number_input", "toggle", "selectbox", "checkbox", "text_input")
+
+
+def test_the_run_settings_left_to_the_browser_are_the_ones_drawn(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The page re-assigns (keeps) the value of every run setting but those this run draws
+    # (controls.drawn_run_keys). A key named there but not drawn would be forgotten by Streamlit, and its
+    # run would fall back to the default: every name must be a drawn widget, and every drawn run setting
+    # must be named (else the run would send its value back and move the control under the person's hand).
+    from ui import controls
+
+    seen: list[set[str]] = []
+    real = controls.drawn_run_keys
+
+    def recording() -> set[str]:
+        keys = real()
+        seen.append(keys)
+        return keys
+
+    monkeypatch.setattr(controls, "drawn_run_keys", recording)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["ls"] = "linear-regression"  # a data landscape: the runs also get a mini-batch size
+    at.query_params["r"] = ["adam~schedule:cosine~T_max:50", "gd", "gd~lr:0.01", "sgd~momentum:0.9"]
+    at.run()
+    cases = [
+        {"run.adam.1": True},  # Adam open, its schedule behind the closed switch
+        {"run.adam.1": True, "more.adam.1": True},  # ... and shown: cosine's T_max and η_min with it
+        {"run.adam.1": False, "run.gd.2": True, "run.sgd.1": True},  # a copy and another run open
+    ]
+    for case in cases:
+        for key, value in case.items():
+            at.session_state[key] = value
+        at.run()
+        assert not at.exception
+        widgets = {w.key for t in WIDGET_TYPES for w in at.get(t) if w.key and w.key.startswith("hp.")}
+        assert seen[-1] == widgets, case
+    assert "hp.adam.1.T_max" in seen[1] and "hp.adam.1.batch_size" in seen[1]
