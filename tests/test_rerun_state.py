@@ -124,8 +124,8 @@ def test_the_run_settings_left_to_the_browser_are_the_ones_drawn(monkeypatch: py
     at.query_params["r"] = ["adam~schedule:cosine~T_max:50", "gd", "gd~lr:0.01", "sgd~momentum:0.9"]
     at.run()
     cases = [
-        {"run.adam.1": True},  # Adam open, its schedule behind the closed switch
-        {"run.adam.1": True, "more.adam.1": True},  # ... and shown: cosine's T_max and η_min with it
+        {"run.adam.1": True},  # Adam open; its noise/clipping/schedule switch is on (a schedule is set)
+        {"more.adam.1": False},  # ... switched off: its schedule's settings are not drawn
         {"run.adam.1": False, "run.gd.2": True, "run.sgd.1": True},  # a copy and another run open
     ]
     for case in cases:
@@ -135,4 +135,5 @@ def test_the_run_settings_left_to_the_browser_are_the_ones_drawn(monkeypatch: py
         assert not at.exception
         widgets = {w.key for t in WIDGET_TYPES for w in at.get(t) if w.key and w.key.startswith("hp.")}
         assert seen[-1] == widgets, case
-    assert "hp.adam.1.T_max" in seen[1] and "hp.adam.1.batch_size" in seen[1]
+    assert {"hp.adam.1.T_max", "hp.adam.1.eta_min", "hp.adam.1.batch_size"} <= seen[1]
+    assert "hp.adam.1.T_max" not in seen[2] and "hp.adam.1.batch_size" in seen[2]
