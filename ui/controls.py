@@ -89,9 +89,19 @@ class RunsSetup:
     @classmethod
     def of(cls, scene: Scene) -> RunsSetup:
         """The setup that shows ``scene``'s runs (after :func:`load_scene`)."""
-        land = landscapes.REGISTRY.get(scene.landscape)
-        stochastic = bool(land is not None and land.stochastic)
-        return cls(tuple(run_copies(scene.runs)), stochastic, scene.shared_lr is not None)
+        return cls(tuple(run_copies(scene.runs)), is_stochastic(scene.landscape), scene.shared_lr is not None)
+
+
+def is_stochastic(landscape: str) -> bool:
+    """Whether ``landscape`` (a key, or ``"custom"``) is a data landscape: its runs get a mini-batch size."""
+    cls = landscapes.REGISTRY.get(landscape)
+    return bool(cls is not None and cls.stochastic)
+
+
+def run_pairs(chosen: list[str], copies: Mapping[str, Any]) -> list[tuple[str, int]]:
+    """Each run's ``(optimizer, copy)`` from the chosen optimizers and their copy counts (at most
+    :data:`MAX_RUNS`)."""
+    return [(o, k) for o in chosen for k in range(1, max(1, int(copies.get(o, 1))) + 1)][:MAX_RUNS]
 
 
 def hp_key(optimizer: str, copy: int, name: str) -> str:
@@ -323,13 +333,10 @@ def drawn_run_keys() -> set[str]:
     """The keys of the run settings this run draws (those of the open run expanders, as :func:`run_ui`
     shows them), from the session state: the runs the optimizer multiselect and the copy counts give."""
     ss = st.session_state
-    land = landscapes.REGISTRY.get(str(ss.get("landscape")))
-    stochastic = bool(land is not None and land.stochastic)
-    copies = ss.get(COPIES, {})
+    stochastic = is_stochastic(str(ss.get("landscape")))
     chosen = [o for o in ss.get("optimizers", []) if o in optimizers.names()]
-    pairs = [(o, k) for o in chosen for k in range(1, max(1, int(copies.get(o, 1))) + 1)][:MAX_RUNS]
     keys: set[str] = set()
-    for optimizer, copy in pairs:
+    for optimizer, copy in run_pairs(chosen, ss.get(COPIES, {})):
         if not ss.get(run_expander_key(optimizer, copy)):
             continue
         names = [hp.name for hp in optimizers.spec(optimizer).hyperparameters]
@@ -400,7 +407,7 @@ def optimizers_ui() -> tuple[tuple[tuple[str, int], ...], bool, float | None]:
     same_lr = st.toggle("Same η for all", key="same_lr", help=SHARED_LR.help)
     shared = widgets.control(SHARED_LR, "shared_lr", label="shared learning rate η") if same_lr else None
     copies = dict(ss.get(COPIES, {}))
-    pairs = [(o, k) for o in chosen for k in range(1, max(1, int(copies.get(o, 1))) + 1)][:MAX_RUNS]
+    pairs = run_pairs(chosen, copies)
     ss[COPIES] = {o: max(1, int(copies.get(o, 1))) for o in chosen}
     return tuple(pairs), bool(same_lr), (float(shared) if shared is not None else None)
 

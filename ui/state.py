@@ -59,12 +59,9 @@ def resend_controls(extra: tuple[str, ...] = ()) -> None:
     the values again makes that run send them too. (Not on every run: a value sent with a control
     moves it back if the person has moved it on since the run began.) ``extra``: more keys to send.
     """
-    ss = st.session_state
-    if not ss.pop(_RESEND, False):
-        return
-    for key, value in ss.to_dict().items():
-        if isinstance(key, str) and (key in CONTROL_KEYS or key in extra or key.startswith(CONTROL_PREFIXES)):
-            ss[key] = value
+    if st.session_state.pop(_RESEND, False):
+        keys = {*CONTROL_KEYS, *extra}
+        _reassign(lambda key: key in keys or key.startswith(CONTROL_PREFIXES))
 
 
 def sync_url(scene: Scene, extra: dict[str, str | list[str]] | None = None) -> None:
@@ -118,11 +115,16 @@ def keep_widget_state(prefixes: tuple[str, ...], drawn: Collection[str] = ()) ->
     Keys in ``drawn`` (widgets this run draws) are left alone: a re-assigned value is sent to the
     browser with the widget, and would move back a slider the person has moved on since this run began.
     """
+    _reassign(lambda key: key.startswith(prefixes) and key not in drawn)
+
+
+def _reassign(wanted: Callable[[str], bool]) -> None:
+    """Assign every session-state value whose (string) key is ``wanted`` to itself."""
     ss = st.session_state
     # One pass over a snapshot: iterating the proxy walks the whole session state twice (keys, then len)
     # and reads every value again.
     for key, value in ss.to_dict().items():
-        if isinstance(key, str) and key.startswith(prefixes) and key not in drawn:
+        if isinstance(key, str) and wanted(key):
             ss[key] = value
 
 
