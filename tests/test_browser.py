@@ -207,6 +207,16 @@ def test_learning_rate_slider_redraws_the_paths(page: Any, server: str) -> None:
     assert page.errors == []
 
 
+@contextlib.contextmanager
+def new_session(page: Any) -> Iterator[Any]:
+    """A page in a fresh browser context (a new Streamlit session), closed afterwards."""
+    context = page.context.browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 #: The sidebar shows start (-1.5, 2) and 300 steps.
 SHOWS_LINK = """() => {
   const find = (sel, text) => [...document.querySelectorAll(sel)].find((e) => e.innerText.includes(text));
@@ -223,43 +233,43 @@ def test_every_session_shows_the_link_in_its_controls(page: Any, server: str) ->
     # showed each control's minimum (start x -1000000, steps 1) and sent it back on the next change.
     link = "?r=gd~lr:0.001&x0=-1.5&y0=2&steps=300"
     for _ in range(3):  # the first session warms the caches; the later ones are the fast ones
-        context = page.context.browser.new_context(viewport={"width": 1400, "height": 1000})
-        pg = context.new_page()
-        open_app(pg, server, link)
-        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
-        sidebar = pg.locator('[data-testid="stSidebar"]')
-        start_x = sidebar.locator('[data-testid="stNumberInput"]', has_text="start x").locator("input")
-        start_y = sidebar.locator('[data-testid="stNumberInput"]', has_text="start y").locator("input")
-        steps = sidebar.locator('[data-testid="stSlider"]', has_text="steps")
-        steps = steps.locator('[data-testid="stSliderThumbValue"]')
-        # Streamlit mounts a number input at its default for a frame before its value: wait for the page to
-        # settle (the session's second run included), then read.
-        with contextlib.suppress(PlaywrightTimeout):
-            pg.wait_for_function(SHOWS_LINK, timeout=15_000)
-        assert (float(start_x.input_value()), float(start_y.input_value()), steps.inner_text()) == (-1.5, 2.0, "300")
-        # A change of another control keeps them (the browser sends what it shows).
-        seed = sidebar.locator('[data-testid="stNumberInput"]', has_text="random seed").locator("input")
-        seed.fill("7")
-        seed.press("Enter")
-        pg.wait_for_url("**seed=7**", timeout=120_000)
-        query = parse_qs(urlparse(pg.url).query)
-        assert (query["x0"], query["y0"], query["steps"]) == (["-1.5"], ["2"], ["300"])
-        context.close()
-    for _ in range(2):  # a lesson's link: the picker shows the lesson, not its first option (free play)
-        context = page.context.browser.new_context(viewport={"width": 1400, "height": 1000})
-        pg = context.new_page()
-        open_app(pg, server, "?lesson=ravine")
-        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
-        picker = pg.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]', has_text="Lesson")
-        picker = picker.locator('input[role="combobox"]')
-        with contextlib.suppress(PlaywrightTimeout):
-            pg.wait_for_function(
-                """() => (document.querySelector('[data-testid="stSidebar"] input[aria-label="Lesson"]') || {})
-                  .value?.startsWith('A ravine')""",
-                timeout=15_000,
+        with new_session(page) as pg:
+            open_app(pg, server, link)
+            pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+            sidebar = pg.locator('[data-testid="stSidebar"]')
+            start_x = sidebar.locator('[data-testid="stNumberInput"]', has_text="start x").locator("input")
+            start_y = sidebar.locator('[data-testid="stNumberInput"]', has_text="start y").locator("input")
+            steps = sidebar.locator('[data-testid="stSlider"]', has_text="steps")
+            steps = steps.locator('[data-testid="stSliderThumbValue"]')
+            # Streamlit mounts a number input at its default for a frame before its value: wait for the page to
+            # settle (the session's second run included), then read.
+            with contextlib.suppress(PlaywrightTimeout):
+                pg.wait_for_function(SHOWS_LINK, timeout=15_000)
+            assert (float(start_x.input_value()), float(start_y.input_value()), steps.inner_text()) == (
+                -1.5,
+                2.0,
+                "300",
             )
-        assert picker.input_value().startswith("A ravine")
-        context.close()
+            # A change of another control keeps them (the browser sends what it shows).
+            seed = sidebar.locator('[data-testid="stNumberInput"]', has_text="random seed").locator("input")
+            seed.fill("7")
+            seed.press("Enter")
+            pg.wait_for_url("**seed=7**", timeout=120_000)
+            query = parse_qs(urlparse(pg.url).query)
+            assert (query["x0"], query["y0"], query["steps"]) == (["-1.5"], ["2"], ["300"])
+    for _ in range(2):  # a lesson's link: the picker shows the lesson, not its first option (free play)
+        with new_session(page) as pg:
+            open_app(pg, server, "?lesson=ravine")
+            pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+            picker = pg.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]', has_text="Lesson")
+            picker = picker.locator('input[role="combobox"]')
+            with contextlib.suppress(PlaywrightTimeout):
+                pg.wait_for_function(
+                    """() => (document.querySelector('[data-testid="stSidebar"] input[aria-label="Lesson"]') || {})
+                      .value?.startsWith('A ravine')""",
+                    timeout=15_000,
+                )
+            assert picker.input_value().startswith("A ravine")
 
 
 def test_quick_key_presses_on_a_slider_all_count(page: Any, server: str) -> None:
@@ -267,47 +277,43 @@ def test_quick_key_presses_on_a_slider_all_count(page: Any, server: str) -> None
     # back with the slider (settings were re-assigned every run), moving it back under the person's
     # hand, so a press now and then was lost.
     for _ in range(3):
-        context = page.context.browser.new_context(viewport={"width": 1400, "height": 1000})
-        pg = context.new_page()
-        open_app(pg, server, "?r=gd~lr:0.001&r=adam~lr:0.05&steps=2000")  # long runs: presses land mid-run
-        sidebar = pg.locator('[data-testid="stSidebar"]')
-        sidebar.locator('[data-testid="stExpander"]', has_text="Gradient descent").locator("summary").click()
-        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
-        thumb = sidebar.locator('[data-testid="stSlider"]', has_text="learning rate η").first
-        thumb = thumb.locator('input[type="range"]')
-        thumb.focus()
-        for _ in range(8):  # 0.0012, 0.0015, 0.002, 0.0025, 0.003, 0.004, 0.005, 0.006 on the slider's grid
-            thumb.press("ArrowRight")
-        pg.wait_for_url("**lr%3A0.006**", timeout=60_000)
-        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
-        assert parse_qs(urlparse(pg.url).query)["r"][0] == "gd~lr:0.006"
-        context.close()
+        with new_session(page) as pg:
+            open_app(pg, server, "?r=gd~lr:0.001&r=adam~lr:0.05&steps=2000")  # long runs: presses land mid-run
+            sidebar = pg.locator('[data-testid="stSidebar"]')
+            sidebar.locator('[data-testid="stExpander"]', has_text="Gradient descent").locator("summary").click()
+            pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+            thumb = sidebar.locator('[data-testid="stSlider"]', has_text="learning rate η").first
+            thumb = thumb.locator('input[type="range"]')
+            thumb.focus()
+            for _ in range(8):  # 0.0012, 0.0015, 0.002, 0.0025, 0.003, 0.004, 0.005, 0.006 on the slider's grid
+                thumb.press("ArrowRight")
+            pg.wait_for_url("**lr%3A0.006**", timeout=60_000)
+            pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+            assert parse_qs(urlparse(pg.url).query)["r"][0] == "gd~lr:0.006"
 
 
 def test_quick_key_presses_on_the_step_slider_all_count(page: Any, server: str) -> None:
     # The Step by step tab reruns the whole page on each press: the same must hold there.
     for _ in range(3):
-        context = page.context.browser.new_context(viewport={"width": 1400, "height": 1000})
-        pg = context.new_page()
-        pg.goto(server + "/?r=gd~lr:0.001&r=adam~lr:0.05&tab=steps")
-        slider = pg.locator('[data-testid="stSlider"]', has_text="Step t")
-        slider.wait_for(timeout=180_000)
-        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
-        thumb = slider.locator('input[type="range"]')
-        thumb.focus()
-        for _ in range(8):
-            thumb.press("ArrowRight")
-        shown = slider.locator('[data-testid="stSliderThumbValue"]')
-        pg.wait_for_function(
-            """() => [...document.querySelectorAll('[data-testid="stSlider"]')]
-              .find((e) => e.innerText.includes('Step t'))
-              ?.querySelector('[data-testid="stSliderThumbValue"]')?.innerText === '9'""",
-            timeout=60_000,
-        )
-        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
-        assert shown.inner_text() == "9"
-        assert pg.locator('[data-testid="stException"]').count() == 0
-        context.close()
+        with new_session(page) as pg:
+            pg.goto(server + "/?r=gd~lr:0.001&r=adam~lr:0.05&tab=steps")
+            slider = pg.locator('[data-testid="stSlider"]', has_text="Step t")
+            slider.wait_for(timeout=180_000)
+            pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+            thumb = slider.locator('input[type="range"]')
+            thumb.focus()
+            for _ in range(8):
+                thumb.press("ArrowRight")
+            shown = slider.locator('[data-testid="stSliderThumbValue"]')
+            pg.wait_for_function(
+                """() => [...document.querySelectorAll('[data-testid="stSlider"]')]
+                  .find((e) => e.innerText.includes('Step t'))
+                  ?.querySelector('[data-testid="stSliderThumbValue"]')?.innerText === '9'""",
+                timeout=60_000,
+            )
+            pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+            assert shown.inner_text() == "9"
+            assert pg.locator('[data-testid="stException"]').count() == 0
 
 
 def test_add_a_copy_and_remove_it_from_the_run_controls(page: Any, server: str) -> None:
