@@ -205,6 +205,23 @@ def _num(raw: str, low: float, high: float, default: float, what: str, msgs: lis
     return float(v)
 
 
+def _landscape_start(kw: dict[str, Any]) -> tuple[float, float]:
+    """The default start point of the landscape that ``decode``'s keyword arguments ``kw`` describe."""
+    try:
+        if kw["landscape"] == CUSTOM:
+            bounds = kw.get("formula_bounds", DEFAULT_FORMULA_BOUNDS)
+            try:
+                land = landscapes.from_formula(kw.get("formula", DEFAULT_FORMULA), bounds=bounds)
+            except ValueError:  # the page falls back to the default formula (with its own message)
+                land = landscapes.from_formula(DEFAULT_FORMULA, bounds=bounds)
+        else:
+            land = landscapes.get(kw["landscape"], **dict(kw.get("landscape_params", ())))
+    except ValueError:
+        land = landscapes.get(kw["landscape"])
+    x, y = (float(v) for v in land.start)
+    return x, y
+
+
 def format_number(v: float) -> str:
     """Short display of a setting: ``0.001``, ``0.99``, ``1e-5``, ``2.5e-8`` (for labels, ticks, messages)."""
     if v == 0:
@@ -376,9 +393,11 @@ def decode(query: Mapping[str, Any]) -> tuple[Scene, list[str]]:
 
     x0, y0 = first("x0"), first("y0")
     if x0 is not None or y0 is not None:
+        # A missing or unusable coordinate keeps the landscape's own start (a link cut after x0, say).
+        sx, sy = _landscape_start(kw)
         kw["start"] = (
-            _num(x0 if x0 is not None else "0", -1e6, 1e6, 0.0, "start x", msgs),
-            _num(y0 if y0 is not None else "0", -1e6, 1e6, 0.0, "start y", msgs),
+            _num(x0, -1e6, 1e6, sx, "start x", msgs) if x0 is not None else sx,
+            _num(y0, -1e6, 1e6, sy, "start y", msgs) if y0 is not None else sy,
         )
     s = first("steps")
     if s is not None:

@@ -118,3 +118,33 @@ def test_every_setting_of_every_optimizer_round_trips_at_both_ends() -> None:
             back, msgs = decode(_query(scene))
             assert msgs == [], (name, end, msgs)
             assert back == scene, (name, end)
+
+
+@pytest.mark.parametrize(
+    ("query", "start"),
+    [
+        ({"x0": ["0.5"]}, (0.5, 1.0)),  # a link cut after x0: y stays at Rosenbrock's classic start (−1.2, 1)
+        ({"y0": ["2"]}, (-1.2, 2.0)),
+        ({"x0": ["NaN"], "y0": ["2"]}, (-1.2, 2.0)),  # an unusable x falls back to the landscape's x
+        ({"lp": ["a:-1"], "y0": ["2"]}, (1.2, 2.0)),  # a < 0 mirrors the classic start across the valley
+        ({"ls": ["himmelblau"], "x0": ["1e999"], "y0": ["1"]}, (landscapes.get("himmelblau").start[0], 1.0)),
+    ],
+)
+def test_a_missing_or_unusable_start_coordinate_keeps_the_landscapes_own(
+    query: dict[str, list[str]], start: tuple[float, float]
+) -> None:
+    scene, msgs = decode(query)
+    assert scene.start == pytest.approx(start)
+    bad = [m for m in msgs if m.startswith("start")]
+    assert len(bad) == (1 if any(v in ("NaN", "1e999") for vs in query.values() for v in vs) else 0)
+    if bad:
+        assert f"using {start[0]:g}" in bad[0]
+
+
+def test_a_start_coordinate_of_a_custom_formula_falls_back_to_its_window() -> None:
+    query = {"ls": [CUSTOM], "f": ["(x - 3)^2 + y^2"], "fb": ["0~6~-2~2"], "y0": ["0.5"]}
+    scene, msgs = decode(query)
+    assert msgs == []
+    (x_lo, x_hi), _ = scene.formula_bounds
+    assert x_lo <= scene.start[0] <= x_hi and scene.start[1] == 0.5
+    assert scene.start[0] == landscapes.from_formula(scene.formula, bounds=scene.formula_bounds).start[0]
