@@ -365,3 +365,38 @@ def test_clicking_the_surface_sets_the_start_point(page: Any, server: str) -> No
     assert abs(float(start_x.locator("input").input_value()) - 0.4) < 0.02
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.errors == []
+
+
+def test_on_a_phone_the_title_is_one_line_and_the_panels_stack(page: Any, server: str) -> None:
+    # A student opens a shared link on a phone: the title must not push the first panel off the first
+    # screen (at Streamlit's default 2.75rem it took two lines and ~230 px of a 740 px screen).
+    context = page.context.browser.new_context(
+        viewport={"width": 360, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+        user_agent="Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/130.0 Mobile Safari/537.36",
+    )
+    try:
+        pg = context.new_page()
+        errors: list[str] = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        open_app(pg, server, "?lesson=ravine")
+        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+        # The heading's text is an inline span: one client rect per line box it takes.
+        lines = pg.evaluate("document.querySelector('h1 [data-heading-text]').getClientRects().length")
+        assert lines == 1, f"the title takes {lines} lines"
+        boxes = pg.evaluate(
+            f"{HOST}.__view.panels.map((p) => {{ const r = p.canvas.getBoundingClientRect();"
+            " return [r.left, r.top, r.right, r.bottom]; })"
+        )
+        assert len(boxes) == 2
+        (l0, t0, r0, b0), (l1, t1, r1, _) = boxes
+        assert abs(r0 - r1) < 2  # the same width
+        assert abs(l0 - l1) < 2 and t1 >= b0  # stacked, not side by side
+        assert r0 <= 360 and r0 - l0 > 0.6 * 360  # each panel spans most of the screen's width
+        assert t0 < 740  # the first panel starts on the first screen
+        assert pg.locator('[data-testid="stException"]').count() == 0
+        assert errors == []
+    finally:
+        context.close()
