@@ -205,21 +205,20 @@ def _num(raw: str, low: float, high: float, default: float, what: str, msgs: lis
     return float(v)
 
 
-def _landscape_start(kw: dict[str, Any]) -> tuple[float, float]:
-    """The default start point of the landscape that ``decode``'s keyword arguments ``kw`` describe."""
+def make_landscape(scene: Scene) -> tuple[landscapes.Landscape, list[str]]:
+    """The scene's landscape; a bad formula or parameter falls back with a message instead of raising."""
+    msgs: list[str] = []
+    if scene.landscape == CUSTOM:
+        try:
+            return landscapes.from_formula(scene.formula, bounds=scene.formula_bounds), msgs
+        except ValueError as e:
+            msgs.append(f"The formula was not accepted: {e} Showing the default formula instead.")
+            return landscapes.from_formula(DEFAULT_FORMULA, bounds=scene.formula_bounds), msgs
     try:
-        if kw["landscape"] == CUSTOM:
-            bounds = kw.get("formula_bounds", DEFAULT_FORMULA_BOUNDS)
-            try:
-                land = landscapes.from_formula(kw.get("formula", DEFAULT_FORMULA), bounds=bounds)
-            except ValueError:  # the page falls back to the default formula (with its own message)
-                land = landscapes.from_formula(DEFAULT_FORMULA, bounds=bounds)
-        else:
-            land = landscapes.get(kw["landscape"], **dict(kw.get("landscape_params", ())))
-    except ValueError:
-        land = landscapes.get(kw["landscape"])
-    x, y = (float(v) for v in land.start)
-    return x, y
+        return landscapes.get(scene.landscape, **dict(scene.landscape_params)), msgs
+    except ValueError as e:
+        msgs.append(f"{e}; using the landscape's defaults.")
+        return landscapes.get(scene.landscape), msgs
 
 
 def format_number(v: float) -> str:
@@ -394,7 +393,7 @@ def decode(query: Mapping[str, Any]) -> tuple[Scene, list[str]]:
     x0, y0 = first("x0"), first("y0")
     if x0 is not None or y0 is not None:
         # A missing or unusable coordinate keeps the landscape's own start (a link cut after x0, say).
-        sx, sy = _landscape_start(kw)
+        sx, sy = (float(v) for v in make_landscape(Scene(**kw))[0].start)
         kw["start"] = (
             _num(x0, -1e6, 1e6, sx, "start x", msgs) if x0 is not None else sx,
             _num(y0, -1e6, 1e6, sy, "start y", msgs) if y0 is not None else sy,

@@ -15,7 +15,7 @@ import numpy as np
 
 import landscapes
 import optimizers
-from scene import BATCH_PARAM, CUSTOM, DEFAULT_FORMULA, Run, Scene, Value, settings_of
+from scene import BATCH_PARAM, Run, Scene, Value, make_landscape, settings_of
 
 #: A run "reaches" a minimum when it comes within this fraction of the plot's diagonal of one.
 REACH_FRACTION = 0.01
@@ -133,22 +133,6 @@ def _setting_text(run: Run, name: str, value: object) -> str:
         return f"no {name.replace('_', ' ')}"
     sym = hp.symbol or name
     return f"{sym}={value:.3g}" if isinstance(value, float) else f"{sym}={value}"
-
-
-def make_landscape(scene: Scene) -> tuple[landscapes.Landscape, list[str]]:
-    """The scene's landscape; a bad formula or parameter falls back with a message instead of raising."""
-    msgs: list[str] = []
-    if scene.landscape == CUSTOM:
-        try:
-            return landscapes.from_formula(scene.formula, bounds=scene.formula_bounds), msgs
-        except ValueError as e:
-            msgs.append(f"The formula was not accepted: {e} Showing the default formula instead.")
-            return landscapes.from_formula(DEFAULT_FORMULA, bounds=scene.formula_bounds), msgs
-    try:
-        return landscapes.get(scene.landscape, **dict(scene.landscape_params)), msgs
-    except ValueError as e:
-        msgs.append(f"{e}; using the landscape's defaults.")
-        return landscapes.get(scene.landscape), msgs
 
 
 def run_inputs(

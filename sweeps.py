@@ -45,8 +45,8 @@ import numpy as np
 
 import landscapes
 import optimizers
-from scene import Scene, format_number
-from simulate import REACH_FRACTION, make_landscape, run_inputs, run_labels
+from scene import Scene, format_number, make_landscape
+from simulate import REACH_FRACTION, run_inputs, run_labels
 
 #: Axis pairs: key -> (x setting kind, y setting kind). Kinds: "lr", "beta", "eps", "beta1", "beta2", "x0".
 AXES: dict[str, tuple[str, str]] = {

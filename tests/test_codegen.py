@@ -16,8 +16,8 @@ import pytest
 import codegen
 import landscapes
 import optimizers
-from scene import Run, Scene, decode
-from simulate import make_landscape, run_inputs
+from scene import Run, Scene, decode, make_landscape
+from simulate import run_inputs
 
 # PyTorch 2.x defaults (REFERENCE.md's table), written out here independently of codegen.
 DEFAULTS = {

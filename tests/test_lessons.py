@@ -16,8 +16,8 @@ from streamlit.testing.v1 import AppTest
 
 import lessons
 import optimizers
-from scene import Scene, decode
-from simulate import make_landscape, run_inputs, simulate
+from scene import Scene, decode, make_landscape
+from simulate import run_inputs, simulate
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = lessons.keys()

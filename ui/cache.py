@@ -16,8 +16,8 @@ import numpy as np
 import streamlit as st
 
 import landscapes
-from scene import Run, Scene
-from simulate import Result, make_landscape, path_of, simulate
+from scene import Run, Scene, make_landscape
+from simulate import Result, path_of, simulate
 from viz.surface import SurfaceImage, render
 
 MAX_ENTRIES = 64

@@ -14,8 +14,8 @@ import streamlit as st
 
 import optimizers
 import sweeps
-from scene import Run, Scene, settings_of
-from simulate import make_landscape, run_labels
+from scene import Run, Scene, make_landscape, settings_of
+from simulate import run_labels
 from sweeps import SweepResult, SweepSettings
 from ui import widgets
 from ui.controls import SHARED_LR, hp_key
