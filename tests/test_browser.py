@@ -208,9 +208,10 @@ def test_learning_rate_slider_redraws_the_paths(page: Any, server: str) -> None:
 
 
 @contextlib.contextmanager
-def new_session(page: Any) -> Iterator[Any]:
-    """A page in a fresh browser context (a new Streamlit session), closed afterwards."""
-    context = page.context.browser.new_context(viewport={"width": 1400, "height": 1000})
+def new_session(page: Any, **options: Any) -> Iterator[Any]:
+    """A page in a fresh browser context (a new Streamlit session), closed afterwards; ``options`` go to
+    ``new_context`` (a desktop viewport unless given)."""
+    context = page.context.browser.new_context(**{"viewport": {"width": 1400, "height": 1000}, **options})
     try:
         yield context.new_page()
     finally:
@@ -370,15 +371,14 @@ def test_clicking_the_surface_sets_the_start_point(page: Any, server: str) -> No
 def test_on_a_phone_the_title_is_one_line_and_the_panels_stack(page: Any, server: str) -> None:
     # A student opens a shared link on a phone: the title must not push the first panel off the first
     # screen (at Streamlit's default 2.75rem it took two lines and ~230 px of a 740 px screen).
-    context = page.context.browser.new_context(
-        viewport={"width": 360, "height": 740},
-        is_mobile=True,
-        has_touch=True,
-        user_agent="Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    phone = {
+        "viewport": {"width": 360, "height": 740},
+        "is_mobile": True,
+        "has_touch": True,
+        "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
         "Chrome/130.0 Mobile Safari/537.36",
-    )
-    try:
-        pg = context.new_page()
+    }
+    with new_session(page, **phone) as pg:
         errors: list[str] = []
         pg.on("pageerror", lambda e: errors.append(str(e)))
         open_app(pg, server, "?lesson=ravine")
@@ -398,5 +398,3 @@ def test_on_a_phone_the_title_is_one_line_and_the_panels_stack(page: Any, server
         assert t0 < 740  # the first panel starts on the first screen
         assert pg.locator('[data-testid="stException"]').count() == 0
         assert errors == []
-    finally:
-        context.close()
