@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -152,17 +152,29 @@ def test_scrubber_moves_every_panel(page: Any, server: str) -> None:
     assert page.errors == []
 
 
-#: Counts the times the sidebar's "Landscape" select is marked stale: Streamlit marks what a run redraws.
-WATCH_LANDSCAPE = """() => {
-  const box = [...document.querySelectorAll('[data-testid="stSidebar"] [data-testid="stElementContainer"]')]
-    .find((e) => e.innerText.includes('Landscape'));
-  window.__stale = 0;
-  if (window.__staleObserver) window.__staleObserver.disconnect();
-  window.__staleObserver = new MutationObserver((ms) => {
-    for (const m of ms) if (m.target.getAttribute('data-stale') === 'true') window.__stale += 1;
-  });
-  window.__staleObserver.observe(box, {attributes: true, attributeFilter: ['data-stale']});
-}"""
+def count_sent_selectboxes(page: Any, label: str) -> Callable[[], int]:
+    """Counts the selectboxes labelled ``label`` that the server sends to ``page`` from now on.
+
+    Streamlit sends every element a run draws, so the count goes up by one per run that draws that
+    select (a whole-page rerun) and stays put for a fragment's rerun. It reads the websocket's frames
+    rather than the page's ``data-stale`` marks: React may never paint a stale mark for a short rerun.
+    """
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    sent = [0]
+
+    def on_frame(payload: str | bytes) -> None:
+        if isinstance(payload, str):
+            return
+        msg = ForwardMsg.FromString(payload)
+        if msg.WhichOneof("type") != "delta" or msg.delta.WhichOneof("type") != "new_element":
+            return
+        element = msg.delta.new_element
+        if element.WhichOneof("type") == "selectbox" and element.selectbox.label == label:
+            sent[0] += 1
+
+    page.on("websocket", lambda ws: ws.on("framereceived", on_frame))
+    return lambda: sent[0]
 
 
 def panel_paints(page: Any) -> list[int]:
@@ -174,6 +186,7 @@ def panel_paints(page: Any) -> list[int]:
 def test_learning_rate_slider_redraws_the_paths(page: Any, server: str) -> None:
     # A run's setting reruns only the run controls and the Playground (a fragment): the rest of the
     # sidebar is not redrawn, yet the URL follows.
+    landscapes_sent = count_sent_selectboxes(page, "Landscape")
     open_app(page, server, "?r=gd~lr:0.001&r=adam~lr:0.05")
     before = host(page, "signature")
     first = page.locator(".pp-host canvas.pp-canvas").first
@@ -183,7 +196,8 @@ def test_learning_rate_slider_redraws_the_paths(page: Any, server: str) -> None:
     slider = sidebar.locator('[data-testid="stSlider"]', has_text="learning rate η").first
     thumb = slider.locator('input[type="range"]')
     page.wait_for_function(RUN_FINISHED, timeout=120_000)
-    page.evaluate(WATCH_LANDSCAPE)
+    sent_before = landscapes_sent()
+    assert sent_before > 0, "the probe sees the first run draw the Landscape select"
     paints_before = panel_paints(page)
     thumb.focus()
     for _ in range(4):
@@ -195,14 +209,14 @@ def test_learning_rate_slider_redraws_the_paths(page: Any, server: str) -> None:
     paints = panel_paints(page)
     assert paints[0] > paints_before[0], "the changed run's panel is painted again"
     assert paints[1] == paints_before[1], "the other panel, whose run did not change, is left as it was"
-    assert page.evaluate("window.__stale") == 0, "the rest of the sidebar was not rerun"
+    assert landscapes_sent() == sent_before, "the rest of the sidebar was not rerun"
     # The steps slider is not a run setting: the whole page reruns (and the probe sees it).
     steps = sidebar.locator('[data-testid="stSlider"]', has_text="steps").locator('input[type="range"]')
     steps.focus()
     steps.press("ArrowLeft")
     page.wait_for_url("**steps=499**", timeout=120_000)
     page.wait_for_function(RUN_FINISHED, timeout=120_000)
-    assert page.evaluate("window.__stale") > 0
+    assert landscapes_sent() > sent_before
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.errors == []
 
