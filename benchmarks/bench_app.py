@@ -158,7 +158,7 @@ def figure_bytes(script: str, query: str) -> tuple[int, int, list[int]]:
     for k, v in parse_qs(query.lstrip("?")).items():
         at.query_params[k] = v
     at.run()
-    panels = [len(c.proto.json.encode()) for c in at.get("bidi_component")]
+    panels = [len(c.proto.bytes) for c in at.get("bidi_component")]  # UTF-8 JSON (ui/paths_canvas.py)
     sizes = panels + [len(c.proto.spec.encode()) for c in at.get("plotly_chart")]
     return (panels[0] if panels else 0), sum(sizes), sizes
 

@@ -44,7 +44,7 @@ def panels(at: AppTest) -> dict[str, Any]:
     """The data the animated panels (the browser-side component ``paths_chart``) were sent."""
     for el in at.get("bidi_component"):
         if el.proto.id.endswith("paths_chart"):
-            return json.loads(el.proto.json)
+            return json.loads(el.proto.bytes)
     raise AssertionError("no paths panels on the page")
 
 

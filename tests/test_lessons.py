@@ -51,7 +51,7 @@ def path_traces(at: AppTest, labels: list[str]) -> list[str]:
     """Labels of the paths the animated panels were sent (none while the class predicts)."""
     names = []
     for el in at.get("bidi_component"):
-        data = json.loads(el.proto.json)
+        data = json.loads(el.proto.bytes)
         names += [r["label"] for r in data.get("runs", []) if r["label"] in labels]
     return names
 
@@ -273,7 +273,7 @@ def test_modified_lesson_link_keeps_changes_and_unknown_lesson_is_free_play() ->
 
 def loss_shown(at: AppTest) -> bool:
     """Whether the page shows loss curves (under the animated panels, or the 3-D view's Plotly chart)."""
-    if any(json.loads(el.proto.json).get("loss") for el in at.get("bidi_component")):
+    if any(json.loads(el.proto.bytes).get("loss") for el in at.get("bidi_component")):
         return True
     return any("loss_chart" in c.proto.id for c in at.get("plotly_chart"))
 
@@ -296,7 +296,7 @@ def test_presentation_mode() -> None:
     at = app(lesson="saddle", present="1")
     assert at.toggle(key="present").value
     assert not loss_shown(at)
-    (panels,) = [json.loads(el.proto.json) for el in at.get("bidi_component")]
+    (panels,) = [json.loads(el.proto.bytes) for el in at.get("bidi_component")]
     assert panels["scale"] > 1 and panels["lineWidth"] > 2.5, "larger fonts and thicker paths on a projector"
     assert at.query_params["present"] == "1"
     at.button(key="leave_present").click().run()

@@ -20,6 +20,7 @@ const DASHES = {
 const MARGIN = { left: 48, right: 16, top: 8, bottom: 30 };
 const INK = "#1f2933";
 const AXIS = "#9aa5b1";
+const DECODER = new TextDecoder();
 
 function niceStep(span, target) {
   const raw = span / Math.max(1, target);
@@ -662,7 +663,9 @@ class View {
 }
 
 export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
+  const { parentElement, setTriggerValue } = component;
+  // The page sends the data as UTF-8 JSON bytes (see paths_canvas.py).
+  const data = component.data instanceof Uint8Array ? JSON.parse(DECODER.decode(component.data)) : component.data;
   let host = parentElement.querySelector(".pp-host");
   if (!host) {
     host = el("div", "pp-host");

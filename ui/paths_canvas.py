@@ -8,6 +8,7 @@ the point as the ``start`` trigger.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,13 +36,18 @@ def paths_canvas(
     """Mount (or update) the panels with ``payload``; ``on_start`` runs when a panel is clicked.
 
     Args:
-        payload: :func:`viz.canvas.paths_payload`'s data.
+        payload: :func:`viz.canvas.paths_payload`'s data (strict JSON: no NaN).
         key: the element's key; the click lands in ``st.session_state[key]["start"]`` as ``[x, y]``.
         on_start: callback run (before the rerun) when the ``start`` trigger fires.
         on_drawn: if given, the browser reports (the ``drawn`` trigger) once it has drawn this data, and
             this callback runs.
     """
+    if on_drawn is not None:
+        payload = {**payload, "notify_drawn": True}
+    # Sent as JSON bytes (the browser parses them): given a dict, Streamlit would encode it twice (once with
+    # sorted keys for the element's identity, unused with a key) and scan it for dataframes on every rerun.
+    blob = json.dumps(payload, separators=(",", ":"), allow_nan=False).encode()
     if on_drawn is None:
-        _PANELS(data=payload, key=key, on_start_change=on_start)
+        _PANELS(data=blob, key=key, on_start_change=on_start)
     else:
-        _PANELS(data={**payload, "notify_drawn": True}, key=key, on_start_change=on_start, on_drawn_change=on_drawn)
+        _PANELS(data=blob, key=key, on_start_change=on_start, on_drawn_change=on_drawn)
