@@ -13,6 +13,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from deploy.run_cluster import free_port, streamlit_command
 
@@ -136,16 +137,66 @@ ARM_REDRAW = """
 }
 """
 
-#: True once Streamlit has finished the rerun: nothing marked stale and no "running" status widget.
-RUN_FINISHED = """
-() => !document.querySelector('[data-stale="true"]') && !document.querySelector('[data-testid="stStatusWidget"]')
+#: Installed before any page script (:func:`watch_runs`): whether the server is running a script, in
+#: ``window.__runs.running``, read from each websocket message's top-level protobuf fields as it arrives: a
+#: ``new_session`` message (ForwardMsg field 4) starts a run or fragment run, ``script_finished`` (field 6)
+#: ends the current one. (A run cut short by the next one may send no ``script_finished`` of its own, as
+#: quick key presses show: counting the two kinds would not do.)
+RUN_PROBE = """
+(() => {
+  const Orig = window.WebSocket;
+  window.__runs = {running: false};
+  const watch = (data) => {
+    if (!(data instanceof ArrayBuffer)) return;
+    const b = new Uint8Array(data);
+    let i = 0;
+    const varint = () => {
+      let v = 0, m = 1, c;
+      do { c = b[i++]; v += (c & 127) * m; m *= 128; } while (c & 128 && i < b.length);
+      return v;
+    };
+    while (i < b.length) {
+      const key = varint(), field = Math.floor(key / 8), wire = key % 8;
+      if (field === 4) window.__runs.running = true;
+      if (field === 6) window.__runs.running = false;
+      if (wire === 0) varint();
+      else if (wire === 1) i += 8;
+      else if (wire === 2) { const n = varint(); i += n; }
+      else if (wire === 5) i += 4;
+      else return;  // groups: not used by Streamlit
+    }
+  };
+  function Watched(...args) {
+    const ws = new Orig(...args);
+    ws.addEventListener('message', (e) => watch(e.data));
+    return ws;
+  }
+  Watched.prototype = Orig.prototype;
+  for (const k of ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED']) Watched[k] = Orig[k];
+  window.WebSocket = Watched;
+})();
 """
 
+_IDLE = """!document.querySelector('[data-stale="true"]') && !document.querySelector('[data-testid="stStatusWidget"]')
+  && !(window.__runs && window.__runs.running)"""
+
+#: True once Streamlit has finished the rerun: the server's last run has finished (where
+#: :data:`RUN_PROBE` is installed: Streamlit shows its "running" widget only after a delay, so a short run
+#: may show nothing), nothing is marked stale and no "running" status widget shows.
+RUN_FINISHED = f"() => {_IDLE}"
+
 #: A chart drawn (Plotly traces, or the app's panels), Streamlit idle.
-CHART_READY = """
+CHART_READY = f"""
 () => !!document.querySelector('.js-plotly-plot .scatterlayer .trace, .pp-host[data-draws]')
-  && !document.querySelector('[data-stale="true"]') && !document.querySelector('[data-testid="stStatusWidget"]')
+  && {_IDLE}
 """
+
+
+def watch_runs(context: Any) -> Any:
+    """Install :data:`RUN_PROBE` in every page of the Playwright browser ``context``; returns the context."""
+    context.add_init_script(RUN_PROBE)
+    return context
+
 
 #: What a broken page shows: Streamlit exception boxes, error boxes, or the "connection lost" dialog.
 ERROR_ELEMENTS = '[data-testid="stException"], [data-testid="stConnectionStatus"]'

@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.harness import CHROMIUM, RUN_FINISHED, launch_chromium, streamlit_server
+from tests.harness import CHROMIUM, RUN_FINISHED, launch_chromium, streamlit_server, watch_runs
 
 pytestmark = [
     pytest.mark.browser,
@@ -40,7 +40,7 @@ def page(server: str) -> Iterator[Any]:
 
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context = watch_runs(browser.new_context(viewport={"width": 1400, "height": 1000}))
         pg = context.new_page()
         pg.errors = []  # type: ignore[attr-defined]
         pg.on("pageerror", lambda e: pg.errors.append(str(e)))  # type: ignore[attr-defined]
@@ -225,7 +225,7 @@ def test_learning_rate_slider_redraws_the_paths(page: Any, server: str) -> None:
 def new_session(page: Any, **options: Any) -> Iterator[Any]:
     """A page in a fresh browser context (a new Streamlit session), closed afterwards; ``options`` go to
     ``new_context`` (a desktop viewport unless given)."""
-    context = page.context.browser.new_context(**{"viewport": {"width": 1400, "height": 1000}, **options})
+    context = watch_runs(page.context.browser.new_context(**{"viewport": {"width": 1400, "height": 1000}, **options}))
     try:
         yield context.new_page()
     finally:

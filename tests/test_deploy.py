@@ -17,7 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import CHROMIUM, ERROR_ELEMENTS, launch_chromium, slider_input, timed_slider_move, wait_chart_ready
+from tests.harness import (
+    CHROMIUM,
+    ERROR_ELEMENTS,
+    launch_chromium,
+    slider_input,
+    timed_slider_move,
+    wait_chart_ready,
+    watch_runs,
+)
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 pytestmark = [
@@ -93,7 +101,7 @@ def test_browser_session_through_nginx(two_processes) -> None:  # type: ignore[n
     c = two_processes
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
-        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        ctx = watch_runs(browser.new_context(viewport={"width": 1400, "height": 1000}))
         page = ctx.new_page()
         errors: list[str] = []
         sockets: list[str] = []

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.harness import CHROMIUM, RUN_FINISHED, launch_chromium, streamlit_server, wait_chart_ready
+from tests.harness import CHROMIUM, RUN_FINISHED, launch_chromium, streamlit_server, wait_chart_ready, watch_runs
 
 pytestmark = [
     pytest.mark.browser,
@@ -51,7 +51,7 @@ def test_heatmap_renders_and_a_click_loads_the_setting() -> None:
     query = "?r=momentum~lr:0.002&steps=60&sw_n=25"
     with streamlit_server() as url, sync_playwright() as pw:
         browser = launch_chromium(pw)
-        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page = watch_runs(browser.new_context(viewport={"width": 1400, "height": 1100})).new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(url + "/" + query)
