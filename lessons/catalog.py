@@ -44,7 +44,7 @@ LEARNING_RATE = lesson(
 
 RAVINE = lesson(
     "ravine",
-    "A ravine: GD zig-zags, momentum glides",
+    "A ravine: GD bounces, then crawls; momentum glides",
     Scene(
         landscape="quadratic",
         landscape_params=(("kappa", 100.0),),
@@ -57,8 +57,9 @@ RAVINE = lesson(
     Across the valley the curvature is $\lambda_{\max} = 10$, along it only $\lambda_{\min} = 0.1$ (condition
     number κ = 100). **GD** must keep η below $2/\lambda_{\max} = 0.2$; at η = 0.15 the factor across is
     $1 - 1.5 = -0.5$: the first step throws it against the far wall and it **zig-zags** back, each bounce half
-    the last. Along the floor it crawls by a factor $1 - 0.15 \cdot 0.1 = 0.985$ per step: after 150 steps
-    about a tenth of the way is still left.
+    the last, so after a few bounces (drawn on top of each other: the spur near the start) it lies on the
+    floor. There it **crawls**, by a factor $1 - 0.15 \cdot 0.1 = 0.985$ per step: after 150 steps about a
+    tenth of the way is still left. (η = 0.2 would bounce for ever; a bigger η diverges.)
 
     **Momentum** keeps a running average of the gradients, $v \leftarrow \beta v + (1-\beta) g$, and steps
     $\eta v$. Across the valley the gradient flips sign every step, so the average cancels out (the zig-zag is
