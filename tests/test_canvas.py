@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import landscapes
+import lessons
 from scene import Run, Scene
 from simulate import simulate
 from viz.canvas import MAX_ROWS, paths_payload
@@ -95,6 +96,22 @@ def test_loss_is_the_gap_to_the_minimum_on_a_log_axis_where_known() -> None:
     np.testing.assert_allclose(gd, result.runs[0].loss - 0.0, rtol=1e-3)  # Rosenbrock's minimum value is 0
     _, saddle = payload(Scene(landscape="saddle", runs=(Run.make("gd", lr=0.05),), steps=40))
     assert not saddle["loss"]["log"], "the loss goes negative on a saddle: linear axis"
+
+
+def test_loss_view_covers_the_picture_not_a_run_that_left_it() -> None:
+    # The saddle lesson: momentum leaves the picture [-2, 2]² and its loss x² − y² falls without bound
+    # (below -1e6 within 200 steps). Inside the picture the loss lies in [-4, 4] (hand maths), which is
+    # the range the chart keeps near, so the other runs' curves are not flattened.
+    _, data = payload(lessons.get("saddle").scene)
+    (x0, x1), (y0, y1) = data["bounds"]
+    assert (x0, x1, y0, y1) == (-2, 2, -2, 2)
+    lows = [min(v for v in r["y"] if v is not None) for r in data["loss"]["runs"]]
+    assert min(lows) < -1e6, "a run's loss left the picture's range"
+    lo, hi = data["loss"]["view"]
+    assert -4.0 <= lo < 0 < hi <= 4.0
+    # Every run's start is inside: its first loss is within the view.
+    for r in data["loss"]["runs"]:
+        assert lo <= r["y"][0] <= hi
 
 
 def test_hidden_sends_no_paths_no_loss_and_no_clicks() -> None:

@@ -369,6 +369,13 @@ class LossChart {
     let start = -Infinity;
     for (const run of loss.runs) if (run.y.length && run.y[0] !== null) start = Math.max(start, this.fy(run.y[0]));
     if (isFinite(start)) hi = Math.min(hi, loss.log ? start + 2 : start + Math.max(start - lo, 1e-12));
+    // A run that leaves the picture leaves a linear chart too: it covers the losses seen inside the panels
+    // and half as much again (a saddle's loss, unbounded below, would otherwise flatten every other curve).
+    if (!loss.log && loss.view) {
+      const [vlo, vhi] = loss.view, reach = Math.max(vhi - vlo, 1e-12) * 0.5;
+      const keepLo = Math.max(lo, vlo - reach), keepHi = Math.min(hi, vhi + reach);
+      if (keepHi > keepLo) { lo = keepLo; hi = keepHi; }
+    }
     if (hi - lo < 1e-12) { lo -= 0.5; hi += 0.5; }
     const pad = (hi - lo) * 0.04;
     this.lo = lo - pad; this.hi = hi + pad;
@@ -427,15 +434,29 @@ class LossChart {
     ctx.rect(this.m.left, this.m.top, this.w, this.h);
     ctx.clip();
     ctx.lineJoin = "round";
+    // Segments are cut where they leave a band just around the chart: a curve that runs off it towards
+    // ±1e19 would otherwise be a path billions of pixels long, and Chrome then draws a dashed line solid.
+    const top = this.m.top - 4, bottom = this.m.top + this.h + 4;
+    const cross = (a, b, edge) => [a[0] + ((edge - a[1]) / (b[1] - a[1])) * (b[0] - a[0]), edge];
     for (const run of this.loss.runs) {
       ctx.beginPath();
-      let pen = false;
+      let prev = null;
       for (let i = 0; i < run.y.length; i++) {
         const v = run.y[i];
-        if (v === null) { pen = false; continue; }
-        const x = this.px(this.rows[i]), y = this.py(v);
-        if (pen) ctx.lineTo(x, y); else ctx.moveTo(x, y);
-        pen = true;
+        if (v === null) { prev = null; continue; }
+        const p = [this.px(this.rows[i]), this.py(v)];
+        const side = p[1] < top ? -1 : p[1] > bottom ? 1 : 0;
+        if (prev === null) {
+          if (side === 0) ctx.moveTo(p[0], p[1]);
+        } else if (prev.side === 0 && side === 0) {
+          ctx.lineTo(p[0], p[1]);
+        } else if (prev.side !== side) {  // enters, leaves, or crosses the band
+          const a = prev.side === 0 ? prev.p : cross(prev.p, p, prev.side < 0 ? top : bottom);
+          const b = side === 0 ? p : cross(prev.p, p, side < 0 ? top : bottom);
+          if (prev.side !== 0) ctx.moveTo(a[0], a[1]);
+          ctx.lineTo(b[0], b[1]);
+        }
+        prev = { p, side };
       }
       ctx.setLineDash((DASHES[run.dash] || []).map((v) => v * Math.max(1, this.view.data.lineWidth / 2.5)));
       ctx.strokeStyle = run.color;

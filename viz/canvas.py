@@ -122,7 +122,7 @@ def paths_payload(
         aria = " ".join(_aria(r, _finite_rows(r) if r.error is None else 0, hidden) for r in runs)
         panels.append({"title": "All optimizers on one surface", "color": INK, "note": notes, "aria": aria})
     (x0, x1), (y0, y1) = surface.bounds
-    loss = _loss_data(runs, rows, loss_min) if show_loss and not hidden else None
+    loss = _loss_data(runs, rows, loss_min, surface.bounds) if show_loss and not hidden else None
     data: dict[str, Any] = {
         "bounds": [[float(x0), float(x1)], [float(y0), float(y1)]],
         "image": surface.uri,
@@ -220,18 +220,39 @@ def _aria(run: PathLike, n_ok: int, hidden: bool = False) -> str:
     )
 
 
-def _loss_data(runs: Sequence[PathLike], rows: np.ndarray, loss_min: float | None) -> dict[str, Any] | None:
+def _loss_data(
+    runs: Sequence[PathLike],
+    rows: np.ndarray,
+    loss_min: float | None,
+    bounds: tuple[tuple[float, float], tuple[float, float]] | None = None,
+) -> dict[str, Any] | None:
     """The loss chart: per run, the plotted quantity at the sent rows (4 significant digits, None where not
-    finite), its axis title and whether the axis is logarithmic (see :func:`viz.curves.loss_quantity`)."""
+    finite), its axis title and whether the axis is logarithmic (see :func:`viz.curves.loss_quantity`).
+
+    With the panels' ``bounds``, ``view`` is the ``[lowest, highest]`` plotted value at the sent rows whose
+    position lies inside the picture (None if none does): a linear axis keeps near it, so a run that
+    leaves the picture for a loss unbounded below (a saddle's) leaves the chart too instead of squashing
+    every other curve flat.
+    """
     ok = [(i, r) for i, r in enumerate(runs) if r.error is None]
     if not ok:
         return None
     ys, title, log = loss_quantity([r for _, r in ok], loss_min)
     lines = []
+    seen: list[np.ndarray] = []
     for (i, r), y in zip(ok, ys, strict=True):
         st = style(i)
-        v = significant(np.asarray(y, dtype=float)[rows[rows < len(y)]], 4)
+        at = rows[rows < min(len(y), len(r.path))]
+        v = significant(np.asarray(y, dtype=float)[at], 4)
         finite = np.isfinite(v) & ((v > 0) if log else True)
         values = [float(a) if f else None for a, f in zip(v.tolist(), finite.tolist(), strict=True)]
         lines.append({"label": r.label, "color": st["color"], "dash": st["dash"], "y": values})
-    return {"title": title, "log": log, "runs": lines}
+        if bounds is not None:
+            (x0, x1), (y0, y1) = bounds
+            p = np.asarray(r.path, dtype=float)[at]
+            with np.errstate(invalid="ignore"):
+                inside = (p[:, 0] >= x0) & (p[:, 0] <= x1) & (p[:, 1] >= y0) & (p[:, 1] <= y1) & finite
+            seen.append(v[inside])
+    shown = np.concatenate(seen) if seen else np.empty(0)
+    view = [float(shown.min()), float(shown.max())] if shown.size else None
+    return {"title": title, "log": log, "runs": lines, "view": view}
