@@ -56,7 +56,13 @@ def test_heatmap_renders_and_a_click_loads_the_setting() -> None:
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(url + "/" + query)
         wait_chart_ready(page, 180_000)
-        page.get_by_role("tab", name="Sweeps").click(timeout=120_000)
+        # A session's second run (the update rules, once the panels are drawn) follows the first: let it
+        # finish before switching tabs, so the click is not part of the page's first-load sequence.
+        page.wait_for_function("() => !!document.querySelector('.katex')", timeout=120_000)
+        page.wait_for_function(RUN_FINISHED, timeout=120_000)
+        tab = page.get_by_role("tab", name="Sweeps")
+        tab.click(timeout=120_000)
+        expect(tab).to_have_attribute("aria-selected", "true", timeout=60_000)
         handle = page.wait_for_function(CELL_PIXEL, arg=[20, 18], timeout=120_000)
         cell = handle.json_value()
         assert cell["nx"] == 25
