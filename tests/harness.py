@@ -88,25 +88,36 @@ FIRST_CHART_PROBE = """
 })();
 """
 
+
+def _on_websocket_message(setup: str, on_message: str) -> str:
+    """A script to install before any page script: runs ``setup``, then calls ``on_message(event)`` for every
+    message of every websocket the page opens, before the page's own handlers see it."""
+    return f"""
+(() => {{
+  {setup}
+  const Orig = window.WebSocket;
+  const onMessage = {on_message};
+  function Watched(...args) {{
+    const ws = new Orig(...args);
+    ws.addEventListener('message', onMessage);
+    return ws;
+  }}
+  Watched.prototype = Orig.prototype;
+  for (const k of ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED']) Watched[k] = Orig[k];
+  window.WebSocket = Watched;
+}})();
+"""
+
+
 #: Installed before any page script: every websocket message's arrival, ``[performance.now(), bytes]``,
 #: in ``window.__ws`` (recorded before Streamlit handles the message).
-WEBSOCKET_PROBE = """
-(() => {
-  const Orig = window.WebSocket;
-  window.__ws = [];
-  function Probed(...args) {
-    const ws = new Orig(...args);
-    ws.addEventListener('message', (e) => {
-      const d = e.data;
-      window.__ws.push([performance.now(), d.byteLength ?? d.size ?? d.length ?? 0]);
-    });
-    return ws;
-  }
-  Probed.prototype = Orig.prototype;
-  for (const k of ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED']) Probed[k] = Orig[k];
-  window.WebSocket = Probed;
-})();
-"""
+WEBSOCKET_PROBE = _on_websocket_message(
+    "window.__ws = [];",
+    """(e) => {
+    const d = e.data;
+    window.__ws.push([performance.now(), d.byteLength ?? d.size ?? d.length ?? 0]);
+  }""",
+)
 
 #: Arms a redraw probe on chart ``index`` (the page's charts in document order: the app's browser-drawn
 #: panels, ``.pp-host``, and Plotly charts): ``t0`` = the next keydown, ``t1`` = the first DOM change after
@@ -142,13 +153,11 @@ ARM_REDRAW = """
 #: ``new_session`` message (ForwardMsg field 4) starts a run or fragment run, ``script_finished`` (field 6)
 #: ends the current one. (A run cut short by the next one may send no ``script_finished`` of its own, as
 #: quick key presses show: counting the two kinds would not do.)
-RUN_PROBE = """
-(() => {
-  const Orig = window.WebSocket;
-  window.__runs = {running: false};
-  const watch = (data) => {
-    if (!(data instanceof ArrayBuffer)) return;
-    const b = new Uint8Array(data);
+RUN_PROBE = _on_websocket_message(
+    "window.__runs = {running: false};",
+    """(e) => {
+    if (!(e.data instanceof ArrayBuffer)) return;
+    const b = new Uint8Array(e.data);
     let i = 0;
     const varint = () => {
       let v = 0, m = 1, c;
@@ -165,17 +174,8 @@ RUN_PROBE = """
       else if (wire === 5) i += 4;
       else return;  // groups: not used by Streamlit
     }
-  };
-  function Watched(...args) {
-    const ws = new Orig(...args);
-    ws.addEventListener('message', (e) => watch(e.data));
-    return ws;
-  }
-  Watched.prototype = Orig.prototype;
-  for (const k of ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED']) Watched[k] = Orig[k];
-  window.WebSocket = Watched;
-})();
-"""
+  }""",
+)
 
 _IDLE = """!document.querySelector('[data-stale="true"]') && !document.querySelector('[data-testid="stStatusWidget"]')
   && !(window.__runs && window.__runs.running)"""
