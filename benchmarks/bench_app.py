@@ -8,9 +8,12 @@ Starts the app and ``benchmarks/floor_app.py`` (a one-slider, one-chart page) th
 - slider→redraw: keydown on a slider → the chart's traces change (median and max of several moves);
 - websocket bytes the browser received for the first page and per move;
 - the default scene's figure JSON size (paths figure and all charts, through AppTest);
-- with ``--interleave N``: slider→redraw of the app and the floor served at the same time, their moves
-  alternating (N each), so that both see the same load of the machine: on a shared machine the
-  sequential medians above can drift by tens of milliseconds between the two pages.
+- with ``--interleave N``: slider→redraw of the app, the floor and ``benchmarks/floor_controls_app.py``
+  (the floor with the app's controls around it: the same sidebar widgets, tabs and typeset rules, one
+  Plotly line chart, no computation) served at the same time, their moves alternating (N each), so that
+  all see the same load of the machine: on a shared machine the sequential medians above can drift by
+  tens of milliseconds between pages. The second floor shows what Streamlit's rerun of a page with the
+  app's controls costs by itself.
 
 Run by hand: ``python benchmarks/bench_app.py [--moves 9] [--loads 5] [--query "?..."] [--interleave 15]``.
 """
@@ -174,11 +177,12 @@ def main() -> None:
     args = ap.parse_args()
     app = Target("app", args.script, APP_SLIDER, True, args.query)
     floor = Target("floor", "benchmarks/floor_app.py", FLOOR_SLIDER, False)
+    controls = Target("floor with the app's controls", "benchmarks/floor_controls_app.py", FLOOR_SLIDER, True)
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
         t = time.perf_counter()
         res = {tg.name: measure(browser, tg, args.moves, args.loads) for tg in (app, floor)}
-        paired = interleaved(browser, [app, floor], args.interleave) if args.interleave else None
+        paired = interleaved(browser, [app, floor, controls], args.interleave) if args.interleave else None
         browser.close()
     paths, total, each = figure_bytes(args.script, args.query)
     a, f = res["app"], res["floor"]
@@ -206,6 +210,11 @@ def main() -> None:
         row(f"slider→redraw, {args.interleave} interleaved (median)", med(paired[0]), med(paired[1]), target=True)
         print(f"interleaved, the app's moves (ms): {[round(x) for x in paired[0]]}")
         print(f"interleaved, the floor's moves (ms): {[round(x) for x in paired[1]]}")
+        print(f"interleaved, the floor with the app's controls (ms): {[round(x) for x in paired[2]]}")
+        print(
+            f"  the floor with the app's controls: {med(paired[2]):.0f} ms, {med(paired[2]) / med(paired[1]):.2f}× "
+            f"the floor; the app is {med(paired[0]) / med(paired[2]):.2f}× that page"
+        )
     scene = f"scene {args.query}" if args.query else "default scene"
     print(f"{scene}: animated panels {paths} B of JSON data, all charts {total} B {each}")
     errors = a.errors + f.errors
