@@ -112,6 +112,9 @@ def test_loss_view_covers_the_picture_not_a_run_that_left_it() -> None:
     # Every run's start is inside: its first loss is within the view.
     for r in data["loss"]["runs"]:
         assert lo <= r["y"][0] <= hi
+    # The axis the browser draws keeps within the view and half its width again (8 at most), plus 4 %.
+    bottom, top = data["loss"]["range"]
+    assert -8.64 <= bottom <= lo and hi <= top <= 8.64
 
 
 def test_hidden_sends_no_paths_no_loss_and_no_clicks() -> None:

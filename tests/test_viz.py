@@ -12,9 +12,10 @@ import pytest
 from PIL import Image
 
 import landscapes
+import lessons
 from scene import Run, Scene
 from simulate import simulate
-from viz.curves import loss_figure
+from viz.curves import loss_figure, loss_range
 from viz.paths import MAX_FRAMES, frame_indices, trajectory_figure
 from viz.surface import render
 
@@ -120,6 +121,33 @@ def test_loss_figure_uses_gap_to_minimum_on_log_axis() -> None:
     assert len(fig.data) == len(result.runs)
     saddle = simulate(Scene(landscape="saddle", runs=(Run.make("gd", lr=0.05),), steps=50))
     assert loss_figure(saddle.runs, None).validated().layout.yaxis.type == "linear"  # the loss goes negative
+
+
+def test_loss_range_caps_a_diverging_run_by_hand() -> None:
+    # Log axis: the curves span 10^0 .. 10^12, but the top stays two decades above the highest start
+    # (10^2): [0, 4], padded by 4 % of its width (0.16).
+    np.testing.assert_allclose(
+        loss_range([np.array([100.0, 10, 1]), np.array([100.0, 1e6, 1e12])], True), [-0.16, 4.16]
+    )
+    # Linear axis: a run falls to -1e9, but the losses seen inside the picture span [-4, 4], so the axis
+    # keeps within [-8, 8]; the top is the highest value (4): [-8, 4], padded by 0.48.
+    linear = loss_range([np.array([4.0, 1, 0]), np.array([4.0, -1e9])], False, view=[-4.0, 4.0])
+    np.testing.assert_allclose(linear, [-8.48, 4.48])
+    # Not plotted (NaN, or not positive on a log axis) is left out; nothing plotted gives [0, 1] padded.
+    np.testing.assert_allclose(loss_range([np.array([np.nan, 10.0, 0.0])], True), [0.5 - 0.04, 1.5 + 0.04])
+    np.testing.assert_allclose(loss_range([np.array([np.nan])], False), [-0.04, 1.04])
+
+
+def test_3d_views_loss_chart_keeps_near_the_picture_on_the_saddle_lesson() -> None:
+    # The saddle lesson's momentum run leaves the picture [-2, 2]² and its loss x² − y² falls below -1e6;
+    # inside the picture the loss lies in [-4, 4] (hand maths), so the axis stays within [-8, 8] + 4 %.
+    result = simulate(lessons.get("saddle").scene)
+    assert min(np.nanmin(r.loss) for r in result.runs if r.error is None) < -1e6
+    fig = loss_figure(result.runs, None, bounds=result.landscape.bounds).validated()
+    lo, hi = fig.layout.yaxis.range
+    assert fig.layout.yaxis.type == "linear" and -8.64 <= lo < 0 < hi <= 8.64
+    for r in result.runs:
+        assert lo <= r.loss[0] <= hi, "every run's start is on the chart"
 
 
 def test_phone_layout_stacks_panels_and_presentation_scales_fonts() -> None:

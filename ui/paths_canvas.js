@@ -361,24 +361,9 @@ class LossChart {
     this.w = Math.max(10, width - this.m.left - this.m.right);
     this.h = Math.max(10, height - this.m.top - this.m.bottom);
     resizeCanvases([this.canvas, this.layer], width, height, ratio);
-    let lo = Infinity, hi = -Infinity;
-    for (const run of loss.runs) for (const v of run.y) if (v !== null) { const f = this.fy(v); if (f < lo) lo = f; if (f > hi) hi = f; }
-    if (!isFinite(lo)) { lo = 0; hi = 1; }
-    // A diverging run would stretch the axis over dozens of decades: keep the top near the start losses
-    // (two decades above the highest on a log axis, as far again on a linear one); higher goes off the top.
-    let start = -Infinity;
-    for (const run of loss.runs) if (run.y.length && run.y[0] !== null) start = Math.max(start, this.fy(run.y[0]));
-    if (isFinite(start)) hi = Math.min(hi, loss.log ? start + 2 : start + Math.max(start - lo, 1e-12));
-    // A run that leaves the picture leaves a linear chart too: it covers the losses seen inside the panels
-    // and half as much again (a saddle's loss, unbounded below, would otherwise flatten every other curve).
-    if (!loss.log && loss.view) {
-      const [vlo, vhi] = loss.view, reach = Math.max(vhi - vlo, 1e-12) * 0.5;
-      const keepLo = Math.max(lo, vlo - reach), keepHi = Math.min(hi, vhi + reach);
-      if (keepHi > keepLo) { lo = keepLo; hi = keepHi; }
-    }
-    if (hi - lo < 1e-12) { lo -= 0.5; hi += 0.5; }
-    const pad = (hi - lo) * 0.04;
-    this.lo = lo - pad; this.hi = hi + pad;
+    // The axis range comes with the data (viz.curves.loss_range: log10 units on a log axis, capped so that a
+    // diverging run or one that leaves the picture cannot flatten the other curves).
+    [this.lo, this.hi] = loss.range;
     this.canvas.setAttribute("aria-label", `${loss.title} against step for ${loss.runs.map((r) => r.label).join(", ")}.`);
     this.drawStatic();
   }

@@ -17,6 +17,7 @@ from scene import Scene, to_json
 from simulate import Result, run_labels
 from ui.cache import IMAGE_GRID, IMAGE_GRID_LARGE, cached_grid, cached_surface, surface_part
 from ui.paths_canvas import paths_canvas
+from ui.tables import number_columns
 from viz.canvas import paths_payload
 from viz.curves import loss_figure, surface_3d_figure
 from viz.gif import scene_gif
@@ -204,26 +205,21 @@ def loss_and_summary(result: Result, presentation: bool = False) -> None:
         st.markdown("**Loss against step**")
         st.plotly_chart(
             loss_figure(
-                result.runs, getattr(result.landscape, "min_value", None), line_width=4 if presentation else 2.5
+                result.runs,
+                getattr(result.landscape, "min_value", None),
+                line_width=4 if presentation else 2.5,
+                bounds=result.landscape.bounds,
             ),
             key="loss_chart",
             config={"displaylogo": False},
         )
     with summary:
         st.markdown("**Summary**")
-        df = summary_frame(result)
-        st.dataframe(
-            df,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "final loss": st.column_config.NumberColumn(format="%.4g"),
-                "distance to minimum": st.column_config.NumberColumn(format="%.3g"),
-                "steps to reach": st.column_config.NumberColumn(
-                    help="First step within 1% of the plot's diagonal of a global minimum"
-                ),
-            },
+        df, config = number_columns(summary_frame(result), {"final loss": "%.4g", "distance to minimum": "%.3g"})
+        config["steps to reach"] = st.column_config.NumberColumn(
+            help="First step within 1% of the plot's diagonal of a global minimum"
         )
+        st.dataframe(df, hide_index=True, width="stretch", column_config=config)
 
 
 def trajectories_csv(result: Result) -> str:

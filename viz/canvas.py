@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from viz.curves import loss_quantity, significant
+from viz.curves import loss_quantity, loss_range, loss_view, significant
 from viz.paths import PathLike, coordinate_decimals, frame_indices, run_note
 from viz.style import INK, style
 from viz.surface import SurfaceImage
@@ -227,19 +227,18 @@ def _loss_data(
     bounds: tuple[tuple[float, float], tuple[float, float]] | None = None,
 ) -> dict[str, Any] | None:
     """The loss chart: per run, the plotted quantity at the sent rows (4 significant digits, None where not
-    finite), its axis title and whether the axis is logarithmic (see :func:`viz.curves.loss_quantity`).
+    finite), its axis title, whether the axis is logarithmic (see :func:`viz.curves.loss_quantity`) and its
+    ``range`` (:func:`viz.curves.loss_range`, log10 units on a log axis).
 
     With the panels' ``bounds``, ``view`` is the ``[lowest, highest]`` plotted value at the sent rows whose
-    position lies inside the picture (None if none does): a linear axis keeps near it, so a run that
-    leaves the picture for a loss unbounded below (a saddle's) leaves the chart too instead of squashing
-    every other curve flat.
+    position lies inside the picture (:func:`viz.curves.loss_view`; None if none does), which a linear
+    axis's range keeps near.
     """
     ok = [(i, r) for i, r in enumerate(runs) if r.error is None]
     if not ok:
         return None
     ys, title, log = loss_quantity([r for _, r in ok], loss_min)
-    lines = []
-    seen: list[np.ndarray] = []
+    lines, plotted, points = [], [], []
     for (i, r), y in zip(ok, ys, strict=True):
         st = style(i)
         at = rows[rows < min(len(y), len(r.path))]
@@ -247,12 +246,7 @@ def _loss_data(
         finite = np.isfinite(v) & ((v > 0) if log else True)
         values = [float(a) if f else None for a, f in zip(v.tolist(), finite.tolist(), strict=True)]
         lines.append({"label": r.label, "color": st["color"], "dash": st["dash"], "y": values})
-        if bounds is not None:
-            (x0, x1), (y0, y1) = bounds
-            p = np.asarray(r.path, dtype=float)[at]
-            with np.errstate(invalid="ignore"):
-                inside = (p[:, 0] >= x0) & (p[:, 0] <= x1) & (p[:, 1] >= y0) & (p[:, 1] <= y1) & finite
-            seen.append(v[inside])
-    shown = np.concatenate(seen) if seen else np.empty(0)
-    view = [float(shown.min()), float(shown.max())] if shown.size else None
-    return {"title": title, "log": log, "runs": lines, "view": view}
+        plotted.append(np.where(finite, v, np.nan))
+        points.append(np.asarray(r.path, dtype=float)[at])
+    view = loss_view(points, plotted, bounds) if bounds is not None else None
+    return {"title": title, "log": log, "runs": lines, "view": view, "range": loss_range(plotted, log, view)}

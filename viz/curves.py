@@ -33,6 +33,57 @@ def loss_quantity(runs: Sequence[PathLike], min_value: float | None) -> tuple[li
     return ys, title, log
 
 
+Bounds = tuple[tuple[float, float], tuple[float, float]]
+
+
+def loss_view(points: Sequence[np.ndarray], values: Sequence[np.ndarray], bounds: Bounds) -> list[float] | None:
+    """``[lowest, highest]`` of the plotted ``values`` (NaN where not plotted) at the ``points`` (same rows,
+    shape ``(n, 2)``) that lie inside ``bounds``, the picture's; None if no plotted point does.
+
+    A linear loss axis keeps near this range (:func:`loss_range`): a run that leaves the picture for a loss
+    unbounded below (a saddle's) leaves the chart too instead of squashing every other curve flat.
+    """
+    (x0, x1), (y0, y1) = bounds
+    seen = []
+    for p, v in zip(points, values, strict=True):
+        p, v = np.asarray(p, dtype=float).reshape(-1, 2), np.asarray(v, dtype=float)
+        with np.errstate(invalid="ignore"):
+            inside = (p[:, 0] >= x0) & (p[:, 0] <= x1) & (p[:, 1] >= y0) & (p[:, 1] <= y1) & np.isfinite(v)
+        seen.append(v[inside])
+    shown = np.concatenate(seen) if seen else np.empty(0)
+    return [float(shown.min()), float(shown.max())] if shown.size else None
+
+
+def loss_range(values: Sequence[np.ndarray], log: bool, view: Sequence[float] | None = None) -> list[float]:
+    """The loss axis's ``[bottom, top]``, in log10 units on a log axis (Plotly's convention).
+
+    It spans the plotted values (NaN where not plotted), with two caps so that one run cannot make the
+    chart unreadable: the top stays near the start losses (two decades above the highest first value on
+    a log axis, as far above it again as it is above the lowest value on a linear one); and a linear axis
+    keeps within ``view`` (:func:`loss_view`) and half its width again on either side. Then 4 % padding.
+    """
+    fys = []
+    for v in values:
+        v = np.asarray(v, dtype=float)
+        with np.errstate(all="ignore"):
+            fys.append(np.where(np.isfinite(v) & (v > 0), np.log10(np.where(v > 0, v, 1.0)), np.nan) if log else v)
+    flat = np.concatenate([f[np.isfinite(f)] for f in fys]) if fys else np.empty(0)
+    lo, hi = (float(flat.min()), float(flat.max())) if flat.size else (0.0, 1.0)
+    starts = [float(f[0]) for f in fys if len(f) and np.isfinite(f[0])]
+    if starts:
+        start = max(starts)
+        hi = min(hi, start + 2.0 if log else start + max(start - lo, 1e-12))
+    if not log and view is not None:
+        reach = max(view[1] - view[0], 1e-12) * 0.5
+        keep_lo, keep_hi = max(lo, view[0] - reach), min(hi, view[1] + reach)
+        if keep_hi > keep_lo:
+            lo, hi = keep_lo, keep_hi
+    if hi - lo < 1e-12:
+        lo, hi = lo - 0.5, hi + 0.5
+    pad = (hi - lo) * 0.04
+    return [lo - pad, hi + pad]
+
+
 def significant(a: np.ndarray, digits: int) -> np.ndarray:
     """``a`` rounded to ``digits`` significant digits (NaN and inf pass through): short JSON."""
     with np.errstate(all="ignore"):
@@ -42,7 +93,11 @@ def significant(a: np.ndarray, digits: int) -> np.ndarray:
 
 
 def loss_figure(
-    runs: Sequence[PathLike], min_value: float | None, height: int = 340, line_width: float = 2.5
+    runs: Sequence[PathLike],
+    min_value: float | None,
+    height: int = 340,
+    line_width: float = 2.5,
+    bounds: Bounds | None = None,
 ) -> go.Figure:
     """Loss (or the gap to the minimum) against step, one line per run, in the runs' styles.
 
@@ -51,9 +106,12 @@ def loss_figure(
         min_value: the landscape's global minimum value, or ``None`` where it is unknown.
         height: figure height in pixels.
         line_width: line width (thicker in presentation mode).
+        bounds: the picture's window: a linear axis keeps near the losses seen inside it (see
+            :func:`loss_range`, which sets the axis range as the browser-drawn loss chart does).
     """
     ok = [(i, r) for i, r in enumerate(runs) if r.error is None]
     ys, title, log = loss_quantity([r for _, r in ok], min_value)
+    view = loss_view([r.path for _, r in ok], ys, bounds) if bounds is not None and ok else None
     data = []
     for (i, r), y in zip(ok, ys, strict=True):
         st = style(i)
@@ -80,6 +138,7 @@ def loss_figure(
         yaxis=dict(
             title=dict(text=title),
             type="log" if log else "linear",
+            range=loss_range(ys, log, view),
             showgrid=True,
             gridcolor="#e5e8ec",
             exponentformat="power",
@@ -109,8 +168,13 @@ def surface_3d_figure(
         lifted: per run, the display-transformed loss along its path (same transform as ``Zt``).
         minima, minima_z: known minima and their display values.
         height: figure height in pixels.
+
+    The axes span the grid's window; a path's points outside it are left out (its line breaks there), so
+    a run that leaves the picture cannot stretch the axes and squash the surface into a sliver. Lifted
+    values beyond the surface's are drawn at its lowest or highest.
     """
     zlo, zhi = float(np.nanmin(Zt)), float(np.nanmax(Zt))
+    (x0, x1), (y0, y1) = (float(xs[0]), float(xs[-1])), (float(ys[0]), float(ys[-1]))
     data: list[go.BaseTraceType] = [
         go.Surface(
             x=np.round(xs, 4),
@@ -128,12 +192,16 @@ def surface_3d_figure(
         if r.error is not None:
             continue
         st = style(i)
-        zz = np.clip(z, zlo, zhi)
+        with np.errstate(invalid="ignore"):
+            x, y = r.path[:, 0], r.path[:, 1]
+            outside = ~((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
+        xyz = np.column_stack([r.path, np.clip(z, zlo, zhi)])
+        xyz[outside] = np.nan
         data.append(
             go.Scatter3d(
-                x=_listify(np.round(r.path[:, 0], 4)),
-                y=_listify(np.round(r.path[:, 1], 4)),
-                z=_listify(np.round(zz, 4)),
+                x=_listify(np.round(xyz[:, 0], 4)),
+                y=_listify(np.round(xyz[:, 1], 4)),
+                z=_listify(np.round(xyz[:, 2], 4)),
                 mode="lines+markers",
                 name=r.label,
                 line=dict(color=st["color"], width=9),
@@ -158,8 +226,8 @@ def surface_3d_figure(
         margin=dict(l=0, r=0, t=10, b=0),
         legend=dict(orientation="h", y=1.0, x=0),
         scene=dict(
-            xaxis_title="x",
-            yaxis_title="y",
+            xaxis=dict(title=dict(text="x"), range=[x0, x1]),
+            yaxis=dict(title=dict(text="y"), range=[y0, y1]),
             zaxis_title=z_label,
             camera=dict(eye=dict(x=1.35, y=-1.35, z=0.9)),
             aspectmode="manual",
