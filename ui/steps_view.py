@@ -19,6 +19,7 @@ import codegen
 import landscapes
 import optimizers
 from simulate import Result, RunResult, run_inputs
+from ui.tables import number_columns
 from viz.steps import Arrow, arrows_figure, effective_lr_figure, scale_to
 
 MAX_TABLE_STEPS = 200
@@ -398,14 +399,9 @@ def step_by_step(result: Result) -> None:
     df = step_table(tr)
     eff_name = EFFECTIVE.get(rr.run.optimizer, "η_eff")
     df = df.rename(columns={f"η_eff ({c})": f"{eff_name} ({c})" for c in "xy"})
-    st.dataframe(
-        df,
-        hide_index=True,
-        width="stretch",
-        height=min(38 + 35 * len(df), 320),
-        column_config={c: st.column_config.NumberColumn(format="%.7g") for c in df.columns if c != "t"},
-        key="steps_table",
-    )
+    df, config = number_columns(df, {c: "%.7g" for c in df.columns if c != "t"})
+    height = min(38 + 35 * len(df), 320)
+    st.dataframe(df, hide_index=True, width="stretch", height=height, column_config=config, key="steps_table")
     st.caption(
         "Row t is step t: θₜ₋₁ is where the step starts, g the gradient there (after noise and clipping, "
         "before weight decay), Δθ the step taken and θₜ where it lands. Start: "

@@ -1,0 +1,41 @@
+"""Tables for ``st.dataframe`` that show every number.
+
+Streamlit's table shows a number beyond ±2⁵³ (about 9.0e15) as an error cell, its digits greyed: a
+diverging run's loss (-1.8e19 on the saddle lesson) or gradient would be unreadable. A column that
+holds such a number is sent as text in its own printf format instead; the others stay numbers (so they
+sort as numbers) formatted in the browser.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+SAFE = 2.0**53  # beyond this, Streamlit's table shows an error instead of the number
+
+
+def _too_large(v: Any) -> bool:
+    return isinstance(v, (int, float)) and math.isfinite(v) and abs(v) > SAFE
+
+
+def number_columns(
+    df: pd.DataFrame, formats: Mapping[str, str], help: Mapping[str, str] | None = None
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """``(df, column_config)`` for ``st.dataframe``: each column in ``formats`` (printf, e.g. ``"%.4g"``)
+    as a ``NumberColumn`` with that format, or, if it holds a finite number beyond ±2⁵³, as text formatted
+    the same way (NaN and None stay missing: empty cells). ``help`` adds a column's tooltip. ``df`` is not changed."""
+    out = df.copy()
+    config: dict[str, Any] = {}
+    for col, fmt in formats.items():
+        tip = (help or {}).get(col)
+        values = out[col].tolist()
+        if any(_too_large(v) for v in values):
+            out[col] = [fmt % v if isinstance(v, (int, float)) and not math.isnan(v) else None for v in values]
+            config[col] = st.column_config.TextColumn(help=tip, alignment="right")
+        else:
+            config[col] = st.column_config.NumberColumn(format=fmt, help=tip)
+    return out, config
