@@ -184,3 +184,21 @@ def test_downloads_csv_and_offline_html() -> None:
     assert '<script src="http' not in html, "plotly.js is inlined, so the file plays offline"
     assert "Plotly.newPlot" in html and "Plotly.addFrames" in html
     assert len(html) > 3_000_000  # plotly.js itself is a few MB
+
+
+def test_3d_view_keeps_the_surfaces_window_when_a_run_leaves_it() -> None:
+    # The saddle lesson's momentum run leaves [-2, 2]² for y ≈ 4e9: the axes stay on the window and the
+    # points outside it are left out (the line breaks), so the surface is not squeezed into a sliver.
+    from ui.views import surface_3d
+
+    result = simulate(lessons.get("saddle").scene)
+    assert max(np.nanmax(np.abs(r.path)) for r in result.runs if r.error is None) > 1e6
+    fig = surface_3d(result).to_dict()
+    scene = fig["layout"]["scene"]
+    assert scene["xaxis"]["range"] == [-2.0, 2.0] and scene["yaxis"]["range"] == [-2.0, 2.0]
+    paths = [t for t in fig["data"] if t["type"] == "scatter3d" and t["name"] != "global minimum"]
+    assert len(paths) == len(result.runs)
+    for t in paths:
+        xy = np.array([[x, y] for x, y in zip(t["x"], t["y"], strict=True) if x is not None], dtype=float)
+        assert len(xy) > 0 and np.abs(xy).max() <= 2.0
+    assert any(None in t["x"] for t in paths), "the run that left is cut where it left"
