@@ -6,7 +6,9 @@ short, jittered think time). Each session
 asks for its own scene (``?seed=i``), so the sessions do not share cache entries: the worst case for
 the server. Reports errors (page errors, Streamlit exception boxes, "connection" dialogs, websocket
 closes, redraws that never came), time to first chart, p50/p95 slider→redraw and the server's
-resident memory, then the same for ``benchmarks/floor_app.py`` under the same load, and the ratio.
+resident memory, then the same for ``benchmarks/floor_app.py`` under the same load, and the ratio; last,
+p50/p95 for ``benchmarks/floor_controls_app.py`` (the floor with the app's controls around it, no
+computation: what Streamlit's reruns of a page with that many controls cost by themselves).
 
 Run by hand: ``python benchmarks/bench_load.py [--sessions 6] [--moves 8] [--think 0.5]``.
 Every session runs in the same Chromium (one browser context each) on this machine, so the
@@ -206,9 +208,10 @@ def main() -> None:
         ap.error("keep it sane: 1–40 sessions, 1–100 moves")
     app = Page("app", args.script, "learning rate η", True, "?seed={i}")
     floor = Page("floor", "benchmarks/floor_app.py", "learning rate", False, "")
+    controls = Page("controls", "benchmarks/floor_controls_app.py", "learning rate", True, "")
     res = {
         p.name: asyncio.run(run_load(p, args.sessions, args.moves, args.think, args.timeout * 1000, args.opening))
-        for p in (app, floor)
+        for p in (app, floor, controls)
     }
     a, f = res["app"], res["floor"]
 
@@ -232,6 +235,13 @@ def main() -> None:
     row("moves measured", len(a.moves), len(f.moves), "")
     row("server memory after", a.rss_mb, f.rss_mb, "MiB")
     row("wall time", a.wall_s, f.wall_s, "s")
+    c = res["controls"]
+    p50, p95 = percentile(c.moves, 50), percentile(c.moves, 95)
+    vs_floor, app_vs = p95 / percentile(f.moves, 95), percentile(a.moves, 95) / p95
+    print(
+        f"the floor with the app's controls: {len(c.errors)} errors, slider→redraw p50 {p50:.0f} ms, p95 {p95:.0f} ms "
+        f"({vs_floor:.2f}× the floor's p95; the app's p95 is {app_vs:.2f}× it)"
+    )
     for name, load in res.items():
         for e in load.errors[:10]:
             print(f"{name} error: {e}")
