@@ -260,12 +260,16 @@ def encode_run(run: Run) -> str:
 
 
 def encode(scene: Scene) -> dict[str, str | list[str]]:
-    """The scene as query parameters, leaving out what equals the default scene."""
+    """The scene as query parameters, leaving out what equals the default scene.
+
+    A scene with a lesson always names its landscape (``ls``): a link that names a lesson but no
+    landscape is one a person wrote, and the page decodes it against the lesson's scene.
+    """
     d = Scene()
     out: dict[str, str | list[str]] = {}
     if scene.lesson:
         out["lesson"] = scene.lesson
-    if scene.landscape != d.landscape:
+    if scene.landscape != d.landscape or scene.lesson:  # a lesson's link always names its surface
         out["ls"] = scene.landscape
     if scene.landscape_params:
         out["lp"] = "~".join(f"{k}:{_fmt(v)}" for k, v in scene.landscape_params)
@@ -310,8 +314,14 @@ def decode_run(text: str, msgs: list[str]) -> Run | None:
     return Run.make(key, **params)
 
 
-def decode(query: Mapping[str, Any]) -> tuple[Scene, list[str]]:
+def decode(query: Mapping[str, Any], base: Scene | None = None) -> tuple[Scene, list[str]]:
     """Turn query parameters (values: a string or a list of strings) into a scene.
+
+    Args:
+        query: the parameters.
+        base: the scene whose fields fill in what the link leaves out (default: ``Scene()``, the base of
+            :func:`encode`). A link that names another landscape than the base's takes none of the base's
+            surface (its parameters, formula, start).
 
     Never raises. Returns:
         ``(scene, messages)``: the scene with every rejected value replaced by a sane one, and one
@@ -325,7 +335,7 @@ def decode(query: Mapping[str, Any]) -> tuple[Scene, list[str]]:
             v = v[-1] if v else None
         return None if v is None else str(v)
 
-    d = Scene()
+    d = Scene() if base is None else base
     kw: dict[str, Any] = {}
 
     lesson = first("lesson")
@@ -340,6 +350,9 @@ def decode(query: Mapping[str, Any]) -> tuple[Scene, list[str]]:
         else:
             msgs.append(f"Unknown landscape {_show(ls)}; showing {landscapes.get(d.landscape).title}.")
     kw["landscape"] = landscape
+    if landscape != d.landscape:  # another surface: nothing of the base's carries over
+        blank = Scene()
+        d = d.with_(landscape_params=(), start=None, formula=blank.formula, formula_bounds=blank.formula_bounds)
 
     lp = first("lp")
     if lp and landscape != CUSTOM:
@@ -393,7 +406,7 @@ def decode(query: Mapping[str, Any]) -> tuple[Scene, list[str]]:
     x0, y0 = first("x0"), first("y0")
     if x0 is not None or y0 is not None:
         # A missing or unusable coordinate keeps the landscape's own start (a link cut after x0, say).
-        sx, sy = (float(v) for v in make_landscape(Scene(**kw))[0].start)
+        sx, sy = (float(v) for v in make_landscape(d.with_(**kw))[0].start)
         kw["start"] = (
             _num(x0, -1e6, 1e6, sx, "start x", msgs) if x0 is not None else sx,
             _num(y0, -1e6, 1e6, sy, "start y", msgs) if y0 is not None else sy,
@@ -413,7 +426,7 @@ def decode(query: Mapping[str, Any]) -> tuple[Scene, list[str]]:
     lr = first("lr")
     if lr is not None:
         kw["shared_lr"] = _num(lr, 1e-6, 10.0, 0.01, "shared learning rate η", msgs)
-    return Scene(**kw), msgs
+    return d.with_(**kw), msgs
 
 
 # --- JSON ---------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 import lessons
 import optimizers
-from scene import Scene, decode, make_landscape
+from scene import Scene, decode, encode, make_landscape
 from simulate import run_inputs, simulate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -262,13 +262,34 @@ def test_picking_a_lesson_sets_the_scene_and_free_play_keeps_it() -> None:
 
 
 def test_modified_lesson_link_keeps_changes_and_unknown_lesson_is_free_play() -> None:
+    ravine = lessons.get("ravine").scene
+    # A link a person wrote: the lesson, no landscape, one change. The rest is the lesson's scene.
     at = app(lesson="ravine", steps="40")
     assert at.selectbox(key="lesson_pick").value == "ravine"
-    assert written_scene(at) == Scene(steps=40, lesson="ravine")  # a modified lesson: decoded, not replaced
+    assert at.selectbox(key="landscape").value == "quadratic"
+    assert written_scene(at) == ravine.with_(steps=40)
+    assert written_scene(app(lesson="ravine", view="3d")) == ravine.with_(view="3d")
+    # A link that names the landscape carries the whole scene (the page's own links always do).
+    assert written_scene(app(lesson="ravine", ls="quadratic", steps="40")) == Scene(
+        landscape="quadratic", steps=40, lesson="ravine"
+    )
     at = app(lesson="no-such-lesson")
     assert any("Unknown lesson" in w.value for w in at.warning)
     assert at.selectbox(key="lesson_pick").value == ""
     assert "lesson" not in at.query_params
+
+
+@pytest.mark.parametrize("key", ["rosenbrock", "ravine"])
+def test_a_lessons_link_from_the_page_names_its_landscape_and_opens_as_written(key: str) -> None:
+    # The Rosenbrock lesson's landscape is the default one; its page link still names it, so a setting
+    # put back to the global default (here the default runs and steps) is not replaced by the lesson's.
+    les = lessons.get(key)
+    changed = les.scene.with_(runs=Scene().runs, steps=Scene().steps)
+    assert changed != les.scene
+    query = encode(changed)
+    assert query["ls"] == les.scene.landscape and "r" not in query and "steps" not in query
+    assert all(isinstance(v, str) for v in query.values())
+    assert written_scene(app(**{k: str(v) for k, v in query.items()})) == changed
 
 
 def loss_shown(at: AppTest) -> bool:

@@ -148,3 +148,23 @@ def test_a_start_coordinate_of_a_custom_formula_falls_back_to_its_window() -> No
     (x_lo, x_hi), _ = scene.formula_bounds
     assert x_lo <= scene.start[0] <= x_hi and scene.start[1] == 0.5
     assert scene.start[0] == landscapes.from_formula(scene.formula, bounds=scene.formula_bounds).start[0]
+
+
+def test_decoding_against_a_base_fills_in_what_the_link_leaves_out() -> None:
+    base = Scene(
+        landscape="quadratic",
+        landscape_params=(("kappa", 20.0),),
+        runs=(Run.make("adam", lr=0.1),),
+        start=(1.0, 2.0),
+        steps=90,
+        view="overlay",
+        lesson="ravine",
+    )
+    assert decode({"lesson": "ravine"}, base=base) == (base, [])
+    assert decode({"steps": "7", "view": "3d"}, base=base) == (base.with_(steps=7, view="3d"), [])
+    # Another landscape takes none of the base's surface (parameters, start), but its runs and steps.
+    scene, msgs = decode({"ls": "saddle"}, base=base)
+    assert not msgs and scene == base.with_(landscape="saddle", landscape_params=(), start=None)
+    # A start coordinate given alone is completed from the landscape's own start, as without a base.
+    scene, _ = decode({"x0": "0.5"}, base=base)
+    assert scene.start == (0.5, float(landscapes.get("quadratic", kappa=20.0).start[1]))

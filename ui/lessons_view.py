@@ -16,7 +16,8 @@ import streamlit as st
 
 import lessons
 from lessons import Lesson
-from scene import Scene
+from scene import Scene, decode
+from ui import state
 
 PICK = "lesson_pick"
 LESSON = "lesson"
@@ -92,13 +93,16 @@ def _leave_present() -> None:
 def resolve(scene: Scene, msgs: list[str]) -> Scene:
     """The ``state.init`` hook: turn a link that names a lesson into the scene to show.
 
-    A bare ``?lesson=<key>`` (no other scene field) opens the lesson's own scene; a link with other fields
-    is a modified lesson and keeps its decoded scene (and the lesson). An unknown key adds a message and
-    gives free play. Also sets the lesson picker and presentation mode (``?present=1``) from the link.
+    A link that names a lesson but no landscape (``ls``) is the lesson's scene with the link's fields on
+    top: a bare ``?lesson=<key>`` opens the lesson as it is, ``?lesson=ravine&view=3d`` the ravine in 3-D.
+    The page's own links for a lesson always name the landscape and carry the whole scene, which is
+    kept as decoded (and the lesson with it). An unknown key adds a message and gives free play. Also
+    sets the lesson picker and presentation mode (``?present=1``) from the link.
 
     Args:
         scene: the scene decoded from the URL (its ``lesson`` field is the link's, unchecked).
-        msgs: the URL messages; a message is appended for an unknown lesson.
+        msgs: the URL messages; a message is appended for an unknown lesson, and they are replaced by
+            those of decoding against the lesson's scene when that is done.
 
     Returns:
         The scene to load into the controls.
@@ -118,8 +122,8 @@ def resolve(scene: Scene, msgs: list[str]) -> Scene:
         ss[PICK] = ""
         return scene.with_(lesson="")
     ss[PICK] = found.key
-    if scene.with_(lesson="") == Scene():
-        return found.scene
+    if "ls" not in st.query_params:
+        scene, msgs[:] = decode(state.query_dict(), base=found.scene)
     return scene.with_(lesson=found.key)
 
 
