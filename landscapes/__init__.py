@@ -13,10 +13,21 @@ from . import quadratic, classic, rnn, data  # noqa: F401
 
 # isort: on
 from .base import REGISTRY, Landscape, Param
-from .display import display_transform, grid
+from .display import DisplayScale, display_scale, display_transform, grid
 from .formula import from_formula
 
-__all__ = ["REGISTRY", "Landscape", "Param", "display_transform", "from_formula", "get", "grid", "names"]
+__all__ = [
+    "REGISTRY",
+    "DisplayScale",
+    "Landscape",
+    "Param",
+    "display_scale",
+    "display_transform",
+    "from_formula",
+    "get",
+    "grid",
+    "names",
+]
 
 
 def names() -> list[str]:

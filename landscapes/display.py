@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .base import Array, Bounds, Landscape
@@ -37,30 +39,58 @@ def grid(landscape: Landscape, n: int = 120, bounds: Bounds | None = None) -> tu
     return xs, ys, landscape.value(np.stack([xx, yy], axis=-1))
 
 
-def display_transform(z: Array) -> tuple[Array, str]:
+@dataclass(frozen=True)
+class DisplayScale:
+    """A display transform fixed by reference values (:func:`display_scale`): ``log₁₀(z − zmin + δ)``
+    (values below ``zmin`` count as ``zmin``) when ``log``, else ``z``. Non-finite values become NaN."""
+
+    log: bool = False
+    zmin: float = 0.0
+    delta: float = 1.0
+
+    @property
+    def label(self) -> str:
+        """What the transformed values show: ``"log₁₀(loss − min)"`` or ``"loss"``."""
+        return LOG_LABEL if self.log else LINEAR_LABEL
+
+    def __call__(self, z: Array) -> Array:
+        """The transformed values of ``z`` (same shape, never ``inf``, no NumPy warning)."""
+        z = np.asarray(z, dtype=float)
+        finite = np.isfinite(z)
+        if not self.log:
+            return np.where(finite, z, np.nan)
+        with np.errstate(all="ignore"):
+            zt = np.log10(np.maximum(np.where(finite, z - self.zmin, 0.0), 0.0) + self.delta)
+        return np.where(finite & np.isfinite(zt), zt, np.nan)
+
+
+def display_scale(z: Array) -> DisplayScale:
     """Pick a colour scale for the values ``z``: ``log₁₀(z − min + δ)`` when they span decades, else ``z``.
 
     The log scale is chosen when more than 15 % of the finite values lie in the lowest 1 % of their range
     (Rosenbrock, Goldstein–Price, Beale: a linear scale would paint the valley one colour); then
-    ``δ = 10⁻⁶ × range`` keeps the minimum finite. Non-finite inputs become NaN (gaps in the plot); the
-    result never contains ``inf`` and no NumPy warning is emitted.
+    ``δ = 10⁻⁶ × range`` keeps the minimum finite. Apply it to other values (a path's losses) to draw
+    them on the same scale without letting them change it.
+    """
+    z = np.asarray(z, dtype=float)
+    vals = z[np.isfinite(z)]
+    if not vals.size:
+        return DisplayScale()
+    with np.errstate(all="ignore"):
+        zmin = float(vals.min())
+        d = vals - zmin
+        span = float(d.max())
+        if not np.isfinite(span) or span <= 0 or np.mean(d <= LOG_BAND * span) <= LOG_FRACTION:
+            return DisplayScale()
+    return DisplayScale(True, zmin, span * 1e-6)
+
+
+def display_transform(z: Array) -> tuple[Array, str]:
+    """:func:`display_scale` of ``z`` applied to ``z``. Non-finite inputs become NaN (gaps in the plot);
+    the result never contains ``inf`` and no NumPy warning is emitted.
 
     Returns:
         ``(zt, label)``: transformed values of the same shape, and ``"log₁₀(loss − min)"`` or ``"loss"``.
     """
-    z = np.asarray(z, dtype=float)
-    finite = np.isfinite(z)
-    out = np.where(finite, z, np.nan)
-    if not finite.any():
-        return out, LINEAR_LABEL
-    with np.errstate(all="ignore"):
-        vals = z[finite]
-        zmin = vals.min()
-        d = vals - zmin
-        span = d.max()
-        if not np.isfinite(span) or span <= 0:
-            return out, LINEAR_LABEL
-        if np.mean(d <= LOG_BAND * span) <= LOG_FRACTION:
-            return out, LINEAR_LABEL
-        zt = np.log10(np.where(finite, out - zmin, 0.0) + span * 1e-6)
-        return np.where(finite & np.isfinite(zt), zt, np.nan), LOG_LABEL
+    scale = display_scale(z)
+    return scale(z), scale.label

@@ -202,3 +202,22 @@ def test_3d_view_keeps_the_surfaces_window_when_a_run_leaves_it() -> None:
         xy = np.array([[x, y] for x, y in zip(t["x"], t["y"], strict=True) if x is not None], dtype=float)
         assert len(xy) > 0 and np.abs(xy).max() <= 2.0
     assert any(None in t["x"] for t in paths), "the run that left is cut where it left"
+
+
+def test_3d_view_takes_its_scale_from_the_surface_not_a_diverging_run() -> None:
+    # The learning-rate lesson: GD at η = 0.25 diverges on the bowl (its loss grows past 1e20). The
+    # surface is a quadratic bowl, drawn on a linear scale: its z values are the loss on the grid, not a
+    # log scale stretched by the diverging run's losses (which flattened it into one grey plane).
+    from ui.cache import cached_grid, surface_part
+    from ui.views import surface_3d
+
+    result = simulate(lessons.get("learning-rate").scene)
+    assert max(np.nanmax(r.loss) for r in result.runs if r.error is None) > 1e20
+    fig = surface_3d(result)
+    surface = next(t for t in fig.data if t.type == "surface")
+    grid = cached_grid(surface_part(result.scene))
+    np.testing.assert_allclose(np.asarray(surface.z, dtype=float), grid.Z, atol=1e-4)
+    top = float(np.max(grid.Z))
+    for t in fig.data:
+        if t.type == "scatter3d":
+            assert max(z for z in t.z if z is not None) <= top + 1e-4, "a path's height stays on the surface's scale"

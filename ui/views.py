@@ -155,20 +155,16 @@ def trajectories(
 
 
 def surface_3d(result: Result) -> go.Figure:
-    """The 3-D view: the surface with every path lifted onto it (same display transform for both)."""
+    """The 3-D view: the surface with every path lifted onto it, on one display scale chosen from the
+    surface (and its minima) alone: a diverging run's losses (1e24 and more) would otherwise set the
+    scale and flatten the surface."""
     grid = cached_grid(surface_part(result.scene))
     losses = [r.loss if r.error is None else np.empty(0) for r in result.runs]
     minima = result.landscape.minima
     min_z = result.landscape.value(minima) if len(minima) else np.empty(0)
-    flat = np.concatenate([grid.Z.ravel(), *losses, min_z])
-    Zt_all, label = landscapes.display_transform(flat)
-    n = grid.Z.size
-    Zt = Zt_all[:n].reshape(grid.Z.shape)
-    lifted, pos = [], n
-    for loss in losses:
-        lifted.append(Zt_all[pos : pos + len(loss)])
-        pos += len(loss)
-    return surface_3d_figure(grid.xs, grid.ys, Zt, label, result.runs, lifted, minima, Zt_all[pos:])
+    scale = landscapes.display_scale(np.concatenate([grid.Z.ravel(), min_z]))
+    lifted = [scale(loss) for loss in losses]
+    return surface_3d_figure(grid.xs, grid.ys, scale(grid.Z), scale.label, result.runs, lifted, minima, scale(min_z))
 
 
 def rule_texts(scene: Scene) -> list[str]:
