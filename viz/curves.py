@@ -132,7 +132,7 @@ def loss_figure(
         font=FONT,
         margin=dict(l=60, r=20, t=30, b=40, pad=0),
         plot_bgcolor="white",
-        legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
+        legend=dict(orientation="h", y=-0.3, yanchor="top", x=0),  # below: the mode bar is at the top
         hovermode="x unified",
         xaxis=dict(title=dict(text="step"), showgrid=True, gridcolor="#e5e8ec"),
         yaxis=dict(
@@ -224,7 +224,7 @@ def surface_3d_figure(
         height=height,
         font=FONT,
         margin=dict(l=0, r=0, t=10, b=0),
-        legend=dict(orientation="h", y=1.0, x=0),
+        legend=dict(orientation="h", y=0, yanchor="top", x=0),  # below: the mode bar is at the top
         scene=dict(
             xaxis=dict(title=dict(text="x"), range=[x0, x1]),
             yaxis=dict(title=dict(text="y"), range=[y0, y1]),
