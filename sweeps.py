@@ -137,6 +137,7 @@ class SweepResult:
         final_loss: loss at the end of the run (NaN when diverged).
         gap: ``final_loss - min_value`` when the landscape's minimum value is known, else ``final_loss``.
         gap_is_excess: whether ``gap`` is the excess over the known minimum value.
+        start_gap: the same quantity as ``gap`` at each cell's start point.
         reach: first step within ``tol`` of a known minimum, -1 for never (or no known minimum).
         diverged_at: the step it diverged at, -1 when it did not.
         tol: the reach tolerance (distance).
@@ -152,6 +153,7 @@ class SweepResult:
     final_loss: np.ndarray
     gap: np.ndarray
     gap_is_excess: bool
+    start_gap: np.ndarray
     reach: np.ndarray
     diverged_at: np.ndarray
     tol: float
@@ -455,9 +457,14 @@ def sweep(
         final[a:b], final_loss[a:b], reach[a:b], diverged_at[a:b] = rows_fn(scene, run_index, axes, n, (a, b))
         if progress is not None:
             progress((c + 1) / len(plan))
+    starts = np.broadcast_to(su.start, (n, n, 2)).copy()
+    if su.y.name == "x0":
+        starts[..., 0] = su.y.values[:, None]
     min_value = su.land.min_value
+    offset = float(min_value) if min_value is not None else 0.0
     with np.errstate(all="ignore"):
-        gap = final_loss - float(min_value) if min_value is not None else final_loss.copy()
+        gap = final_loss - offset
+        start_gap = su.land.value(starts) - offset
     return SweepResult(
         optimizer=su.optimizer,
         label=run_labels(scene.runs)[run_index],
@@ -468,6 +475,7 @@ def sweep(
         final_loss=final_loss,
         gap=gap,
         gap_is_excess=min_value is not None,
+        start_gap=start_gap,
         reach=reach,
         diverged_at=diverged_at,
         tol=su.tol,

@@ -190,6 +190,30 @@ def test_reach_metric_marks_never_grey_and_steps() -> None:
                 assert overlay[i][j] is None and z[i][j] == r.reach[i, j]
 
 
+def test_loss_colours_stop_two_decades_above_the_start_loss() -> None:
+    """GD on the round bowl 5(x² + y²) (κ = 1), start x swept over [-3, 3] at y = 1: the highest start loss
+    is 5·(9 + 1) = 50 (hand maths). η just below the stability limit 2/λ = 0.2 ends far above it without
+    diverging within 40 steps; the colour scale stops at 50·10² and those cells take its top colour,
+    labelled "≥ …"."""
+    scene = Scene(landscape="quadratic", landscape_params=(("kappa", 1.0),), runs=(Run.make("gd"),), steps=40)
+    scene = scene.with_(start=(1.0, 1.0))
+    r = sweeps.sweep(scene, 0, "lr-start", 20)
+    land = landscapes.get("quadratic", kappa=1.0)
+    starts = np.stack([np.ones((20, 20)), np.ones((20, 20))], axis=-1)
+    starts[..., 0] = r.y.values[:, None]
+    np.testing.assert_allclose(r.start_gap, land.value(starts) - land.min_value)
+    assert float(np.nanmax(r.start_gap)) == pytest.approx(50.0, rel=1e-9)
+    top = math.log10(50.0) + 2
+    fig = _figure(scene, r, "loss")
+    heat = fig["data"][0]
+    finite = [v for row in heat["z"] for v in row if v is not None]
+    alive = (r.diverged_at < 0) & np.isfinite(r.gap)
+    assert float(np.max(r.gap[alive])) > 10**top, "some run that did not diverge blew up past the cap"
+    assert max(finite) == pytest.approx(top, abs=1e-3)
+    ticks = heat["colorbar"]
+    assert ticks["ticktext"][-1].startswith("≥ ") and ticks["tickvals"][-1] == pytest.approx(top)
+
+
 # --- basins -------------------------------------------------------------------------------------------
 HIMMELBLAU_MINIMA = [(3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848127)]
 

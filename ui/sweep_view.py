@@ -231,10 +231,22 @@ def sweep_chart(scene: Scene, s: SweepSettings, r: SweepResult, label: str) -> A
                 values = np.log10(np.maximum(gap, sweeps.LOSS_FLOOR))
                 lo = np.nanmin(np.where(status == 0, values, np.nan)) if (status == 0).any() else 0.0
                 hi = np.nanmax(np.where(status == 0, values, np.nan)) if (status == 0).any() else 1.0
+                # As the loss charts do: the colours span up to two decades above the highest start loss; a
+                # run that ended higher (blowing up, if not yet diverged) takes the top colour, so it does
+                # not stretch the scale over dozens of decades and paint every other cell alike.
+                starts = np.log10(np.maximum(r.start_gap[np.isfinite(r.start_gap)], sweeps.LOSS_FLOOR))
+                cap = float(starts.max()) + 2.0 if starts.size else hi
+                capped = lo < cap < hi
+                if capped:
+                    hi = cap
+                    values = np.minimum(values, cap)
                 ks = list(range(int(np.floor(lo)), int(np.ceil(hi)) + 1))
                 step = max(1, len(ks) // 8)
-                ks = ks[::step]
+                ks = [k for k in ks[::step] if not capped or k <= cap - 0.35]  # room for the top's label
                 colour_ticks = ([float(k) for k in ks], [sweeps.format_number(10.0**k) for k in ks])
+                if capped:
+                    colour_ticks[0].append(cap)
+                    colour_ticks[1].append(f"≥ {sweeps.format_number(10.0**cap)}")
                 title = "final loss − min" if r.gap_is_excess else "final loss"
             else:
                 values = gap
