@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import landscapes
+import lessons
 import optimizers
 import sweeps
 from scene import Run, Scene
@@ -166,10 +167,10 @@ def test_divergence_found_and_drawn_black() -> None:
     assert any(t.get("name") == "diverged" and t.get("showlegend") for t in fig["data"])
 
 
-def _figure(scene: Scene, r: sweeps.SweepResult, metric: str) -> dict:
+def _figure(scene: Scene, r: sweeps.SweepResult, metric: str, axes: str = "lr-start", run: int = 0) -> dict:
     from ui.sweep_view import sweep_chart
 
-    s = sweeps.SweepSettings(run=0, axes="lr-start", n=len(r.x.values), metric=metric)
+    s = sweeps.SweepSettings(run=run, axes=axes, n=len(r.x.values), metric=metric)
     return json.loads(sweep_chart(scene, s, r, "GD").to_json())
 
 
@@ -212,6 +213,20 @@ def test_loss_colours_stop_two_decades_above_the_start_loss() -> None:
     assert max(finite) == pytest.approx(top, abs=1e-3)
     ticks = heat["colorbar"]
     assert ticks["ticktext"][-1].startswith("≥ ") and ticks["tickvals"][-1] == pytest.approx(top)
+
+
+def test_loss_colours_on_a_saddle_keep_near_the_losses_inside_the_picture() -> None:
+    """The saddle x² − y² on [-2, 2]²: inside the picture the loss lies in [-4, 4] (hand maths), so the colours
+    keep within [-8, 8]; momentum runs that escape to -1e6 and beyond take the bottom colour, labelled "≤ …"."""
+    scene = lessons.get("saddle").scene
+    r = sweeps.sweep(scene, 2, "lr-beta", 20)  # the lesson's third run: SGD with momentum
+    alive = (r.diverged_at < 0) & np.isfinite(r.gap)
+    assert not r.gap_is_excess and float(np.min(r.gap[alive])) < -1e6
+    fig = _figure(scene, r, "loss", axes="lr-beta", run=2)
+    heat = fig["data"][0]
+    finite = [v for row in heat["z"] for v in row if v is not None]
+    assert -8.0 <= min(finite) < 0 < max(finite) <= 8.0
+    assert heat["colorbar"]["ticktext"][0].startswith("≤ ")
 
 
 # --- basins -------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from sweeps import SweepResult, SweepSettings
 from ui import widgets
 from ui.controls import SHARED_LR, hp_key
 from ui.state import TAB, TABS, query_dict
+from viz.curves import loss_view
 from viz.sweep import basin_figure, sweep_figure
 
 CHART = "sweep_chart"
@@ -215,6 +216,66 @@ def hover_data(r: SweepResult) -> tuple[np.ndarray, list[tuple[str, list[int]]],
     return data, templates, codes
 
 
+def _ticks(lo: float, hi: float, low_cut: bool, high_cut: bool, log: bool) -> tuple[list[float], list[str]]:
+    """Colour-bar ticks from ``lo`` to ``hi`` (powers of ten on a log scale, given as exponents; five even
+    steps on a linear one); an end where the colours were cut is labelled "≤ …" or "≥ …"."""
+    if log:
+        ks = list(range(int(np.floor(lo)), int(np.ceil(hi)) + 1))
+        step = max(1, len(ks) // 8)
+        vals = [float(k) for k in ks[::step] if lo <= k <= hi and not (high_cut and k > hi - 0.35)]
+        if high_cut:
+            vals.append(hi)
+        texts = [sweeps.format_number(10.0**v) for v in vals]
+    else:
+        vals = [float(v) for v in np.linspace(lo, hi, 5)]
+        texts = [sweeps.format_number(float(f"{v:.3g}")) for v in vals]
+    if low_cut:
+        texts[0] = f"≤ {texts[0]}"
+    if high_cut:
+        texts[-1] = f"≥ {texts[-1]}"
+    return vals, texts
+
+
+def loss_colours(
+    r: SweepResult, status: np.ndarray, bounds: tuple[tuple[float, float], tuple[float, float]]
+) -> tuple[np.ndarray, tuple[list[float], list[str]] | None, str]:
+    """``(values, colour ticks, title)`` of the final-loss map: the loss (or its gap to the minimum) on a
+    log scale where it stays positive, else linear.
+
+    As the loss charts do, one part of the grid cannot stretch the colours over the rest: on a log scale
+    they stop two decades above the highest start loss (runs blowing up, if not yet diverged, take the top
+    colour); on a linear one they keep near the losses of the runs that ended inside the picture, and
+    half as far again (on a saddle, runs escaping to -1e23 take the bottom colour). Cut ends are labelled.
+    """
+    gap = r.gap
+    alive = (status == 0) & np.isfinite(gap)
+    with np.errstate(all="ignore"):
+        log = r.gap_is_excess or (bool(alive.any()) and bool((gap[alive] > 0).all()))
+        title = "final loss − min" if r.gap_is_excess else "final loss"
+        if log:
+            values = np.log10(np.maximum(gap, sweeps.LOSS_FLOOR))
+            shown = values[alive]
+            lo, hi = (float(shown.min()), float(shown.max())) if shown.size else (0.0, 1.0)
+            starts = np.log10(np.maximum(r.start_gap[np.isfinite(r.start_gap)], sweeps.LOSS_FLOOR))
+            cap = float(starts.max()) + 2.0 if starts.size else hi
+            cut = lo < cap < hi
+            if cut:
+                hi, values = cap, np.minimum(values, cap)
+            return values, _ticks(lo, hi, False, cut, log=True), title
+        if not alive.any():
+            return gap, None, title
+        lo, hi = float(gap[alive].min()), float(gap[alive].max())
+        view = loss_view([r.final.reshape(-1, 2)], [np.where(alive, gap, np.nan).ravel()], bounds)
+        if view is None:
+            return gap, None, title
+        reach = max(view[1] - view[0], 1e-12) * 0.5
+        keep_lo, keep_hi = max(lo, view[0] - reach), min(hi, view[1] + reach)
+        if not keep_hi > keep_lo or (keep_lo == lo and keep_hi == hi):
+            return gap, None, title
+        values = np.clip(gap, keep_lo, keep_hi)
+        return values, _ticks(keep_lo, keep_hi, keep_lo > lo, keep_hi < hi, log=False), title
+
+
 def sweep_chart(scene: Scene, s: SweepSettings, r: SweepResult, label: str) -> Any:
     """Build the heatmap of ``r`` coloured by ``s.metric``."""
     status = np.where(r.diverged_at >= 0, 1, 0)
@@ -223,34 +284,7 @@ def sweep_chart(scene: Scene, s: SweepSettings, r: SweepResult, label: str) -> A
     never_label = "never reached"
     finite_label = None
     if metric == "loss":
-        gap = r.gap
-        with np.errstate(all="ignore"):
-            finite = gap[(status == 0) & np.isfinite(gap)]
-            log_ok = r.gap_is_excess or (finite.size > 0 and bool((finite > 0).all()))
-            if log_ok:
-                values = np.log10(np.maximum(gap, sweeps.LOSS_FLOOR))
-                lo = np.nanmin(np.where(status == 0, values, np.nan)) if (status == 0).any() else 0.0
-                hi = np.nanmax(np.where(status == 0, values, np.nan)) if (status == 0).any() else 1.0
-                # As the loss charts do: the colours span up to two decades above the highest start loss; a
-                # run that ended higher (blowing up, if not yet diverged) takes the top colour, so it does
-                # not stretch the scale over dozens of decades and paint every other cell alike.
-                starts = np.log10(np.maximum(r.start_gap[np.isfinite(r.start_gap)], sweeps.LOSS_FLOOR))
-                cap = float(starts.max()) + 2.0 if starts.size else hi
-                capped = lo < cap < hi
-                if capped:
-                    hi = cap
-                    values = np.minimum(values, cap)
-                ks = list(range(int(np.floor(lo)), int(np.ceil(hi)) + 1))
-                step = max(1, len(ks) // 8)
-                ks = [k for k in ks[::step] if not capped or k <= cap - 0.35]  # room for the top's label
-                colour_ticks = ([float(k) for k in ks], [sweeps.format_number(10.0**k) for k in ks])
-                if capped:
-                    colour_ticks[0].append(cap)
-                    colour_ticks[1].append(f"≥ {sweeps.format_number(10.0**cap)}")
-                title = "final loss − min" if r.gap_is_excess else "final loss"
-            else:
-                values = gap
-                title = "final loss"
+        values, colour_ticks, title = loss_colours(r, status, make_landscape(scene)[0].bounds)
     elif metric == "reach":
         values = r.reach.astype(float)
         status = np.where(status == 1, 1, np.where(r.reach < 0, 2, 0))
