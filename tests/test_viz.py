@@ -136,6 +136,8 @@ def test_loss_range_caps_a_diverging_run_by_hand() -> None:
     # Not plotted (NaN, or not positive on a log axis) is left out; nothing plotted gives [0, 1] padded.
     np.testing.assert_allclose(loss_range([np.array([np.nan, 10.0, 0.0])], True), [0.5 - 0.04, 1.5 + 0.04])
     np.testing.assert_allclose(loss_range([np.array([np.nan])], False), [-0.04, 1.04])
+    # The widest finite span still gives a finite range (strict JSON has no inf).
+    assert np.isfinite(loss_range([np.array([1.5e308, -1.5e308])], False)).all()
 
 
 def test_3d_views_loss_chart_keeps_near_the_picture_on_the_saddle_lesson() -> None:

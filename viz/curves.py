@@ -80,7 +80,7 @@ def loss_range(values: Sequence[np.ndarray], log: bool, view: Sequence[float] | 
             lo, hi = keep_lo, keep_hi
     if hi - lo < 1e-12:
         lo, hi = lo - 0.5, hi + 0.5
-    pad = (hi - lo) * 0.04
+    pad = (hi - lo) * 0.04 if np.isfinite(hi - lo) else 0.0  # ±1e308 would overflow: no padding then
     return [lo - pad, hi + pad]
 
 
