@@ -421,3 +421,13 @@ def test_app_big_grid_runs_in_chunks_with_progress_and_reruns_from_cache(monkeyp
     at.selectbox(key="sw_n").set_value(25).run()
     assert not at.exception and len(_sweep_spec(at)["data"][0]["z"]) == 25
     assert _param(at, "sw_n", "") == "25"
+
+
+def test_linear_colour_ticks_are_round_numbers_and_label_cut_ends() -> None:
+    from ui.sweep_view import _ticks
+
+    # Span 16 → step 5 (16/5 = 3.2 rounds up to 5): -5, 0, 5 inside, the cut ends -8 and 8 labelled.
+    assert _ticks(-8.0, 8.0, True, True, log=False) == ([-8.0, -5.0, 0.0, 5.0, 8.0], ["≤ -8", "-5", "0", "5", "≥ 8"])
+    # Span 1, nothing cut → step 0.2 from 0 to 1.
+    vals, texts = _ticks(0.0, 1.0, False, False, log=False)
+    assert texts == ["0", "0.2", "0.4", "0.6", "0.8", "1"] and vals[0] == 0.0 and vals[-1] == 1.0

@@ -217,8 +217,9 @@ def hover_data(r: SweepResult) -> tuple[np.ndarray, list[tuple[str, list[int]]],
 
 
 def _ticks(lo: float, hi: float, low_cut: bool, high_cut: bool, log: bool) -> tuple[list[float], list[str]]:
-    """Colour-bar ticks from ``lo`` to ``hi`` (powers of ten on a log scale, given as exponents; five even
-    steps on a linear one); an end where the colours were cut is labelled "≤ …" or "≥ …"."""
+    """Colour-bar ticks from ``lo`` to ``hi`` (powers of ten on a log scale, given as exponents; about five
+    multiples of 1, 2 or 5 × 10^k on a linear one); an end where the colours were cut is labelled "≤ …" or
+    "≥ …"."""
     if log:
         ks = list(range(int(np.floor(lo)), int(np.ceil(hi)) + 1))
         step = max(1, len(ks) // 8)
@@ -226,8 +227,14 @@ def _ticks(lo: float, hi: float, low_cut: bool, high_cut: bool, log: bool) -> tu
         if high_cut:
             vals.append(hi)
         texts = [sweeps.format_number(10.0**v) for v in vals]
-    else:
-        vals = [float(v) for v in np.linspace(lo, hi, 5)]
+    else:  # multiples of 1, 2 or 5 × 10^k, about five; the cut ends get their own ticks
+        raw = (hi - lo) / 5 if np.isfinite(hi - lo) and hi > lo else 1.0
+        power = 10.0 ** np.floor(np.log10(raw))
+        step = power * next(m for m in (1, 2, 5, 10) if m * power >= raw)
+        margin = 0.3 * step if (low_cut or high_cut) else 0.0
+        vals = [float(k * step) for k in range(int(np.ceil(lo / step)), int(np.floor(hi / step)) + 1)]
+        vals = [v for v in vals if (not low_cut or v >= lo + margin) and (not high_cut or v <= hi - margin)]
+        vals = ([lo] if low_cut else []) + vals + ([hi] if high_cut else [])
         texts = [sweeps.format_number(float(f"{v:.3g}")) for v in vals]
     if low_cut:
         texts[0] = f"≤ {texts[0]}"
