@@ -367,3 +367,24 @@ def test_predicting_hides_the_other_tabs_too() -> None:
     at.toggle(key="predict").set_value(True).run()
     clean(at)
     assert not at.get("plotly_chart") and any("Hidden until Reveal" in i.value for i in at.info)
+
+
+def test_a_link_value_between_a_sliders_steps_is_snapped_with_a_message() -> None:
+    # η = 0.17 lies between the log slider's 0.15 and 0.2: the control takes the nearer in log distance
+    # (|ln 0.17 − ln 0.15| = 0.125 < |ln 0.2 − ln 0.17| = 0.163) and the page says so.
+    at = make_app({"r": ["gd~lr:0.17"], "lp": "b:123.4"})
+    clean(at)
+    text = " ".join(w.value for w in at.warning)
+    assert "η = 0.17 lies between the slider's steps; using 0.15" in text
+    assert "b = 123.4 lies between the slider's steps; using 120" in text
+    scene, msgs = decode(query_of(at))
+    assert not msgs and dict(scene.runs[0].params)["lr"] == 0.15
+
+
+def test_every_lesson_and_guide_scene_is_on_its_sliders_steps() -> None:
+    from lessons import get, keys
+    from ui.controls import snapped_messages
+    from ui.guide_view import scene_for
+
+    scenes = [get(k).scene for k in keys()] + [scene_for(n) for n in optimizers.names()]
+    assert all(snapped_messages(s) == [] for s in [Scene(), *scenes])

@@ -10,7 +10,7 @@ Widget keys (stable, so tests and callbacks address controls by key):
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import streamlit as st
@@ -28,9 +28,11 @@ from scene import (
     VIEWS,
     Run,
     Scene,
+    format_number,
     landscape_param,
     settings_of,
 )
+from simulate import run_labels
 from ui import widgets
 
 COPIES = "copies"
@@ -149,6 +151,35 @@ def load_scene(scene: Scene) -> None:
     ss["steps"] = int(scene.steps)
     ss["seed"] = int(scene.seed)
     ss["view"] = scene.view
+
+
+def snapped_messages(scene: Scene) -> list[str]:
+    """One message per number of ``scene`` that its control cannot show exactly, so that the control takes
+    the nearest value it can (a link's η = 0.17 lies between the log slider's 0.15 and 0.2): a link then
+    never changes silently. Landscape parameters, run settings and the shared learning rate."""
+    msgs: list[str] = []
+
+    def check(where: str, hp: HyperParam, value: Any) -> None:
+        if hp.kind != "float" or isinstance(value, bool):
+            return
+        shown = widgets.coerce(hp, value)
+        if shown != value:
+            msgs.append(
+                f"{where}: {hp.symbol or hp.name} = {format_number(float(value))} lies between the slider's steps; "
+                f"using {format_number(float(shown))}."
+            )
+
+    if scene.landscape != CUSTOM:
+        for p in landscapes.REGISTRY[scene.landscape].params:
+            given = dict(scene.landscape_params)
+            if p.name in given:
+                check("Landscape", replace(landscape_param(p), symbol=p.name), given[p.name])
+    for run, label in zip(scene.runs, run_labels(scene.runs), strict=True):
+        for name, value in run.params:
+            check(label, settings_of(run.optimizer)[name], value)
+    if scene.shared_lr is not None:
+        check("Same η for all", SHARED_LR, scene.shared_lr)
+    return msgs
 
 
 def _default_start(scene: Scene) -> Any:

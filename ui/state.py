@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection
 import streamlit as st
 
 from scene import CUSTOM, Scene, decode, encode
-from ui.controls import CONTROL_KEYS, CONTROL_PREFIXES, load_scene
+from ui.controls import CONTROL_KEYS, CONTROL_PREFIXES, load_scene, snapped_messages
 
 URL_MESSAGES = "url_messages"
 INITIAL_SCENE = "_initial_scene"
@@ -35,6 +35,7 @@ def init(resolve: Callable[[Scene, list[str]], Scene] | None = None) -> None:
     scene, msgs = decode(query_dict())
     if resolve is not None:
         scene = resolve(scene, msgs)
+    msgs += snapped_messages(scene)
     load_scene(scene)
     if scene.landscape != CUSTOM:  # a formula's window is filled in by the sidebar: no early panels
         ss[INITIAL_SCENE] = scene  # what the sidebar will return on this first run (the panels may go first)
