@@ -123,7 +123,8 @@ def trajectories(
         st.info("Choose at least one optimizer in the sidebar.")
         return None
     if scene.view == "3d" and not hidden:  # hidden: the 2-D panels without paths give nothing away
-        st.plotly_chart(surface_3d(result), key="surface_3d", config={"displaylogo": False})
+        fig = surface_3d(result, height=440 if is_phone() else 640)  # a phone's narrow box: less empty height
+        st.plotly_chart(fig, key="surface_3d", config={"displaylogo": False})
         return None
     overlay = scene.view == "overlay"
     narrow = is_phone()
@@ -154,7 +155,7 @@ def trajectories(
     )
 
 
-def surface_3d(result: Result) -> go.Figure:
+def surface_3d(result: Result, height: int = 640) -> go.Figure:
     """The 3-D view: the surface with every path lifted onto it, on one display scale chosen from the
     surface (and its minima) alone: a diverging run's losses (1e24 and more) would otherwise set the
     scale and flatten the surface."""
@@ -164,7 +165,9 @@ def surface_3d(result: Result) -> go.Figure:
     min_z = result.landscape.value(minima) if len(minima) else np.empty(0)
     scale = landscapes.display_scale(np.concatenate([grid.Z.ravel(), min_z]))
     lifted = [scale(loss) for loss in losses]
-    return surface_3d_figure(grid.xs, grid.ys, scale(grid.Z), scale.label, result.runs, lifted, minima, scale(min_z))
+    return surface_3d_figure(
+        grid.xs, grid.ys, scale(grid.Z), scale.label, result.runs, lifted, minima, scale(min_z), height=height
+    )
 
 
 def rule_texts(scene: Scene) -> list[str]:
