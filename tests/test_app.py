@@ -388,3 +388,14 @@ def test_every_lesson_and_guide_scene_is_on_its_sliders_steps() -> None:
 
     scenes = [get(k).scene for k in keys()] + [scene_for(n) for n in optimizers.names()]
     assert all(snapped_messages(s) == [] for s in [Scene(), *scenes])
+
+
+def test_3d_view_is_shorter_on_a_phone() -> None:
+    desk = make_app({"view": "3d"})
+    assert figure(desk, "surface_3d")["layout"]["height"] == 640
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["_is_phone"] = True  # what ui.views.is_phone stores for a phone's User-Agent
+    at.query_params["view"] = "3d"
+    at.run()
+    clean(at)
+    assert figure(at, "surface_3d")["layout"]["height"] == 440
