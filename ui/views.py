@@ -123,7 +123,9 @@ def trajectories(
         st.info("Choose at least one optimizer in the sidebar.")
         return None
     if scene.view == "3d" and not hidden:  # hidden: the 2-D panels without paths give nothing away
-        fig = surface_3d(result, height=440 if is_phone() else 640)  # a phone's narrow box: less empty height
+        # A phone's narrow box leaves most of a tall figure empty; presenting, the question sits above it and
+        # the figure with its legend must fit a 720-pixel projector.
+        fig = surface_3d(result, height=440 if is_phone() or presentation else 640)
         st.plotly_chart(fig, key="surface_3d", config={"displaylogo": False})
         return None
     overlay = scene.view == "overlay"
