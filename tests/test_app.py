@@ -394,7 +394,9 @@ def test_3d_view_is_shorter_on_a_phone_and_when_presenting() -> None:
     desk = make_app({"view": "3d"})
     assert figure(desk, "surface_3d")["layout"]["height"] == 640
     # Presenting on a 720-pixel projector: the question (about 260 px) and the figure with its legend fit.
-    assert figure(make_app({"view": "3d", "present": "1"}), "surface_3d")["layout"]["height"] == 440
+    presenting = figure(make_app({"view": "3d", "present": "1"}), "surface_3d")["layout"]
+    assert presenting["height"] == 440 and presenting["legend"]["font"]["size"] == 20  # read from the back
+    assert figure(desk, "surface_3d")["layout"]["legend"]["font"]["size"] == 14
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state["_is_phone"] = True  # what ui.views.is_phone stores for a phone's User-Agent
     at.query_params["view"] = "3d"

@@ -125,7 +125,8 @@ def trajectories(
     if scene.view == "3d" and not hidden:  # hidden: the 2-D panels without paths give nothing away
         # A phone's narrow box leaves most of a tall figure empty; presenting, the question sits above it and
         # the figure with its legend must fit a 720-pixel projector.
-        fig = surface_3d(result, height=440 if is_phone() or presentation else 640)
+        height = 440 if is_phone() or presentation else 640
+        fig = surface_3d(result, height=height, legend_size=20 if presentation else 14)
         st.plotly_chart(fig, key="surface_3d", config={"displaylogo": False})
         return None
     overlay = scene.view == "overlay"
@@ -157,7 +158,7 @@ def trajectories(
     )
 
 
-def surface_3d(result: Result, height: int = 640) -> go.Figure:
+def surface_3d(result: Result, height: int = 640, legend_size: int = 14) -> go.Figure:
     """The 3-D view: the surface with every path lifted onto it, on one display scale chosen from the
     surface (and its minima) alone: a diverging run's losses (1e24 and more) would otherwise set the
     scale and flatten the surface."""
@@ -168,7 +169,16 @@ def surface_3d(result: Result, height: int = 640) -> go.Figure:
     scale = landscapes.display_scale(np.concatenate([grid.Z.ravel(), min_z]))
     lifted = [scale(loss) for loss in losses]
     return surface_3d_figure(
-        grid.xs, grid.ys, scale(grid.Z), scale.label, result.runs, lifted, minima, scale(min_z), height=height
+        grid.xs,
+        grid.ys,
+        scale(grid.Z),
+        scale.label,
+        result.runs,
+        lifted,
+        minima,
+        scale(min_z),
+        height=height,
+        legend_size=legend_size,
     )
 
 

@@ -158,6 +158,7 @@ def surface_3d_figure(
     minima: np.ndarray,
     minima_z: np.ndarray,
     height: int = 640,
+    legend_size: int = 14,
 ) -> go.Figure:
     """The surface in 3-D with each path drawn on it.
 
@@ -168,6 +169,7 @@ def surface_3d_figure(
         lifted: per run, the display-transformed loss along its path (same transform as ``Zt``).
         minima, minima_z: known minima and their display values.
         height: figure height in pixels.
+        legend_size: the legend's text size (larger in presentation mode, to read from the back of a hall).
 
     The axes span the grid's window; a path's points outside it are left out (its line breaks there), so
     a run that leaves the picture cannot stretch the axes and squash the surface into a sliver. Lifted
@@ -224,7 +226,7 @@ def surface_3d_figure(
         height=height,
         font=FONT,
         margin=dict(l=0, r=0, t=10, b=0),
-        legend=dict(orientation="h", y=0, yanchor="top", x=0),  # below: the mode bar is at the top
+        legend=dict(orientation="h", y=0, yanchor="top", x=0, font=dict(size=legend_size)),  # below the mode bar
         scene=dict(
             xaxis=dict(title=dict(text="x"), range=[x0, x1]),
             yaxis=dict(title=dict(text="y"), range=[y0, y1]),
