@@ -17,6 +17,7 @@ st.set_page_config(page_title="Optimizer Playground", page_icon="⛰️", layout
 import plotly.graph_objects as go  # noqa: E402
 from streamlit.delta_generator import DeltaGenerator  # noqa: E402
 
+import sweeps  # noqa: E402
 from scene import Scene  # noqa: E402
 from simulate import Result  # noqa: E402  (set_page_config must come first)
 from ui import cache, controls, guide_view, lessons_view, state, steps_view, sweep_view, views  # noqa: E402
@@ -181,7 +182,7 @@ def main() -> None:
     """
     ss = st.session_state
     state.resend_controls(lessons_view.CONTROL_KEYS)
-    state.init(resolve=lessons_view.resolve)
+    state.init(resolve=lessons_view.resolve, known_keys=(lessons_view.PRESENT, *sweeps.QUERY_KEYS))
     # Controls that are not drawn on every run (other tabs, hidden run settings) keep their values.
     state.keep_widget_state(("sw_", "steps_", "hp."), controls.drawn_run_keys() | _drawn_tab_keys())
     side = controls.SidebarPlaces.make()

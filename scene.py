@@ -13,6 +13,7 @@ Decoding never raises: every rejected value is reported in a message and replace
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -186,6 +187,25 @@ def clean_value(hp: HyperParam, raw: Any) -> tuple[Value, str | None]:
     if hp.kind == "int":
         return round(v), msg
     return v, msg
+
+
+#: The query parameters :func:`decode` reads (the page adds its own: the tab, presentation mode, the sweep's).
+QUERY_KEYS = ("lesson", "ls", "lp", "f", "fb", "r", "x0", "y0", "steps", "seed", "view", "lr")
+
+
+def misspelt_keys(query: Mapping[str, Any], known: Iterable[str]) -> list[str]:
+    """A message for each parameter of ``query`` that is not one of ``known`` but nearly is (``setps``,
+    ``seeds``): it is ignored, and the message names the one it resembles. Parameters like nothing known
+    (``utm_source`` from a mailing list) are ignored without a word."""
+    names = list(known)
+    msgs = []
+    for key in query:
+        if key in names:
+            continue
+        close = difflib.get_close_matches(str(key), names, n=1, cutoff=0.7)
+        if close:
+            msgs.append(f"Unknown setting {_show(key)} in the link was ignored; did you mean “{close[0]}”?")
+    return msgs
 
 
 def _show(raw: Any) -> str:

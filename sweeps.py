@@ -541,6 +541,10 @@ def basins(scene: Scene, run_index: int, n: int) -> BasinResult:
 
 
 # --- the URL part -----------------------------------------------------------------------------------
+#: The query parameters of the sweep settings (:func:`encode_settings`).
+QUERY_KEYS = ("sw_run", "sw_axes", "sw_n", "sw_metric")
+
+
 def encode_settings(s: SweepSettings, auto_run: int = 0) -> dict[str, str]:
     """The sweep settings as ``sw_`` query parameters, leaving out the defaults.
 

@@ -403,3 +403,12 @@ def test_3d_view_is_shorter_on_a_phone_and_when_presenting() -> None:
     at.run()
     clean(at)
     assert figure(at, "surface_3d")["layout"]["height"] == 440
+
+
+def test_a_misspelt_link_parameter_is_named_and_the_page_still_draws() -> None:
+    at = make_app({"setps": "100", "utm_source": "newsletter", "tab": "play", "sw_n": "25", "present": "0"})
+    clean(at)
+    text = " ".join(w.value for w in at.warning)
+    assert "“setps” in the link was ignored; did you mean “steps”?" in text
+    assert "utm_source" not in text and "sw_n" not in text and "present" not in text and "“tab”" not in text
+    assert panels(at)["runs"], "the default scene is drawn"

@@ -168,3 +168,15 @@ def test_decoding_against_a_base_fills_in_what_the_link_leaves_out() -> None:
     # A start coordinate given alone is completed from the landscape's own start, as without a base.
     scene, _ = decode({"x0": "0.5"}, base=base)
     assert scene.start == (0.5, float(landscapes.get("quadratic", kappa=20.0).start[1]))
+
+
+def test_a_misspelt_key_gets_a_message_and_unrelated_ones_none() -> None:
+    from scene import QUERY_KEYS, misspelt_keys
+
+    query = {"setps": "100", "seeds": "3", "utm_source": "mail", "fbclid": "x", "steps": "5", "x": "1"}
+    msgs = misspelt_keys(query, QUERY_KEYS)
+    assert msgs == [
+        "Unknown setting “setps” in the link was ignored; did you mean “steps”?",
+        "Unknown setting “seeds” in the link was ignored; did you mean “seed”?",
+    ]
+    assert misspelt_keys({"<script>alert(1)</script>": "1"}, QUERY_KEYS) == []

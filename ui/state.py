@@ -6,7 +6,7 @@ from collections.abc import Callable, Collection
 
 import streamlit as st
 
-from scene import CUSTOM, Scene, decode, encode
+from scene import CUSTOM, QUERY_KEYS, Scene, decode, encode, misspelt_keys
 from ui.controls import CONTROL_KEYS, CONTROL_PREFIXES, load_scene, snapped_messages
 
 URL_MESSAGES = "url_messages"
@@ -22,20 +22,24 @@ def query_dict() -> dict[str, list[str]]:
     return {k: list(st.query_params.get_all(k)) for k in st.query_params}
 
 
-def init(resolve: Callable[[Scene, list[str]], Scene] | None = None) -> None:
+def init(resolve: Callable[[Scene, list[str]], Scene] | None = None, known_keys: Collection[str] = ()) -> None:
     """On a session's first run, set every control from the URL (messages for what was rejected).
 
     Args:
         resolve: optional hook that may replace the decoded scene, e.g. with a lesson's scene when the
             link names a lesson and nothing else; it may append messages.
+        known_keys: the query parameters the page reads besides the scene's and the tab: a parameter
+            that is none of them but resembles one gets a message (:func:`scene.misspelt_keys`).
     """
     ss = st.session_state
     if ss.get("_initialised"):
         return
-    scene, msgs = decode(query_dict())
+    query = query_dict()
+    scene, msgs = decode(query)
     if resolve is not None:
         scene = resolve(scene, msgs)
     msgs += snapped_messages(scene)
+    msgs += misspelt_keys(query, (*QUERY_KEYS, TAB, *known_keys))
     load_scene(scene)
     if scene.landscape != CUSTOM:  # a formula's window is filled in by the sidebar: no early panels
         ss[INITIAL_SCENE] = scene  # what the sidebar will return on this first run (the panels may go first)
