@@ -23,11 +23,12 @@ def query_dict() -> dict[str, list[str]]:
 
 
 def init(resolve: Callable[[Scene, list[str]], Scene] | None = None, known_keys: Collection[str] = ()) -> None:
-    """On a session's first run, set every control from the URL (messages for what was rejected).
+    """On a session's first run, set every control from the URL (messages for what was rejected, snapped to a
+    slider's steps or misspelt).
 
     Args:
-        resolve: optional hook that may replace the decoded scene, e.g. with a lesson's scene when the
-            link names a lesson and nothing else; it may append messages.
+        resolve: optional hook that may replace the decoded scene, e.g. with the lesson's scene under the
+            link's changes when the link names a lesson but no landscape; it may change the messages.
         known_keys: the query parameters the page reads besides the scene's and the tab: a parameter
             that is none of them but resembles one gets a message (:func:`scene.misspelt_keys`).
     """
