@@ -20,7 +20,7 @@ from sweeps import SweepResult, SweepSettings
 from ui import widgets
 from ui.controls import SHARED_LR, hp_key
 from ui.state import TAB, TABS, query_dict
-from viz.curves import loss_view
+from viz.curves import Bounds, capped_range, loss_view
 from viz.sweep import basin_figure, sweep_figure
 
 CHART = "sweep_chart"
@@ -244,43 +244,37 @@ def _ticks(lo: float, hi: float, low_cut: bool, high_cut: bool, log: bool) -> tu
 
 
 def loss_colours(
-    r: SweepResult, status: np.ndarray, bounds: tuple[tuple[float, float], tuple[float, float]]
+    r: SweepResult, status: np.ndarray, bounds: Bounds
 ) -> tuple[np.ndarray, tuple[list[float], list[str]] | None, str]:
     """``(values, colour ticks, title)`` of the final-loss map: the loss (or its gap to the minimum) on a
     log scale where it stays positive, else linear.
 
-    As the loss charts do, one part of the grid cannot stretch the colours over the rest: on a log scale
-    they stop two decades above the highest start loss (runs blowing up, if not yet diverged, take the top
-    colour); on a linear one they keep near the losses of the runs that ended inside the picture, and
-    half as far again (on a saddle, runs escaping to -1e23 take the bottom colour). Cut ends are labelled.
+    The colours get the loss charts' caps (:func:`viz.curves.capped_range`), so one part of the grid cannot
+    stretch them over the rest: on a log scale they stop two decades above the highest start loss (runs
+    blowing up, if not yet diverged, take the top colour); on a linear one they keep near the losses of the
+    runs that ended inside the picture (on a saddle, runs escaping to -1e23 take the bottom colour). Cut
+    ends are labelled.
     """
     gap = r.gap
     alive = (status == 0) & np.isfinite(gap)
+    title = "final loss − min" if r.gap_is_excess else "final loss"
     with np.errstate(all="ignore"):
         log = r.gap_is_excess or (bool(alive.any()) and bool((gap[alive] > 0).all()))
-        title = "final loss − min" if r.gap_is_excess else "final loss"
         if log:
             values = np.log10(np.maximum(gap, sweeps.LOSS_FLOOR))
             shown = values[alive]
             lo, hi = (float(shown.min()), float(shown.max())) if shown.size else (0.0, 1.0)
             starts = np.log10(np.maximum(r.start_gap[np.isfinite(r.start_gap)], sweeps.LOSS_FLOOR))
-            cap = float(starts.max()) + 2.0 if starts.size else hi
-            cut = lo < cap < hi
-            if cut:
-                hi, values = cap, np.minimum(values, cap)
-            return values, _ticks(lo, hi, False, cut, log=True), title
+            _, top = capped_range(lo, hi, float(starts.max()) if starts.size else None, log=True)
+            return np.minimum(values, top), _ticks(lo, top, False, top < hi, log=True), title
         if not alive.any():
             return gap, None, title
         lo, hi = float(gap[alive].min()), float(gap[alive].max())
         view = loss_view([r.final.reshape(-1, 2)], [np.where(alive, gap, np.nan).ravel()], bounds)
-        if view is None:
+        keep_lo, keep_hi = capped_range(lo, hi, None, log=False, view=view)
+        if (keep_lo, keep_hi) == (lo, hi):
             return gap, None, title
-        reach = max(view[1] - view[0], 1e-12) * 0.5
-        keep_lo, keep_hi = max(lo, view[0] - reach), min(hi, view[1] + reach)
-        if not keep_hi > keep_lo or (keep_lo == lo and keep_hi == hi):
-            return gap, None, title
-        values = np.clip(gap, keep_lo, keep_hi)
-        return values, _ticks(keep_lo, keep_hi, keep_lo > lo, keep_hi < hi, log=False), title
+        return np.clip(gap, keep_lo, keep_hi), _ticks(keep_lo, keep_hi, keep_lo > lo, keep_hi < hi, log=False), title
 
 
 def sweep_chart(scene: Scene, s: SweepSettings, r: SweepResult, label: str) -> Any:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from viz.curves import loss_quantity, loss_range, loss_view, significant
+from viz.curves import Bounds, loss_quantity, loss_range, loss_view, significant
 from viz.paths import PathLike, coordinate_decimals, frame_indices, run_note
 from viz.style import INK, style
 from viz.surface import SurfaceImage
@@ -224,7 +224,7 @@ def _loss_data(
     runs: Sequence[PathLike],
     rows: np.ndarray,
     loss_min: float | None,
-    bounds: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    bounds: Bounds | None = None,
 ) -> dict[str, Any] | None:
     """The loss chart: per run, the plotted quantity at the sent rows (4 significant digits, None where not
     finite), its axis title, whether the axis is logarithmic (see :func:`viz.curves.loss_quantity`) and its

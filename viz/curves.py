@@ -40,7 +40,7 @@ def loss_view(points: Sequence[np.ndarray], values: Sequence[np.ndarray], bounds
     """``[lowest, highest]`` of the plotted ``values`` (NaN where not plotted) at the ``points`` (same rows,
     shape ``(n, 2)``) that lie inside ``bounds``, the picture's; None if no plotted point does.
 
-    A linear loss axis keeps near this range (:func:`loss_range`): a run that leaves the picture for a loss
+    A linear loss axis keeps near this range (:func:`capped_range`): a run that leaves the picture for a loss
     unbounded below (a saddle's) leaves the chart too instead of squashing every other curve flat.
     """
     (x0, x1), (y0, y1) = bounds
@@ -54,14 +54,29 @@ def loss_view(points: Sequence[np.ndarray], values: Sequence[np.ndarray], bounds
     return [float(shown.min()), float(shown.max())] if shown.size else None
 
 
-def loss_range(values: Sequence[np.ndarray], log: bool, view: Sequence[float] | None = None) -> list[float]:
-    """The loss axis's ``[bottom, top]``, in log10 units on a log axis (Plotly's convention).
+def capped_range(
+    lo: float, hi: float, start: float | None, log: bool, view: Sequence[float] | None = None
+) -> tuple[float, float]:
+    """``(lo, hi)``, the span of the plotted values (log10 units on a log scale), with the two caps that keep
+    one run from making a loss chart or map unreadable: the top stays near ``start``, the highest start loss
+    (two decades above it on a log scale, as far above it again as it is above ``lo`` on a linear one); and
+    a linear scale keeps within ``view`` (:func:`loss_view`) and half its width again on either side."""
+    if start is not None and np.isfinite(start):
+        cap = start + 2.0 if log else start + max(start - lo, 1e-12)
+        if cap > lo:
+            hi = min(hi, cap)
+    if not log and view is not None:
+        reach = max(view[1] - view[0], 1e-12) * 0.5
+        keep_lo, keep_hi = max(lo, view[0] - reach), min(hi, view[1] + reach)
+        if keep_hi > keep_lo:
+            lo, hi = keep_lo, keep_hi
+    return lo, hi
 
-    It spans the plotted values (NaN where not plotted), with two caps so that one run cannot make the
-    chart unreadable: the top stays near the start losses (two decades above the highest first value on
-    a log axis, as far above it again as it is above the lowest value on a linear one); and a linear axis
-    keeps within ``view`` (:func:`loss_view`) and half its width again on either side. Then 4 % padding.
-    """
+
+def loss_range(values: Sequence[np.ndarray], log: bool, view: Sequence[float] | None = None) -> list[float]:
+    """The loss axis's ``[bottom, top]``, in log10 units on a log axis (Plotly's convention): the plotted
+    values (NaN where not plotted) with :func:`capped_range`'s caps, each run's first value its start
+    loss, and 4 % padding."""
     fys = []
     for v in values:
         v = np.asarray(v, dtype=float)
@@ -70,14 +85,7 @@ def loss_range(values: Sequence[np.ndarray], log: bool, view: Sequence[float] | 
     flat = np.concatenate([f[np.isfinite(f)] for f in fys]) if fys else np.empty(0)
     lo, hi = (float(flat.min()), float(flat.max())) if flat.size else (0.0, 1.0)
     starts = [float(f[0]) for f in fys if len(f) and np.isfinite(f[0])]
-    if starts:
-        start = max(starts)
-        hi = min(hi, start + 2.0 if log else start + max(start - lo, 1e-12))
-    if not log and view is not None:
-        reach = max(view[1] - view[0], 1e-12) * 0.5
-        keep_lo, keep_hi = max(lo, view[0] - reach), min(hi, view[1] + reach)
-        if keep_hi > keep_lo:
-            lo, hi = keep_lo, keep_hi
+    lo, hi = capped_range(lo, hi, max(starts) if starts else None, log, view)
     if hi - lo < 1e-12:
         lo, hi = lo - 0.5, hi + 0.5
     pad = (hi - lo) * 0.04 if np.isfinite(hi - lo) else 0.0  # ±1e308 would overflow: no padding then
