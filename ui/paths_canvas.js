@@ -671,7 +671,7 @@ class View {
 export default function (component) {
   const { parentElement, setTriggerValue } = component;
   // The page sends the data as UTF-8 JSON bytes (see paths_canvas.py).
-  const data = component.data instanceof Uint8Array ? JSON.parse(DECODER.decode(component.data)) : component.data;
+  const data = JSON.parse(DECODER.decode(component.data));
   let host = parentElement.querySelector(".pp-host");
   if (!host) {
     host = el("div", "pp-host");
