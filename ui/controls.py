@@ -170,8 +170,8 @@ def snapped_messages(scene: Scene) -> list[str]:
             )
 
     if scene.landscape != CUSTOM:
+        given = dict(scene.landscape_params)
         for p in landscapes.REGISTRY[scene.landscape].params:
-            given = dict(scene.landscape_params)
             if p.name in given:
                 check("Landscape", replace(landscape_param(p), symbol=p.name), given[p.name])
     for run, label in zip(scene.runs, run_labels(scene.runs), strict=True):
