@@ -6,7 +6,8 @@ Public API:
 - :func:`spec` — an :class:`OptimizerSpec` (label, description, LaTeX rule, hyperparameters) for the UI;
 - :data:`COMMON` — the transforms every optimizer takes (gradient noise, clipping, learning-rate schedules);
 - :func:`run` — a batch of paths, shape ``(steps + 1, *x0.shape)``;
-- :func:`trace` / :func:`trace_symbols` — every intermediate quantity of the rule, step by step.
+- :func:`trace` / :func:`trace_symbols` — every intermediate quantity of the rule, step by step;
+- :func:`rule` — the LaTeX update rule as one run is configured (only the variants its settings switch on).
 
 The PyTorch-exact optimizers (``sgd``, ``adagrad``, ``rmsprop``, ``adam``, ``adamw``, ``nadam``,
 ``radam``, ``adamax``, ``adadelta``) reproduce ``torch.optim`` in float64; ``gd``, ``momentum`` (EMA
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 # Importing the optimizer modules registers them; the order here is the order of names().
 from . import adam_family, adaptive, first_order, second_order  # noqa: F401
+from .rules import rule
 from .runner import DIVERGENCE_LIMIT, run, trace, trace_symbols
 from .spec import REGISTRY, HyperParam, OptimizerSpec, UnknownOptimizerError, get
 from .transforms import COMMON, SCHEDULES
@@ -30,6 +32,7 @@ __all__ = [
     "OptimizerSpec",
     "UnknownOptimizerError",
     "names",
+    "rule",
     "run",
     "spec",
     "trace",

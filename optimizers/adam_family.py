@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import hp
+from .rules import ADAMAX, NADAM, RADAM, aligned
 from .spec import Array, HyperParam, OptimizerSpec, Params, State, Value, register
 from .transforms import bias_correction, ema_square_, is_scalar, lerp_, weight_decayed
 
@@ -172,8 +173,10 @@ ADAMW = OptimizerSpec(
     ),
     latex=(
         r"\begin{aligned} \theta' &= (1 - \eta\lambda)\,\theta_{t-1} \\ "
-        r"m_t &= \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2 \\ "
-        r"\theta_t &= \theta' - \eta \frac{m_t/(1-\beta_1^t)}{\sqrt{v_t/(1-\beta_2^t)} + \epsilon} \end{aligned}"
+        r"m_t &= \beta_1 m_{t-1} + (1-\beta_1) g_t \\ "
+        r"v_t &= \beta_2 v_{t-1} + (1-\beta_2) g_t^2 \\ "
+        r"\hat m_t &= \frac{m_t}{1-\beta_1^t},\quad \hat v_t = \frac{v_t}{1-\beta_2^t} \\ "
+        r"\theta_t &= \theta' - \eta \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon} \end{aligned}"
     ),
     hyperparameters=(
         hp.lr(1e-3),
@@ -213,13 +216,7 @@ NADAM = OptimizerSpec(
         "up over the first steps (momentum_decay ψ). It often reacts faster than Adam when the gradient "
         "changes direction, at the price of one more hyperparameter and the same cons as Adam."
     ),
-    latex=(
-        r"\begin{aligned} \mu_t &= \beta_1\big(1 - \tfrac12\, 0.96^{t\psi}\big),\quad "
-        r"\Pi_t = \textstyle\prod_{i\le t}\mu_i \\ "
-        r"m_t &= \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2 \\ "
-        r"\theta_t &= \theta_{t-1} - \eta\frac{1-\mu_t}{1-\Pi_t}\frac{g_t}{\sqrt{\hat v_t}+\epsilon} "
-        r"- \eta\frac{\mu_{t+1}}{1-\Pi_t\mu_{t+1}}\frac{m_t}{\sqrt{\hat v_t}+\epsilon} \end{aligned}"
-    ),
+    latex=aligned(NADAM),
     hyperparameters=(
         hp.lr(2e-3),
         hp.beta1(),
@@ -314,13 +311,7 @@ RADAM = OptimizerSpec(
         "that rises towards 1. A built-in warm-up: more stable first steps than Adam, at the price of a "
         "slower start; otherwise Adam's pros and cons."
     ),
-    latex=(
-        r"\begin{aligned} \rho_\infty &= \tfrac{2}{1-\beta_2} - 1,\quad "
-        r"\rho_t = \rho_\infty - \tfrac{2t\beta_2^t}{1-\beta_2^t} \\ "
-        r"\theta_t &= \theta_{t-1} - \eta\,\hat m_t \cdot \begin{cases} "
-        r"r_t \frac{\sqrt{1-\beta_2^t}}{\sqrt{v_t}+\epsilon} & \rho_t > 5 \\ 1 & \text{otherwise} \end{cases} \\ "
-        r"r_t &= \sqrt{\tfrac{(\rho_t-4)(\rho_t-2)\rho_\infty}{(\rho_\infty-4)(\rho_\infty-2)\rho_t}} \end{aligned}"
-    ),
+    latex=aligned(RADAM),
     hyperparameters=(hp.lr(1e-3), hp.beta1(), hp.beta2(), hp.eps(1e-8), hp.weight_decay()),
     family="adaptive + momentum",
     keeps="first and second moments (m, v)",
@@ -412,11 +403,7 @@ ADAMAX = OptimizerSpec(
         "bounded by η/(1-β₁^t) and does not blow up when gradients suddenly shrink, which can make it more "
         "stable than Adam; like Adam it needs little tuning but can generalize worse than SGD."
     ),
-    latex=(
-        r"\begin{aligned} m_t &= \beta_1 m_{t-1} + (1-\beta_1) g_t \\ "
-        r"u_t &= \max(\beta_2 u_{t-1},\ |g_t| + \epsilon) \\ "
-        r"\theta_t &= \theta_{t-1} - \frac{\eta}{1-\beta_1^t}\frac{m_t}{u_t} \end{aligned}"
-    ),
+    latex=aligned(ADAMAX),
     hyperparameters=(hp.lr(2e-3), hp.beta1(), hp.beta2(), hp.eps(1e-8), hp.weight_decay()),
     family="adaptive + momentum",
     keeps="first moment and infinity norm (m, u)",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import hp
+from .rules import ADADELTA, aligned
 from .spec import Array, HyperParam, OptimizerSpec, Params, State, Value, register
 from .transforms import ema_square_, is_scalar, per_lr, scale_into, weight_decayed
 
@@ -113,10 +114,11 @@ RMSPROP = OptimizerSpec(
     ),
     latex=(
         r"\begin{aligned} v_t &= \alpha v_{t-1} + (1-\alpha) g_t^2 \\ "
-        r"\theta_t &= \theta_{t-1} - \eta \frac{g_t}{\sqrt{v_t} + \epsilon} \end{aligned}"
-        r"\quad\begin{aligned} &\text{centered: } \bar g_t = \alpha\bar g_{t-1} + (1-\alpha)g_t,\ "
-        r"\sqrt{v_t - \bar g_t^2} \\ &\text{momentum: } b_t = \mu b_{t-1} + \tfrac{g_t}{\sqrt{v_t}+\epsilon},\ "
-        r"\theta_t = \theta_{t-1} - \eta b_t \end{aligned}"
+        r"\theta_t &= \theta_{t-1} - \eta \frac{g_t}{\sqrt{v_t} + \epsilon} \\ "
+        r"&\text{centered: } \bar g_t = \alpha\bar g_{t-1} + (1-\alpha)g_t \\ "
+        r"&\qquad \text{and } \sqrt{v_t - \bar g_t^2} \text{ for } \sqrt{v_t} \\ "
+        r"&\text{momentum: } b_t = \mu b_{t-1} + \tfrac{g_t}{\sqrt{v_t}+\epsilon} \\ "
+        r"&\qquad \text{and } \theta_t = \theta_{t-1} - \eta b_t \end{aligned}"
     ),
     hyperparameters=(
         hp.lr(1e-2),
@@ -242,12 +244,7 @@ ADADELTA = OptimizerSpec(
         "only rescales it). Robust to the learning rate and to badly scaled coordinates, but the first steps "
         "are tiny (of order √ε), so it starts very slowly on a smooth surface."
     ),
-    latex=(
-        r"\begin{aligned} v_t &= \rho v_{t-1} + (1-\rho) g_t^2 \\ "
-        r"\Delta_t &= \frac{\sqrt{u_{t-1} + \epsilon}}{\sqrt{v_t + \epsilon}}\, g_t \\ "
-        r"u_t &= \rho u_{t-1} + (1-\rho) \Delta_t^2 \\ "
-        r"\theta_t &= \theta_{t-1} - \eta\, \Delta_t \end{aligned}"
-    ),
+    latex=aligned(ADADELTA),
     hyperparameters=(
         hp.lr(1.0, 1e-3, 10.0),
         HyperParam(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import hp
+from .rules import MOMENTUM, aligned
 from .spec import Array, HyperParam, OptimizerSpec, Params, State, Value, register
 from .transforms import is_scalar, per_lr, scale_into, weight_decayed
 
@@ -53,10 +54,7 @@ MOMENTUM = OptimizerSpec(
         "Unlike PyTorch's SGD (v = μv + g), this EMA form scales the gradient by (1 - β), so its first step is "
         "(1 - β) times smaller and its steady-state step is η·g rather than η·g/(1 - μ)."
     ),
-    latex=(
-        r"\begin{aligned} v_t &= \beta\, v_{t-1} + (1-\beta)\, g_t \\ "
-        r"\theta_t &= \theta_{t-1} - \eta\, v_t \end{aligned}"
-    ),
+    latex=aligned(MOMENTUM),
     hyperparameters=(
         hp.lr(1e-2),
         HyperParam(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .rules import NEWTON, aligned
 from .spec import Array, HyperParam, OptimizerSpec, Params, State, Value, register
 
 NEWTON = OptimizerSpec(
@@ -20,11 +21,7 @@ NEWTON = OptimizerSpec(
         "floor δ caps the step along flat directions at |g|/δ. Very fast near a minimum, but each step needs "
         "second derivatives, which is why it is rarely used in deep learning (computationally expensive)."
     ),
-    latex=(
-        r"\begin{aligned} H_t &= \nabla^2 L(\theta_{t-1}) = \textstyle\sum_i \lambda_i u_i u_i^\top \\ "
-        r"\tilde H_t &= \textstyle\sum_i \max(|\lambda_i|, \delta)\, u_i u_i^\top \\ "
-        r"\theta_t &= \theta_{t-1} - \eta\, \tilde H_t^{-1} g_t \end{aligned}"
-    ),
+    latex=aligned(NEWTON),
     hyperparameters=(
         HyperParam(
             "lr",

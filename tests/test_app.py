@@ -88,8 +88,14 @@ def test_starts_clean_with_the_default_scene() -> None:
     clean(at)
     assert "notify_drawn" not in panels(at)
     rules = [m.value for m in at.markdown if "$$" in m.value]
-    for label, run in zip(labels, Scene().runs, strict=True):  # each run's update rule under its label
-        assert any(label in m and optimizers.spec(run.optimizer).latex in m for m in rules), label
+    # Each run's update rule under its label, as configured: RMSprop's defaults are neither centered nor
+    # with momentum, so those variants of its general rule are not shown.
+    by_label = {label: [m for m in rules if f"■ {label}<" in m] for label in labels}
+    assert all(len(found) == 1 for found in by_label.values()) and len(rules) == len(labels), by_label
+    for label, (rule,) in by_label.items():
+        assert r"\theta_t &= \theta_{t-1} - \eta" in rule, label
+    (rmsprop,) = by_label["RMSprop"]
+    assert r"\frac{g_t}{\sqrt{v_t} + \epsilon}" in rmsprop and "centered" not in rmsprop and "b_t" not in rmsprop
     assert at.selectbox(key="landscape").value == Scene().landscape
     assert at.multiselect(key="optimizers").value == [r.optimizer for r in Scene().runs]
 
@@ -288,6 +294,34 @@ def test_same_lr_for_all_overrides_every_run() -> None:
     scene, _ = decode(query_of(at))
     assert scene.shared_lr == 0.002
     assert at.select_slider(key="hp.adam.1.lr").disabled
+
+
+def rules_shown(at: AppTest) -> list[str]:
+    """The update rules under the panels (markdown with display maths), in page order."""
+    return [m.value for m in at.markdown if "$$" in m.value]
+
+
+def test_update_rules_follow_the_runs_switches() -> None:
+    at = open_runs(make_app({"r": ["adam", "rmsprop"]}))
+    at.run()  # the session's second run shows the rules
+    adam, rmsprop = rules_shown(at)
+    assert r"\hat m_t" in adam and r"\sqrt{\hat v_t} + \epsilon" in adam
+    assert "b_t" not in rmsprop and r"\bar g_t" not in rmsprop
+    at.toggle(key="hp.adam.1.bias_correction").set_value(False)
+    at.toggle(key="hp.adam.1.eps_inside").set_value(True)
+    at.toggle(key="hp.rmsprop.1.centered").set_value(True)
+    at.slider(key="hp.rmsprop.1.momentum").set_value(0.9).run()
+    clean(at)
+    adam, rmsprop = rules_shown(at)
+    # Seed 000's Adam: no bias correction, so no hats; ε under the root (seed 003).
+    assert r"\hat" not in adam and r"\frac{m_t}{\sqrt{v_t + \epsilon}}" in adam
+    assert r"\bar g_t &= \alpha \bar g_{t-1}" in rmsprop and r"\sqrt{v_t - \bar g_t^2} + \epsilon" in rmsprop
+    assert r"b_t &= \mu b_{t-1}" in rmsprop and r"\eta\, b_t" in rmsprop
+    at.toggle(key="more.adam.1").set_value(True).run()
+    at.selectbox(key="hp.adam.1.schedule").set_value("cosine").run()
+    clean(at)
+    adam = rules_shown(at)[0]
+    assert r"\eta_t &= \eta_{\min}" in adam and r"\theta_{t-1} - \eta_t" in adam
 
 
 def test_copies_of_a_run_are_told_apart() -> None:

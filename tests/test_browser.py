@@ -98,6 +98,32 @@ def test_chart_renders_without_errors(page: Any, server: str) -> None:
     assert page.errors == []
 
 
+# Eight runs whose rules have every variant the page can write: ε under the root, no bias correction,
+# AMSGrad, noise, both clippings, weight decay, every schedule, centered RMSprop with momentum, Nesterov,
+# dampening, Adagrad's decay, and the three longest rules (NAdam, RAdam, AdamW).
+EVERY_RULE = (
+    "?r=adam~amsgrad:1~bias_correction:0~clip_norm:1~clip_value:2~eps_inside:1~noise:0.5~schedule:cosine"
+    "~weight_decay:0.1&r=rmsprop~centered:1~eps_inside:1~momentum:0.9~schedule:step~weight_decay:0.01"
+    "&r=sgd~momentum:0.9~nesterov:1~schedule:inverse_time~weight_decay:0.01&r=sgd~dampening:0.5~momentum:0.9"
+    "&r=adagrad~initial_accumulator_value:0.1~lr_decay:0.01~schedule:exponential&r=nadam"
+    "&r=radam~weight_decay:0.1&r=adamw~amsgrad:1&steps=50"
+)
+RULES = '[data-testid="stMainBlockContainer"] .katex-display'
+
+
+@pytest.mark.parametrize("width", [1400, 360])
+def test_update_rules_typeset_and_fit_their_column(page: Any, server: str, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 1000})
+    open_app(page, server, EVERY_RULE)
+    page.wait_for_function(f"() => document.querySelectorAll('{RULES}').length === 8", timeout=60_000)
+    assert page.locator(".katex-error").count() == 0, "every rule parses"
+    # A rule wider than its column is cut off (or scrolls): on a desktop two rules share the width, on a
+    # phone each has the whole of it.
+    overflow = page.evaluate(f"() => [...document.querySelectorAll('{RULES}')].map(e => e.scrollWidth - e.clientWidth)")
+    assert max(overflow) <= 1, overflow
+    assert page.errors == []
+
+
 def test_play_moves_the_paths_and_the_surface_stays(page: Any, server: str) -> None:
     open_app(page, server, "?r=gd~lr:0.001&r=adam~lr:0.05&steps=300")
     panel = page.locator(".pp-host canvas.pp-canvas").first

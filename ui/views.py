@@ -13,7 +13,7 @@ import streamlit as st
 
 import landscapes
 import optimizers
-from scene import Scene, to_json
+from scene import BATCH_PARAM, Run, Scene, to_json
 from simulate import Result, run_labels
 from ui.cache import IMAGE_GRID, IMAGE_GRID_LARGE, cached_grid, cached_surface, surface_part
 from ui.paths_canvas import paths_canvas
@@ -182,11 +182,25 @@ def surface_3d(result: Result, height: int = 640, legend_size: int = 14) -> go.F
     )
 
 
+MINI_BATCH_GRADIENT = r"\nabla L_{B_t}(\theta_{t-1})"
+
+
+def run_rule(scene: Scene, run: Run) -> str:
+    """``run``'s update rule as it is configured (:func:`optimizers.rule`): its flags, noise, clipping,
+    schedule and, on a data landscape with a mini-batch size, the mini-batch gradient."""
+    settings = run.effective()
+    batch = int(settings.pop(BATCH_PARAM.name, 0))
+    kind = landscapes.REGISTRY.get(scene.landscape)  # None for a custom formula
+    gradient = MINI_BATCH_GRADIENT if kind is not None and kind.stochastic and batch > 0 else None
+    return optimizers.rule(run.optimizer, gradient=gradient, **settings)
+
+
 def rule_texts(scene: Scene) -> list[str]:
-    """Each run's update rule as markdown: its label in its colour, then its LaTeX rule as display maths."""
+    """Each run's update rule as markdown: its label in its colour, then its rule as configured
+    (:func:`run_rule`) as display maths."""
     return [
         f"<span style='color:{style(i)['color']};font-weight:700'>■ {html.escape(label)}</span>\n\n"
-        f"$$\n{optimizers.spec(run.optimizer).latex}\n$$"
+        f"$$\n{run_rule(scene, run)}\n$$"
         for i, (run, label) in enumerate(zip(scene.runs, run_labels(scene.runs), strict=True))
     ]
 
