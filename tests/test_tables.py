@@ -39,3 +39,26 @@ def test_3d_views_summary_shows_a_diverged_runs_loss() -> None:
     losses = tables[0]["final loss"].tolist()
     assert all(isinstance(v, str) for v in losses)
     assert min(float(v) for v in losses) < -1e15 and any(-10 < float(v) < 10 for v in losses)
+
+
+def test_missing_cells_show_a_marker_when_asked() -> None:
+    df = pd.DataFrame({"steps": [12, None, 7], "d": [0.25, 1.5, math.nan], "loss": [1.0, 2.0, 3.0]})
+    out, config = number_columns(df, {"steps": "%d", "d": "%.3g", "loss": "%.4g"}, missing="–")
+    assert out["steps"].tolist() == ["12", "–", "7"] and out["d"].tolist() == ["0.25", "1.5", "–"]
+    assert config["steps"]["type_config"]["type"] == "text" and config["steps"]["alignment"] == "right"
+    assert out["loss"].tolist() == [1.0, 2.0, 3.0], "a column with nothing missing stays numbers"
+    assert config["loss"]["type_config"]["type"] == "number"
+
+
+def test_3d_views_summary_marks_a_minimum_not_reached() -> None:
+    # On the quadratic bowl GD with η = 0.1 reaches the minimum, with η = 1e-5 it does not: its "steps to
+    # reach" is missing and shows "–", as the panels' own summary does (Streamlit would write "None").
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=120)
+    at.query_params["view"] = "3d"
+    at.query_params["ls"] = "quadratic"
+    at.query_params["r"] = ["gd~lr:0.1", "gd~lr:0.00001"]
+    at.run()
+    assert not at.exception, at.exception
+    (table,) = [d.value for d in at.dataframe if "steps to reach" in d.value.columns]
+    reach = table["steps to reach"].tolist()
+    assert reach[0].isdigit() and reach[1] == "–", reach

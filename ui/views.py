@@ -18,7 +18,7 @@ from simulate import Result, run_labels
 from ui.cache import IMAGE_GRID, IMAGE_GRID_LARGE, cached_grid, cached_surface, surface_part
 from ui.paths_canvas import paths_canvas
 from ui.tables import number_columns
-from viz.canvas import paths_payload
+from viz.canvas import SUMMARY_HELP, paths_payload
 from viz.curves import loss_figure, surface_3d_figure
 from viz.gif import scene_gif
 from viz.paths import trajectory_figure
@@ -225,26 +225,27 @@ def loss_and_summary(result: Result, presentation: bool = False) -> None:
     ok = [r for r in result.runs if r.error is None]
     if not ok or result.scene.view != "3d":
         return
-    c1, summary = st.columns([3, 2])
-    with c1:
-        st.markdown("**Loss against step**")
-        st.plotly_chart(
-            loss_figure(
-                result.runs,
-                getattr(result.landscape, "min_value", None),
-                line_width=4 if presentation else 2.5,
-                bounds=result.landscape.bounds,
-            ),
-            key="loss_chart",
-            config={"displaylogo": False},
-        )
-    with summary:
-        st.markdown("**Summary**")
-        df, config = number_columns(summary_frame(result), {"final loss": "%.4g", "distance to minimum": "%.3g"})
-        config["steps to reach"] = st.column_config.NumberColumn(
-            help="First step within 1% of the plot's diagonal of a global minimum"
-        )
-        st.dataframe(df, hide_index=True, width="stretch", column_config=config)
+    # One above the other, as under the animated panels: beside the chart, the table's five columns were
+    # cut off.
+    st.markdown("**Loss against step**")
+    st.plotly_chart(
+        loss_figure(
+            result.runs,
+            getattr(result.landscape, "min_value", None),
+            line_width=4 if presentation else 2.5,
+            bounds=result.landscape.bounds,
+        ),
+        key="loss_chart",
+        config={"displaylogo": False},
+    )
+    st.markdown("**Summary**")
+    df, config = number_columns(
+        summary_frame(result),
+        {"final loss": "%.4g", "distance to minimum": "%.3g", "steps to reach": "%d"},
+        help=SUMMARY_HELP,
+        missing="–",  # as the panels' summary shows it
+    )
+    st.dataframe(df, hide_index=True, width="stretch", column_config=config)
 
 
 def trajectories_csv(result: Result) -> str:
