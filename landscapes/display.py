@@ -18,25 +18,44 @@ LOG_BAND = 0.01
 LOG_FRACTION = 0.15
 
 
-def grid(landscape: Landscape, n: int = 120, bounds: Bounds | None = None) -> tuple[Array, Array, Array]:
-    """Evaluate ``landscape`` on an ``n × n`` grid for contour or heatmap drawing.
+def grid(
+    landscape: Landscape, n: int = 120, bounds: Bounds | None = None, refine: int = 1
+) -> tuple[Array, Array, Array]:
+    """Evaluate ``landscape`` on an ``n × n`` grid for contour, heatmap or surface drawing.
 
     Args:
         landscape: any landscape.
         n: points per axis (at least 2).
         bounds: ``((xmin, xmax), (ymin, ymax))``; defaults to ``landscape.bounds``.
+        refine: with ``k > 1``, each value is the lowest of the landscape at the points of a ``k``-times
+            finer grid within half a step of its node (the node included). A valley narrower than a step
+            then stays one continuous trough: sampled at the nodes alone, Rosenbrock's valley on a log
+            scale is a row of spikes where nodes happen to fall into it and ridges where they do not.
 
     Returns:
         ``(xs, ys, Z)`` with ``xs`` and ``ys`` of shape ``(n,)`` and ``Z`` of shape ``(n, n)``, where
-        ``Z[i, j]`` is the value at ``(xs[j], ys[i])`` (Plotly's convention for ``z``).
+        ``Z[i, j]`` is the value at ``(xs[j], ys[i])`` (Plotly's convention for ``z``), or with ``refine``
+        the lowest value around it.
     """
-    n = int(n)
+    n, k = int(n), int(refine)
     if n < 2:
         raise ValueError(f"grid needs n >= 2, got {n}")
+    if k < 1:
+        raise ValueError(f"grid needs refine >= 1, got {k}")
     (x0, x1), (y0, y1) = landscape.bounds if bounds is None else bounds
-    xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
+    fine = (n - 1) * k + 1
+    xs, ys = np.linspace(x0, x1, fine), np.linspace(y0, y1, fine)
     xx, yy = np.meshgrid(xs, ys)
-    return xs, ys, landscape.value(np.stack([xx, yy], axis=-1))
+    Z = landscape.value(np.stack([xx, yy], axis=-1))
+    if k == 1:
+        return xs, ys, Z
+    # A window of (k + 1)² fine points around each node: ±k/2 fine steps (k odd: one more on the far
+    # side). At the bounds the padding repeats the edge values, so no point outside them counts. fmin
+    # skips NaN (a custom formula's undefined region) unless the whole window is NaN.
+    half = k // 2
+    padded = np.pad(Z, ((half, k - half), (half, k - half)), mode="edge")
+    windows = np.lib.stride_tricks.sliding_window_view(padded, (k + 1, k + 1))[::k, ::k]
+    return xs[::k], ys[::k], np.fmin.reduce(windows, axis=(-2, -1))
 
 
 @dataclass(frozen=True)

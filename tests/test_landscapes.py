@@ -349,6 +349,49 @@ def test_grid_uses_plotly_orientation() -> None:
     assert z.shape == (120, 120) and (xs[0], xs[-1]) == land.bounds[0] and (ys[0], ys[-1]) == land.bounds[1]
 
 
+def test_refined_grid_is_the_lowest_value_around_each_node() -> None:
+    # Brute force, point by point: node (i, j) of the refined grid is the lowest value at the points of the
+    # k-times finer grid within k/2 fine steps of it, the node itself included (NaN ignored).
+    land = landscapes.from_formula("log(x) + (y - x^2)^2", bounds=((-0.55, 1.45), (-1.0, 2.0)))
+    n, k = 9, 4
+    xs, ys, z = landscapes.grid(land, n, refine=k)
+    fx, fy = np.linspace(-0.55, 1.45, (n - 1) * k + 1), np.linspace(-1.0, 2.0, (n - 1) * k + 1)
+    np.testing.assert_array_equal(xs, fx[::k])
+    np.testing.assert_array_equal(ys, fy[::k])
+    for i in range(n):
+        for j in range(n):
+            near = [
+                land.value([fx[b], fy[a]])
+                for a in range(max(0, i * k - 2), min(len(fy), i * k + 3))
+                for b in range(max(0, j * k - 2), min(len(fx), j * k + 3))
+            ]
+            with np.errstate(invalid="ignore"):
+                expected = np.nanmin(near) if not np.isnan(near).all() else np.nan
+            np.testing.assert_allclose(z[i, j], expected, equal_nan=True)
+    # Nodes at x = -0.3 and -0.05, where log is undefined: the first has no defined point within 0.125
+    # (NaN, a gap in the plot); the second takes the lowest defined one, at x = 0.0125 or 0.075.
+    assert np.isnan(z[:, 1]).all() and np.isfinite(z[:, 2]).all()
+    with pytest.raises(ValueError, match="refine"):
+        landscapes.grid(land, n, refine=0)
+
+
+def test_refined_grid_keeps_rosenbrocks_valley_one_trough() -> None:
+    # Rosenbrock (1 - x)² + 100(y - x²)²: in each column x the lowest value is (1 - x)², at y = x². With 90
+    # nodes on [-1, 3] a node can miss the valley by half a step, 2/89 in y, and read 100·(2/89)² ≈ 0.05
+    # more: on a log scale, spikes where nodes fall into the valley. The refined grid's column minimum is
+    # within a half fine step, 100·(2/356)² ≈ 0.0032, of (1 - x)².
+    land = landscapes.get("rosenbrock")
+    (x0, x1), (y0, y1) = land.bounds
+    assert (x0, x1, y0, y1) == (-2.0, 2.0, -1.0, 3.0)
+    xs, _, plain = landscapes.grid(land, 90)
+    _, _, refined = landscapes.grid(land, 90, refine=4)
+    valley = (1 - xs) ** 2
+    inside = xs**2 <= y1
+    assert (refined <= plain).all(), "the node itself is among the points around it"
+    assert (plain.min(axis=0) - valley)[inside].max() > 0.04, "nodes alone miss the valley floor"
+    assert (refined.min(axis=0) - valley)[inside].max() <= 100 * (2 / 356) ** 2 + 1e-12
+
+
 def test_display_transform_uses_log_where_values_span_decades() -> None:
     for key in ("rosenbrock", "goldstein-price", "beale"):
         zt, label = landscapes.display_transform(landscapes.grid(landscapes.get(key))[2])

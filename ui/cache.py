@@ -24,6 +24,7 @@ MAX_ENTRIES = 64
 IMAGE_GRID = 240
 IMAGE_GRID_LARGE = 420  # one panel (overlay, a single run, a phone)
 SURFACE_3D_GRID = 90
+SURFACE_3D_REFINE = 4  # the 3-D surface's values: the lowest on a 4× finer grid around each node
 
 
 def _scene_hash(scene: Scene) -> str:
@@ -102,13 +103,15 @@ def surface_part(scene: Scene) -> Scene:
 
 @dataclass(frozen=True)
 class Grid:
-    """A landscape evaluated on a grid, with its display transform."""
+    """A landscape evaluated on a grid, with its display transform; ``refine`` > 1: each value is the
+    lowest around its node (``landscapes.grid``)."""
 
     xs: np.ndarray
     ys: np.ndarray
     Z: np.ndarray
     Zt: np.ndarray
     label: str
+    refine: int = 1
 
 
 @st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs={Scene: _scene_hash})
@@ -125,6 +128,9 @@ def cached_surface(scene: Scene, pixels: int = IMAGE_GRID) -> SurfaceImage:
 def cached_grid(scene: Scene, n: int = SURFACE_3D_GRID) -> Grid:
     """The surface on an ``n × n`` grid for the 3-D view (pass :func:`surface_part` of the scene)."""
     land, _ = make_landscape(scene)
-    xs, ys, Z = landscapes.grid(land, n)
+    # Each node shows the lowest value around it, so a narrow valley is one trough, not a row of spikes;
+    # the data landscapes are smooth bowls whose every value is a pass over the data: plain nodes.
+    refine = 1 if land.stochastic else SURFACE_3D_REFINE
+    xs, ys, Z = landscapes.grid(land, n, refine=refine)
     Zt, label = landscapes.display_transform(Z)
-    return Grid(xs, ys, Z, Zt, label)
+    return Grid(xs, ys, Z, Zt, label, refine)

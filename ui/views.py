@@ -179,6 +179,7 @@ def surface_3d(result: Result, height: int = 640, legend_size: int = 14) -> go.F
         scale(min_z),
         height=height,
         legend_size=legend_size,
+        lowest_nearby=grid.refine > 1,
     )
 
 

@@ -167,6 +167,7 @@ def surface_3d_figure(
     minima_z: np.ndarray,
     height: int = 640,
     legend_size: int = 14,
+    lowest_nearby: bool = False,
 ) -> go.Figure:
     """The surface in 3-D with each path drawn on it.
 
@@ -178,6 +179,8 @@ def surface_3d_figure(
         minima, minima_z: known minima and their display values.
         height: figure height in pixels.
         legend_size: the legend's text size (larger in presentation mode, to read from the back of a hall).
+        lowest_nearby: ``Zt`` holds the lowest value around each node (``landscapes.grid(refine=…)``); the
+            hover text says so.
 
     The axes span the grid's window; a path's points outside it are left out (its line breaks there), so
     a run that leaves the picture cannot stretch the axes and squash the surface into a sliver. Lifted
@@ -194,7 +197,10 @@ def surface_3d_figure(
             opacity=0.8,
             showscale=False,
             contours=dict(z=dict(show=True, usecolormap=True, project=dict(z=True))),
-            hovertemplate="(%{x:.3g}, %{y:.3g})<br>" + z_label + " %{z:.3g}<extra></extra>",
+            hovertemplate="(%{x:.3g}, %{y:.3g})<br>"
+            + ("lowest nearby: " if lowest_nearby else "")
+            + z_label
+            + " %{z:.3g}<extra></extra>",
             name="surface",
         )
     ]
