@@ -4,9 +4,12 @@ and no page errors. Headless Debian Chromium."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import io
 import json
+import os
+import socket
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -96,6 +99,30 @@ def test_chart_renders_without_errors(page: Any, server: str) -> None:
     )
     assert "Gradient descent" in rules.first.locator("xpath=../../..").inner_text()
     assert page.errors == []
+
+
+def test_the_websocket_offers_compression(server: str) -> None:
+    # Each slider move sends the panels' data and the component's JS and CSS (about 86 kB for the default
+    # scene); with permessage-deflate (.streamlit/config.toml) about 34 kB of it crosses the network. The
+    # server agrees to it in the handshake that a browser opens.
+    host, port = urlparse(server).hostname, urlparse(server).port
+    key = base64.b64encode(os.urandom(16)).decode()
+    request = (
+        f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: streamlit\r\n"
+        f"Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\nOrigin: {server}\r\n\r\n"
+    )
+    with socket.create_connection((host, port), timeout=30) as sock:
+        sock.sendall(request.encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            head += chunk
+    lines = head.decode(errors="replace").lower().split("\r\n")
+    assert lines[0].startswith("http/1.1 101"), lines[0]
+    assert any(line.startswith("sec-websocket-extensions:") and "permessage-deflate" in line for line in lines), lines
 
 
 # Eight runs whose rules have every variant the page can write: ε under the root, no bias correction,
