@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -162,6 +163,14 @@ def test_templates_substitute_numbers(name: str) -> None:
             assert lines[-1].startswith(r"\theta_t &=") and lines[-1].endswith(tex_vec(tr["next"][t - 1]))
             text = rule_latex(name, kw, tr, t)
             assert text.count("{") == text.count("}")
+            # On a phone each equality of a substitution gets its own row: the same text, with the row
+            # breaks where " = " was (a vector's own "=" never occurs; rows only break outside them).
+            narrow = rule_latex(name, kw, tr, t, narrow=True)
+            assert narrow.replace(r" \\[4pt] &= ", " = ") == text
+            rows = narrow.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}").split(r" \\[4pt] ")
+            assert len(rows) > len(lines) and all(
+                " = " not in re.sub(r"\\begin\{pmatrix\}.*?\\end\{pmatrix\}", "", r) for r in rows
+            )
 
 
 def test_rule_latex_fallback_lists_symbols() -> None:

@@ -20,6 +20,7 @@ import landscapes
 import optimizers
 from simulate import Result, RunResult, run_inputs
 from ui.tables import number_columns
+from ui.views import is_phone
 from viz.steps import Arrow, arrows_figure, effective_lr_figure, scale_to
 
 MAX_TABLE_STEPS = 200
@@ -93,7 +94,8 @@ def step_table(trace: dict[str, np.ndarray]) -> pd.DataFrame:
 
 
 def tex_num(v: float, digits: int = 6) -> str:
-    """A number for LaTeX: ``%.6g`` with ``× 10^{k}`` instead of ``e``; NaN and ∞ spelled out."""
+    """A number for LaTeX: ``%.6g`` with ``× 10^{k}`` instead of ``e`` (``10^{k}`` alone for a mantissa of 1);
+    NaN and ∞ spelled out."""
     v = float(v)
     if math.isnan(v):
         return r"\text{NaN}"
@@ -102,6 +104,8 @@ def tex_num(v: float, digits: int = 6) -> str:
     s = f"{v:.{digits}g}"
     if "e" in s:
         mant, exp = s.split("e")
+        if mant in ("1", "-1"):  # 1e-08 (a default ε) as 10^{-8}
+            return rf"{mant[:-1]}10^{{{int(exp)}}}"
         return rf"{mant} \times 10^{{{int(exp)}}}"
     return s
 
@@ -115,7 +119,7 @@ def tex_vec(a: Any, fmt: Any = None) -> str:
 
 def _sq(x: float) -> str:
     s = tex_num(x)
-    return f"({s})^2" if x < 0 or "times" in s else f"{s}^2"
+    return f"({s})^2" if x < 0 or "^" in s else f"{s}^2"  # 10^{-8}^2 would not parse
 
 
 def _prev(tr: dict[str, np.ndarray], key: str, i: int, start: Any = 0.0) -> np.ndarray:
@@ -124,7 +128,37 @@ def _prev(tr: dict[str, np.ndarray], key: str, i: int, start: Any = 0.0) -> np.n
     return np.broadcast_to(np.asarray(start, dtype=float), (2,)).astype(float)
 
 
-def rule_latex(optimizer: str, kw: dict[str, Any], tr: dict[str, np.ndarray], t: int) -> str:
+def _top_level_split(text: str, sep: str) -> list[str]:
+    """``text`` split at each ``sep`` outside braces and LaTeX environments."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(text):
+        if text.startswith(r"\begin{", i):
+            depth += 1
+        elif text.startswith(r"\end{", i):
+            depth -= 1
+        elif text[i] in "{}":
+            depth += 1 if text[i] == "{" else -1
+        elif depth == 0 and text.startswith(sep, i):
+            parts.append(text[start:i])
+            start = i + len(sep)
+            i = start
+            continue
+        i += 1
+    return [*parts, text[start:]]
+
+
+def stacked(line: str) -> list[str]:
+    """One ``aligned`` row ``lhs &= a = b = c`` as rows ``lhs &= a``, ``&= b``, ``&= c``: each equality of
+    a substitution on its own row, so that the rule fits a phone's width."""
+    lhs, sep, rest = line.partition("&")
+    if not sep:
+        return [line]
+    op = r"\leftarrow" if rest.startswith(r"\leftarrow") else "="
+    first, *more = _top_level_split(rest[len(op) :], " = ")
+    return [f"{lhs}&{op}{first}", *(f"&= {part}" for part in more)]
+
+
+def rule_latex(optimizer: str, kw: dict[str, Any], tr: dict[str, np.ndarray], t: int, narrow: bool = False) -> str:
     """The update rule of step ``t`` with its numbers substituted, as one LaTeX ``aligned`` block.
 
     Args:
@@ -132,6 +166,7 @@ def rule_latex(optimizer: str, kw: dict[str, Any], tr: dict[str, np.ndarray], t:
         kw: the keyword arguments the run used (from :func:`simulate.run_inputs`).
         tr: the run's trace.
         t: the step, 1-based.
+        narrow: each equality on its own row (:func:`stacked`), for a phone.
 
     Returns:
         LaTeX for ``st.latex``. Rules without a template (or flags a template does not cover) fall back
@@ -143,6 +178,8 @@ def rule_latex(optimizer: str, kw: dict[str, Any], tr: dict[str, np.ndarray], t:
         lines = None
     if not lines:
         lines = _fallback(optimizer, tr, t)
+    if narrow:
+        lines = [row for line in lines for row in stacked(line)]
     return r"\begin{aligned}" + r" \\[4pt] ".join(lines) + r"\end{aligned}"
 
 
@@ -411,7 +448,7 @@ def step_by_step(result: Result) -> None:
     st.markdown(f"**Step {t} with its numbers**")
     if dead:
         st.warning(f"The run has diverged by step {t}: its numbers are no longer finite.")
-    st.latex(rule_latex(rr.run.optimizer, kw, tr, t))
+    st.latex(rule_latex(rr.run.optimizer, kw, tr, t, narrow=is_phone()))
 
     if "effective_lr" in tr:
         st.markdown(f"**Effective step size per coordinate, {eff_name}**")
