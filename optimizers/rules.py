@@ -36,7 +36,7 @@ Settings = dict[str, Any]
 
 
 def _on(value: Any) -> bool:
-    """Whether a setting (a number, a flag or an array of them) is switched on anywhere."""
+    """Whether a setting (a number, a flag or an array of them) is on (non-zero, True) anywhere."""
     return bool(np.any(np.asarray(value) != 0))
 
 
@@ -106,7 +106,7 @@ def _sgd(s: Settings, eta: str) -> list[str]:
     if not _on(s["momentum"]):
         return _gd(s, eta)
     keep = r"(1-\tau)\, " if _on(s["dampening"]) else ""
-    direction = r"(g_t + \mu b_t)" if s["nesterov"] else "b_t"
+    direction = r"(g_t + \mu b_t)" if _on(s["nesterov"]) else "b_t"
     return [
         rf"b_t &= \mu b_{{t-1}} + {keep}g_t,\quad b_1 = g_1",
         rf"\theta_t &= \theta_{{t-1}} - {eta}\, {direction}",
@@ -127,10 +127,10 @@ def _adagrad(s: Settings, eta: str) -> list[str]:
 def _rmsprop(s: Settings, eta: str) -> list[str]:
     lines = [r"v_t &= \alpha v_{t-1} + (1-\alpha) g_t^2"]
     radicand = "v_t"
-    if s["centered"]:
+    if _on(s["centered"]):
         lines.append(r"\bar g_t &= \alpha \bar g_{t-1} + (1-\alpha) g_t")
         radicand = r"v_t - \bar g_t^2"
-    denominator = _root(radicand, bool(s["eps_inside"]))
+    denominator = _root(radicand, _on(s["eps_inside"]))
     if _on(s["momentum"]):
         lines.append(rf"b_t &= \mu b_{{t-1}} + \frac{{g_t}}{{{denominator}}}")
         lines.append(rf"\theta_t &= \theta_{{t-1}} - {eta}\, b_t")
@@ -142,7 +142,7 @@ def _rmsprop(s: Settings, eta: str) -> list[str]:
 def _adam_like(s: Settings, eta: str, start: str, bias_correction: bool, eps_inside: bool) -> list[str]:
     lines = list(MOMENTS)
     second = "v_t"
-    if s["amsgrad"]:
+    if _on(s["amsgrad"]):
         lines.append(r"v^{\max}_t &= \max(v^{\max}_{t-1},\ v_t)")
         second = r"v^{\max}_t"
     first = "m_t"
@@ -154,7 +154,7 @@ def _adam_like(s: Settings, eta: str, start: str, bias_correction: bool, eps_ins
 
 
 def _adam(s: Settings, eta: str) -> list[str]:
-    return _adam_like(s, eta, r"\theta_{t-1}", bool(s["bias_correction"]), bool(s["eps_inside"]))
+    return _adam_like(s, eta, r"\theta_{t-1}", _on(s["bias_correction"]), _on(s["eps_inside"]))
 
 
 def _adamw(s: Settings, eta: str) -> list[str]:
