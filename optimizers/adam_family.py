@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import hp
-from .rules import ADAMAX, NADAM, RADAM, aligned
+from .rules import ADAM, ADAMAX, ADAMW, NADAM, RADAM, aligned
 from .spec import Array, HyperParam, OptimizerSpec, Params, State, Value, register
 from .transforms import bias_correction, ema_square_, is_scalar, lerp_, weight_decayed
 
@@ -116,12 +116,7 @@ ADAM = OptimizerSpec(
         "(seed 003). AMSGrad keeps the running maximum of v; weight decay is "
         "coupled (L2; see AdamW for decoupled)."
     ),
-    latex=(
-        r"\begin{aligned} m_t &= \beta_1 m_{t-1} + (1-\beta_1) g_t \\ "
-        r"v_t &= \beta_2 v_{t-1} + (1-\beta_2) g_t^2 \\ "
-        r"\hat m_t &= \frac{m_t}{1-\beta_1^t},\quad \hat v_t = \frac{v_t}{1-\beta_2^t} \\ "
-        r"\theta_t &= \theta_{t-1} - \eta \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon} \end{aligned}"
-    ),
+    latex=aligned(ADAM),
     hyperparameters=(
         hp.lr(1e-3),
         hp.beta1(),
@@ -171,13 +166,7 @@ ADAMW = OptimizerSpec(
         "coordinate. It shares Adam's pros (fast, little tuning) and cons (can generalize worse than SGD); "
         "on a 2-D surface the decay moves the minimum it settles in towards the origin."
     ),
-    latex=(
-        r"\begin{aligned} \theta' &= (1 - \eta\lambda)\,\theta_{t-1} \\ "
-        r"m_t &= \beta_1 m_{t-1} + (1-\beta_1) g_t \\ "
-        r"v_t &= \beta_2 v_{t-1} + (1-\beta_2) g_t^2 \\ "
-        r"\hat m_t &= \frac{m_t}{1-\beta_1^t},\quad \hat v_t = \frac{v_t}{1-\beta_2^t} \\ "
-        r"\theta_t &= \theta' - \eta \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon} \end{aligned}"
-    ),
+    latex=aligned(ADAMW),
     hyperparameters=(
         hp.lr(1e-3),
         hp.beta1(),

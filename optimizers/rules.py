@@ -153,6 +153,14 @@ def _adam_like(s: Settings, eta: str, start: str, bias_correction: bool, eps_ins
     return lines
 
 
+# Adam's and AdamW's general rules (their defaults; the guide shows these).
+ADAM = tuple(_adam_like({"amsgrad": False}, r"\eta", r"\theta_{t-1}", True, False))
+ADAMW = (
+    r"\theta' &= (1 - \eta\lambda)\,\theta_{t-1}",
+    *_adam_like({"amsgrad": False}, r"\eta", r"\theta'", True, False),
+)
+
+
 def _adam(s: Settings, eta: str) -> list[str]:
     return _adam_like(s, eta, r"\theta_{t-1}", _on(s["bias_correction"]), _on(s["eps_inside"]))
 
@@ -160,7 +168,7 @@ def _adam(s: Settings, eta: str) -> list[str]:
 def _adamw(s: Settings, eta: str) -> list[str]:
     if not _on(s["weight_decay"]):
         return _adam_like(s, eta, r"\theta_{t-1}", True, False)
-    decay = [rf"\theta' &= (1 - {eta}\lambda)\,\theta_{{t-1}}"]
+    decay = [_ETA.sub(lambda _: eta, ADAMW[0])]
     return decay + _adam_like(s, eta, r"\theta'", True, False)
 
 
