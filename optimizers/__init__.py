@@ -7,7 +7,8 @@ Public API:
 - :data:`COMMON` — the transforms every optimizer takes (gradient noise, clipping, learning-rate schedules);
 - :func:`run` — a batch of paths, shape ``(steps + 1, *x0.shape)``;
 - :func:`trace` / :func:`trace_symbols` — every intermediate quantity of the rule, step by step;
-- :func:`rule` — the LaTeX update rule as one run is configured (only the variants its settings switch on).
+- :func:`rule` — the LaTeX update rule as one run is configured (only the variants its settings switch on);
+- :func:`stable_lr` — the largest stable η of the linear optimizers on a quadratic of given curvature.
 
 The PyTorch-exact optimizers (``sgd``, ``adagrad``, ``rmsprop``, ``adam``, ``adamw``, ``nadam``,
 ``radam``, ``adamax``, ``adadelta``) reproduce ``torch.optim`` in float64; ``gd``, ``momentum`` (EMA
@@ -22,6 +23,7 @@ from . import adam_family, adaptive, first_order, second_order  # noqa: F401
 from .rules import rule
 from .runner import DIVERGENCE_LIMIT, run, trace, trace_symbols
 from .spec import REGISTRY, HyperParam, OptimizerSpec, UnknownOptimizerError, get
+from .stability import stable_lr
 from .transforms import COMMON, SCHEDULES
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "rule",
     "run",
     "spec",
+    "stable_lr",
     "trace",
     "trace_symbols",
 ]

@@ -219,10 +219,19 @@ def test_same_settings_same_picture_with_noise() -> None:
 
 
 def test_a_diverging_run_is_reported_in_the_page() -> None:
-    at = make_app({"ls": "quadratic", "r": ["gd~lr:1"], "steps": "200"})
+    at = make_app({"ls": "quadratic", "r": ["gd~lr:1", "sgd~lr:0.5~momentum:0.9~nesterov:1"], "steps": "200"})
     clean(at)
-    assert any("diverged at step" in w.value for w in at.warning)
+    warnings = [w.value for w in at.warning if "diverged at step" in w.value]
+    assert len(warnings) == 2
     assert "diverged at step" in notes(panels(at))
+    # The quadratic's λ_max is 10 everywhere: GD is stable for η < 2/10; PyTorch's Nesterov with μ = 0.9
+    # for η < 2(1 + μ)/((1 + 2μ)λ) = 3.8/28 ≈ 0.136.
+    gd, nesterov = warnings
+    assert "λ_max ≈ 10," in gd and "stable only for η < 0.2;" in gd and "this run used η = 1." in gd
+    assert "stable only for η < 0.1357;" in nesterov and "this run used η = 0.5." in nesterov
+    # On the monkey saddle the runs fall off an unbounded slope, not over a curvature limit: no such hint.
+    saddle = make_app({"ls": "monkey-saddle", "r": ["gd~lr:0.002"], "steps": "500"})
+    assert any("diverged at step" in w.value and "stable only" not in w.value for w in saddle.warning)
 
 
 def test_invalid_combination_is_a_message_not_a_traceback() -> None:

@@ -13,8 +13,8 @@ import streamlit as st
 
 import landscapes
 import optimizers
-from scene import BATCH_PARAM, Run, Scene, to_json
-from simulate import Result, run_labels
+from scene import BATCH_PARAM, Run, Scene, format_number, to_json
+from simulate import Result, RunResult, run_inputs, run_labels
 from ui.cache import IMAGE_GRID, IMAGE_GRID_LARGE, cached_grid, cached_surface, surface_part
 from ui.paths_canvas import paths_canvas
 from ui.tables import number_columns
@@ -47,8 +47,29 @@ def auto_columns(n: int) -> int:
     return {1: 1, 2: 2, 3: 3, 4: 2}.get(n, 3 if n in (5, 6, 9) else 4)
 
 
+def step_size_hint(result: Result, r: RunResult) -> str:
+    """Why a diverged run's η was too large, where the start point's curvature says so: the limit of
+    :func:`optimizers.stable_lr` at the largest eigenvalue of the Hessian there, if η is above it."""
+    _grad, kw = run_inputs(result.scene, result.landscape, r.run)
+    kw.pop("hess", None)
+    lr = kw.get("lr")
+    try:
+        with np.errstate(all="ignore"):
+            curvature = float(np.linalg.eigvalsh(np.asarray(result.landscape.hessian(result.start), dtype=float))[-1])
+    except (ValueError, np.linalg.LinAlgError):
+        return ""
+    limit = optimizers.stable_lr(r.run.optimizer, curvature, **kw)
+    if limit is None or not isinstance(lr, (int, float)) or lr <= limit:
+        return ""
+    return (
+        f" At the start the steepest curvature is λ_max ≈ {format_number(curvature)}, and there this rule is "
+        f"stable only for η < {format_number(limit)}; this run used η = {format_number(lr)}."
+    )
+
+
 def run_messages(result: Result) -> None:
-    """One clear line per run that could not run or diverged, and any landscape message."""
+    """One clear line per run that could not run or diverged (with :func:`step_size_hint`), and any
+    landscape message."""
     for m in result.messages:
         st.warning(m)
     for r in result.runs:
@@ -58,6 +79,7 @@ def run_messages(result: Result) -> None:
             st.warning(
                 f"**{r.label}** diverged at step {r.diverged_at}: its position became infinite or absurdly "
                 "large, so the path stops there. Try a smaller learning rate or gradient clipping."
+                + step_size_hint(result, r)
             )
 
 
