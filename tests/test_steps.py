@@ -107,6 +107,16 @@ def test_hessian_of_the_quadratic() -> None:
     assert float(metrics["GD limit 2/λ_max"]) == pytest.approx(0.2, rel=1e-3)
 
 
+def test_a_momentum_runs_own_stability_limit() -> None:
+    # λ_max = 10 on the quadratic: GD's limit is 0.2; the EMA momentum with β = 0.9 is heavy ball with
+    # effective step η(1 - β), stable for η(1 - β)λ < 2(1 + β): η < 3.8, 19 times GD's.
+    at = app({"ls": "quadratic", "r": "momentum~lr:0.5~beta:0.9", "steps": "10"})
+    captions = " ".join(c.value for c in at.caption)
+    assert "own rule, with its momentum, is stable here for η < 3.8 (19× GD's limit): η_t is below it." in captions
+    plain = app({"ls": "quadratic", "r": "gd~lr:0.05", "steps": "10"})
+    assert "own rule" not in " ".join(c.value for c in plain.caption), "GD's own limit is GD's limit"
+
+
 def test_hessian_facts_saddle_and_singular() -> None:
     saddle = hessian_facts(np.array([[2.0, 0.0], [0.0, -2.0]]))
     assert saddle["eigenvalues"] == (2.0, -2.0) and saddle["condition"] == 1.0 and "saddle" in saddle["kind"]

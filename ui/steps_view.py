@@ -466,7 +466,8 @@ def step_by_step(result: Result) -> None:
     point = np.asarray(tr["position"][t - 1], dtype=float)
     c3, c4 = st.columns([2, 3])
     with c3:
-        hessian_block(result.landscape, point, float(tr["lr"][t - 1]), spec.label)
+        own = optimizers.stable_lr(rr.run.optimizer, 1.0, **kw)  # its limit at λ = 1, scaled below
+        hessian_block(result.landscape, point, float(tr["lr"][t - 1]), spec.label, own)
     with c4:
         arrows_block(result, rr, tr, kw, t)
 
@@ -474,8 +475,11 @@ def step_by_step(result: Result) -> None:
         code_block(result)
 
 
-def hessian_block(land: landscapes.Landscape, point: np.ndarray, lr: float, label: str) -> None:
-    """Eigenvalues, condition number and GD's stability limit at ``point``."""
+def hessian_block(
+    land: landscapes.Landscape, point: np.ndarray, lr: float, label: str, own_limit: float | None = None
+) -> None:
+    """Eigenvalues, condition number and GD's stability limit at ``point``; ``own_limit``: the run's own
+    rule's limit at curvature 1 (:func:`optimizers.stable_lr`, which scales as 1/λ), if it has one."""
     st.markdown(f"**Hessian at θₜ₋₁ = ({point[0]:.4g}, {point[1]:.4g})**")
     if not np.all(np.isfinite(point)):
         st.info("No Hessian: the run has left the finite plane at this step.")
@@ -505,6 +509,12 @@ def hessian_block(land: landscapes.Landscape, point: np.ndarray, lr: float, labe
             + f" A large condition number means one η cannot suit both directions, which is what {label}'s "
             "rule has to cope with."
         )
+        own = None if own_limit is None else own_limit / hi
+        if own is not None and not math.isclose(own, f["gd_limit"], rel_tol=1e-9):
+            st.caption(
+                f"{label}'s own rule, with its momentum, is stable here for η < {own:.4g} "
+                f"({own / f['gd_limit']:.3g}× GD's limit): η_t is {'below' if lr < own else 'above'} it."
+            )
 
 
 def arrows_block(result: Result, rr: RunResult, tr: dict[str, np.ndarray], kw: dict[str, Any], t: int) -> None:
