@@ -151,6 +151,26 @@ def test_update_rules_typeset_and_fit_their_column(page: Any, server: str, width
     assert page.errors == []
 
 
+def test_step_by_step_rule_fits_a_phone(page: Any, server: str) -> None:
+    # On a phone (its User-Agent says "Mobi") the substituted rule has one equality per row and a slightly
+    # smaller font: Adam's last row, a fraction of two columns, was 328 px wider than a 360-px screen.
+    context = watch_runs(
+        page.context.browser.new_context(
+            viewport={"width": 360, "height": 900}, user_agent="Mozilla/5.0 (Linux; Android 14) Mobile Safari/537.36"
+        )
+    )
+    phone = context.new_page()
+    phone.goto(server + "/?tab=steps&r=adam~lr:0.01~weight_decay:0.1")
+    rule = '[data-testid="stMainBlockContainer"] .katex-display'
+    phone.wait_for_function(f"() => !!document.querySelector('{rule}')", timeout=60_000)
+    assert phone.locator(".katex-error").count() == 0
+    # (st.latex's box scrolls by 2 px even on a desktop, with nothing cut.)
+    fits = f"() => {{ const d = document.querySelector('{rule}'); return d.scrollWidth - d.clientWidth <= 2; }}"
+    phone.wait_for_function(fits, timeout=20_000)
+    assert "10^{-8}" in str(phone.locator(f"{rule} annotation").first.text_content())
+    context.close()
+
+
 def test_play_moves_the_paths_and_the_surface_stays(page: Any, server: str) -> None:
     open_app(page, server, "?r=gd~lr:0.001&r=adam~lr:0.05&steps=300")
     panel = page.locator(".pp-host canvas.pp-canvas").first
