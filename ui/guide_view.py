@@ -9,6 +9,7 @@ import streamlit as st
 
 import optimizers
 from scene import Run, Scene, encode
+from ui.widgets import display_math
 
 #: For each optimizer, a scene that shows it well (checked by tests: every run stays finite and the
 #: optimizer ends lower than where it started).
@@ -100,5 +101,5 @@ def guide() -> None:
         s = optimizers.spec(name)
         with st.expander(f"{s.label} — {s.family}"):
             st.write(s.description)
-            st.latex(s.latex)
+            display_math(s.latex)
             st.markdown(f"[Open a scene that shows it]({scene_link(scene_for(name))})")

@@ -21,6 +21,7 @@ import optimizers
 from simulate import Result, RunResult, run_inputs
 from ui.tables import number_columns
 from ui.views import is_phone
+from ui.widgets import display_math
 from viz.steps import Arrow, arrows_figure, effective_lr_figure, scale_to
 
 MAX_TABLE_STEPS = 200
@@ -174,7 +175,7 @@ def rule_latex(optimizer: str, kw: dict[str, Any], tr: dict[str, np.ndarray], t:
         narrow: each equality on its own row (:func:`stacked`), for a phone.
 
     Returns:
-        LaTeX for ``st.latex``. Rules without a template (or flags a template does not cover) fall back
+        LaTeX for display maths. Rules without a template (or flags a template does not cover) fall back
         to ``symbol = value`` lines of every traced quantity.
     """
     try:
@@ -456,7 +457,7 @@ def step_by_step(result: Result) -> None:
     phone = is_phone()
     if phone:  # the widest rows (Adam's last: a fraction of two columns) still need a slightly smaller font
         st.html(_PHONE_LATEX_CSS)
-    st.latex(rule_latex(rr.run.optimizer, kw, tr, t, narrow=phone))
+    display_math(rule_latex(rr.run.optimizer, kw, tr, t, narrow=phone))
 
     if "effective_lr" in tr:
         st.markdown(f"**Effective step size per coordinate, {eff_name}**")

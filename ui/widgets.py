@@ -144,3 +144,13 @@ def control(hp: HyperParam, key: str, *, label: str | None = None, disabled: boo
         disabled=disabled,
         format="%g",
     )
+
+
+def display_math(latex: str) -> None:
+    """``latex`` as display maths, the full width of its column.
+
+    Not ``st.latex``: it shrinks its box to the formula, and KaTeX's glyphs overhang that box by a pixel
+    or two, so a browser with classic scrollbars (Windows) showed a horizontal scrollbar under every
+    rule. A ``$$`` block in markdown spans the column and scrolls only when the formula is wider.
+    """
+    st.markdown(f"$$\n{latex}\n$$")
