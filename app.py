@@ -87,7 +87,11 @@ def playground(result: Result, places: Playground) -> None:
             st.caption("Loss curves, summary and downloads are hidden until Reveal.")
             return
         views.loss_and_summary(result)
-        # The buttons are built only while the expander is open (opening it reruns the tab).
+        # The expanders' contents are built only while they are open (opening one reruns the tab).
+        about = st.expander(f"About the surface: {result.landscape.title}", key="about_open", on_change="rerun")
+        with about:
+            if about.open:
+                views.surface_about(result)
         box = st.expander("Download and share", key="downloads_open", on_change="rerun")
         with box:
             if box.open:

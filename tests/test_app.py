@@ -333,6 +333,19 @@ def test_update_rules_follow_the_runs_switches() -> None:
     assert r"\eta_t &= \eta_{\min}" in adam and r"\theta_{t-1} - \eta_t" in adam
 
 
+def test_about_the_surface_is_built_only_when_opened() -> None:
+    at = make_app({"ls": "rosenbrock", "lp": "a:1~b:50"})
+    at.run()
+    assert not [m for m in at.markdown if "(a - x)^2" in m.value], "closed: nothing built"
+    at.session_state["about_open"] = True
+    at.run()
+    clean(at)
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "$$\nf(x, y) = (a - x)^2 + b\\,(y - x^2)^2\n$$" in text, "the formula as display maths"
+    assert "b (wall steepness) = 50" in text and "Global minimum: loss 0 at (1, 1)" in text
+    assert "Shown: x from -2 to 2, y from -1 to 3." in text
+
+
 def test_copies_of_a_run_are_told_apart() -> None:
     at = open_runs(make_app({"r": ["gd~lr:0.001"]}))
     at.button(key="copy.gd.1").click().run()

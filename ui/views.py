@@ -18,6 +18,7 @@ from simulate import Result, RunResult, run_inputs, run_labels
 from ui.cache import IMAGE_GRID, IMAGE_GRID_LARGE, cached_grid, cached_surface, surface_part
 from ui.paths_canvas import paths_canvas
 from ui.tables import number_columns
+from ui.widgets import display_math
 from viz.canvas import SUMMARY_HELP, paths_payload
 from viz.curves import loss_figure, surface_3d_figure
 from viz.gif import scene_gif
@@ -269,6 +270,33 @@ def loss_and_summary(result: Result, presentation: bool = False) -> None:
         missing="–",  # as the panels' summary shows it
     )
     st.dataframe(df, hide_index=True, width="stretch", column_config=config)
+
+
+def surface_about(result: Result) -> None:
+    """What the surface is: its formula and parameters, what it shows, its window and known minima."""
+    land = result.landscape
+    display_math(land.latex)
+    params = ", ".join(f"{p.label} = {format_number(land.p[p.name])}" for p in land.params)
+    if params:
+        st.caption(f"Parameters: {params}.")
+    st.markdown(land.teaches)
+    facts = []
+    (x0, x1), (y0, y1) = land.bounds
+    facts.append(
+        f"Shown: x from {format_number(x0)} to {format_number(x1)}, y from {format_number(y0)} to {format_number(y1)}."
+    )
+    minima = np.asarray(land.minima, dtype=float).reshape(-1, 2)
+    low = getattr(land, "min_value", None)
+    where = ", ".join(f"({format_number(float(x))}, {format_number(float(y))})" for x, y in minima)
+    if len(minima) and low is not None:
+        facts.append(
+            f"Global minim{'um' if len(minima) == 1 else 'a'}: loss {format_number(float(low))} at {where} (☆)."
+        )
+    elif len(minima):
+        facts.append(f"Known minima (☆): {where}.")
+    elif low is not None:
+        facts.append(f"Lowest loss: {format_number(float(low))}.")
+    st.caption(" ".join(facts))
 
 
 def trajectories_csv(result: Result) -> str:
