@@ -344,6 +344,10 @@ def test_about_the_surface_is_built_only_when_opened() -> None:
     assert "$$\nf(x, y) = (a - x)^2 + b\\,(y - x^2)^2\n$$" in text, "the formula as display maths"
     assert "b (wall steepness) = 50" in text and "Global minimum: loss 0 at (1, 1)" in text
     assert "Shown: x from -2 to 2, y from -1 to 3." in text
+    custom = make_app({"ls": "custom", "f": "x^2 + 3*y^2"})
+    custom.session_state["about_open"] = True
+    custom.run()
+    assert any(m.value.startswith("$$\nf(x, y) = ") for m in custom.markdown), "a bare formula gets its f(x, y) ="
 
 
 def test_copies_of_a_run_are_told_apart() -> None:

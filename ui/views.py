@@ -275,7 +275,7 @@ def loss_and_summary(result: Result, presentation: bool = False) -> None:
 def surface_about(result: Result) -> None:
     """What the surface is: its formula and parameters, what it shows, its window and known minima."""
     land = result.landscape
-    display_math(land.latex)
+    display_math(land.latex if "=" in land.latex else f"f(x, y) = {land.latex}")  # a custom formula's is bare
     params = ", ".join(f"{p.label} = {format_number(land.p[p.name])}" for p in land.params)
     if params:
         st.caption(f"Parameters: {params}.")
