@@ -457,6 +457,11 @@ def test_3d_view_is_shorter_on_a_phone_and_when_presenting() -> None:
     presenting = figure(make_app({"view": "3d", "present": "1"}), "surface_3d")["layout"]
     assert presenting["height"] == 440 and presenting["legend"]["font"]["size"] == 20  # read from the back
     assert figure(desk, "surface_3d")["layout"]["legend"]["font"]["size"] == 14
+    # Presenting, the axes' text is larger too, with at most 5 ticks an axis so that they do not collide.
+    for name in ("xaxis", "yaxis", "zaxis"):
+        big, normal = presenting["scene"][name], figure(desk, "surface_3d")["layout"]["scene"][name]
+        assert big["tickfont"]["size"] == 16 and big["nticks"] == 5 and big["title"]["font"]["size"] == 18
+        assert "tickfont" not in normal and "nticks" not in normal
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state["_is_phone"] = True  # what ui.views.is_phone stores for a phone's User-Agent
     at.query_params["view"] = "3d"

@@ -149,7 +149,7 @@ def trajectories(
         # A phone's narrow box leaves most of a tall figure empty; presenting, the question sits above it and
         # the figure with its legend must fit a 720-pixel projector.
         height = 440 if is_phone() or presentation else 640
-        fig = surface_3d(result, height=height, legend_size=20 if presentation else 14)
+        fig = surface_3d(result, height=height, legend_size=20 if presentation else 14, large_text=presentation)
         st.plotly_chart(fig, key="surface_3d", config={"displaylogo": False})
         return None
     overlay = scene.view == "overlay"
@@ -181,7 +181,7 @@ def trajectories(
     )
 
 
-def surface_3d(result: Result, height: int = 640, legend_size: int = 14) -> go.Figure:
+def surface_3d(result: Result, height: int = 640, legend_size: int = 14, large_text: bool = False) -> go.Figure:
     """The 3-D view: the surface with every path lifted onto it, on one display scale chosen from the
     surface (and its minima) alone: a diverging run's losses (1e24 and more) would otherwise set the
     scale and flatten the surface."""
@@ -203,6 +203,7 @@ def surface_3d(result: Result, height: int = 640, legend_size: int = 14) -> go.F
         height=height,
         legend_size=legend_size,
         lowest_nearby=grid.refine > 1,
+        tick_size=16 if large_text else None,
     )
 
 

@@ -168,6 +168,7 @@ def surface_3d_figure(
     height: int = 640,
     legend_size: int = 14,
     lowest_nearby: bool = False,
+    tick_size: int | None = None,
 ) -> go.Figure:
     """The surface in 3-D with each path drawn on it.
 
@@ -181,6 +182,7 @@ def surface_3d_figure(
         legend_size: the legend's text size (larger in presentation mode, to read from the back of a hall).
         lowest_nearby: ``Zt`` holds the lowest value around each node (``landscapes.grid(refine=…)``); the
             hover text says so.
+        tick_size: larger axis text (presentation mode), with fewer ticks so that they do not overlap.
 
     The axes span the grid's window; a path's points outside it are left out (its line breaks there), so
     a run that leaves the picture cannot stretch the axes and squash the surface into a sliver. Lifted
@@ -236,15 +238,24 @@ def surface_3d_figure(
             )
         )
     fig = go.Figure(data)
+
+    def axis(title: str, span: list[float] | None = None) -> dict[str, object]:
+        out: dict[str, object] = dict(title=dict(text=title))
+        if span is not None:
+            out["range"] = span
+        if tick_size is not None:
+            out.update(title=dict(text=title, font=dict(size=tick_size + 2)), tickfont=dict(size=tick_size), nticks=5)
+        return out
+
     fig.update_layout(
         height=height,
         font=FONT,
         margin=dict(l=0, r=0, t=10, b=0),
         legend=dict(orientation="h", y=0, yanchor="top", x=0, font=dict(size=legend_size)),  # below the mode bar
         scene=dict(
-            xaxis=dict(title=dict(text="x"), range=[x0, x1]),
-            yaxis=dict(title=dict(text="y"), range=[y0, y1]),
-            zaxis_title=z_label,
+            xaxis=axis("x", [x0, x1]),
+            yaxis=axis("y", [y0, y1]),
+            zaxis=axis(z_label),
             camera=dict(eye=dict(x=1.35, y=-1.35, z=0.9)),
             aspectmode="manual",
             aspectratio=dict(x=1.3, y=1.3, z=0.7),
