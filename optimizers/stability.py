@@ -1,13 +1,14 @@
 """The largest stable learning rate of the linear (non-adaptive) optimizers on a quadratic.
 
 On L(θ) = ½λθ² the gradient is λθ, and a first-order method with momentum is a linear recurrence in
-(θ, buffer). It converges exactly when both roots of its characteristic polynomial z² − τz + δ lie
-inside the unit circle (Jury: |δ| < 1, 1 − τ + δ > 0, 1 + τ + δ > 0). With a = ηλ:
+(θ, buffer). It converges exactly when both roots of its characteristic polynomial z² − Tz + D (T the
+trace, D the determinant of its matrix) lie inside the unit circle (Jury: |D| < 1, 1 − T + D > 0,
+1 + T + D > 0). With a = ηλ:
 
 - gradient descent, θ ← (1 − a)θ: |1 − a| < 1, so η < 2/λ;
-- heavy ball, b ← μb + c·g, θ ← θ − ηb (PyTorch's SGD with c = 1 − τ, the EMA momentum with μ = β
-  and c = 1 − β): τ = 1 − ca + μ, δ = μ, so η < 2(1 + μ)/(cλ);
-- PyTorch's Nesterov, b ← μb + g, θ ← θ − η(g + μb): τ = 1 − a(1 + μ) + μ, δ = μ(1 − a), so
+- heavy ball, b ← μb + c·g, θ ← θ − ηb (PyTorch's SGD with dampening τ: c = 1 − τ; the EMA momentum:
+  μ = β and c = 1 − β): T = 1 − ca + μ, D = μ, so η < 2(1 + μ)/(cλ);
+- PyTorch's Nesterov, b ← μb + g, θ ← θ − η(g + μb): T = 1 − a(1 + μ) + μ, D = μ(1 − a), so
   η < 2(1 + μ)/((1 + 2μ)λ).
 
 Applied with λ the largest eigenvalue of a Hessian this is the local limit the classic analysis gives:
