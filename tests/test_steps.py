@@ -113,6 +113,9 @@ def test_a_momentum_runs_own_stability_limit() -> None:
     at = app({"ls": "quadratic", "r": "momentum~lr:0.5~beta:0.9", "steps": "10"})
     captions = " ".join(c.value for c in at.caption)
     assert "own rule, with its momentum, is stable here for η < 3.8 (19× GD's limit): η_t is below it." in captions
+    # Coupled weight decay adds to the curvature: PyTorch's SGD, μ = 0.9, λ_wd = 0.5: 2(1.9)/(10 + 0.5).
+    decayed = app({"ls": "quadratic", "r": "sgd~lr:0.05~momentum:0.9~weight_decay:0.5", "steps": "10"})
+    assert "is stable here for η < 0.3619 " in " ".join(c.value for c in decayed.caption)
     plain = app({"ls": "quadratic", "r": "gd~lr:0.05", "steps": "10"})
     assert "own rule" not in " ".join(c.value for c in plain.caption), "GD's own limit is GD's limit"
 

@@ -393,7 +393,7 @@ def hessian_facts(H: np.ndarray) -> dict[str, Any]:
         "eigenvalues": (float(hi), float(lo)),
         "condition": cond,
         "kind": kind,
-        "gd_limit": 2.0 / hi if hi > 0 else None,
+        "gd_limit": optimizers.stable_lr("gd", hi),
     }
 
 
@@ -475,8 +475,7 @@ def step_by_step(result: Result) -> None:
     point = np.asarray(tr["position"][t - 1], dtype=float)
     c3, c4 = st.columns([2, 3])
     with c3:
-        own = optimizers.stable_lr(rr.run.optimizer, 1.0, **kw)  # its limit at λ = 1, scaled below
-        hessian_block(result.landscape, point, float(tr["lr"][t - 1]), spec.label, own)
+        hessian_block(result.landscape, point, float(tr["lr"][t - 1]), spec.label, rr.run.optimizer, kw)
     with c4:
         arrows_block(result, rr, tr, kw, t)
 
@@ -485,10 +484,15 @@ def step_by_step(result: Result) -> None:
 
 
 def hessian_block(
-    land: landscapes.Landscape, point: np.ndarray, lr: float, label: str, own_limit: float | None = None
+    land: landscapes.Landscape,
+    point: np.ndarray,
+    lr: float,
+    label: str,
+    optimizer: str = "gd",
+    kw: dict[str, Any] | None = None,
 ) -> None:
-    """Eigenvalues, condition number and GD's stability limit at ``point``; ``own_limit``: the run's own
-    rule's limit at curvature 1 (:func:`optimizers.stable_lr`, which scales as 1/λ), if it has one."""
+    """Eigenvalues, condition number and GD's stability limit at ``point``, and the run's own limit there
+    (:func:`optimizers.stable_lr` of ``optimizer`` with its settings ``kw``) where it differs."""
     st.markdown(f"**Hessian at θₜ₋₁ = ({point[0]:.4g}, {point[1]:.4g})**")
     if not np.all(np.isfinite(point)):
         st.info("No Hessian: the run has left the finite plane at this step.")
@@ -518,10 +522,12 @@ def hessian_block(
             + f" A large condition number means one η cannot suit both directions, which is what {label}'s "
             "rule has to cope with."
         )
-        own = None if own_limit is None else own_limit / hi
+        settings = kw or {}
+        own = optimizers.stable_lr(optimizer, hi, **settings)
         if own is not None and not math.isclose(own, f["gd_limit"], rel_tol=1e-9):
+            why = "momentum" if optimizer == "momentum" or settings.get("momentum") else "weight decay"
             st.caption(
-                f"{label}'s own rule, with its momentum, is stable here for η < {own:.4g} "
+                f"{label}'s own rule, with its {why}, is stable here for η < {own:.4g} "
                 f"({own / f['gd_limit']:.3g}× GD's limit): η_t is {'below' if lr < own else 'above'} it."
             )
 
