@@ -36,6 +36,14 @@ def loss_quantity(runs: Sequence[PathLike], min_value: float | None) -> tuple[li
 Bounds = tuple[tuple[float, float], tuple[float, float]]
 
 
+def inside(points: np.ndarray, bounds: Bounds) -> np.ndarray:
+    """Which of ``points`` (shape ``(n, 2)``) lie inside ``bounds`` (NaN does not)."""
+    (x0, x1), (y0, y1) = bounds
+    p = np.asarray(points, dtype=float).reshape(-1, 2)
+    with np.errstate(invalid="ignore"):
+        return (p[:, 0] >= x0) & (p[:, 0] <= x1) & (p[:, 1] >= y0) & (p[:, 1] <= y1)
+
+
 def loss_view(points: Sequence[np.ndarray], values: Sequence[np.ndarray], bounds: Bounds) -> list[float] | None:
     """``[lowest, highest]`` of the plotted ``values`` (NaN where not plotted) at the ``points`` (same rows,
     shape ``(n, 2)``) that lie inside ``bounds``, the picture's; None if no plotted point does.
@@ -43,13 +51,10 @@ def loss_view(points: Sequence[np.ndarray], values: Sequence[np.ndarray], bounds
     A linear loss axis keeps near this range (:func:`capped_range`): a run that leaves the picture for a loss
     unbounded below (a saddle's) leaves the chart too instead of squashing every other curve flat.
     """
-    (x0, x1), (y0, y1) = bounds
     seen = []
     for p, v in zip(points, values, strict=True):
-        p, v = np.asarray(p, dtype=float).reshape(-1, 2), np.asarray(v, dtype=float)
-        with np.errstate(invalid="ignore"):
-            inside = (p[:, 0] >= x0) & (p[:, 0] <= x1) & (p[:, 1] >= y0) & (p[:, 1] <= y1) & np.isfinite(v)
-        seen.append(v[inside])
+        v = np.asarray(v, dtype=float)
+        seen.append(v[inside(p, bounds) & np.isfinite(v)])
     shown = np.concatenate(seen) if seen else np.empty(0)
     return [float(shown.min()), float(shown.max())] if shown.size else None
 
@@ -210,11 +215,8 @@ def surface_3d_figure(
         if r.error is not None:
             continue
         st = style(i)
-        with np.errstate(invalid="ignore"):
-            x, y = r.path[:, 0], r.path[:, 1]
-            outside = ~((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
         xyz = np.column_stack([r.path, np.clip(z, zlo, zhi)])
-        xyz[outside] = np.nan
+        xyz[~inside(r.path, ((x0, x1), (y0, y1)))] = np.nan
         data.append(
             go.Scatter3d(
                 x=_listify(np.round(xyz[:, 0], 4)),
