@@ -16,6 +16,8 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import re
+import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -168,22 +170,22 @@ def clean_value(hp: HyperParam, raw: Any) -> tuple[Value, str | None]:
             return True, None
         if low in ("0", "false", "no", "off"):
             return False, None
-        return hp.default, f"{name}: {_show(raw)} is not on/off; using {hp.default}."
+        return hp.default, f"{name}: {quote_value(raw)} is not on/off; using {hp.default}."
     if hp.kind == "choice":
         if str(raw) in hp.choices:
             return str(raw), None
-        return hp.default, f"{name}: {_show(raw)} is not one of {', '.join(hp.choices)}; using {hp.default}."
+        return hp.default, f"{name}: {quote_value(raw)} is not one of {', '.join(hp.choices)}; using {hp.default}."
     try:
         v = float(text)
     except (TypeError, ValueError, OverflowError):
-        return hp.default, f"{name}: {_show(raw)} is not a number; using {hp.default:g}."
+        return hp.default, f"{name}: {quote_value(raw)} is not a number; using {hp.default:g}."
     if not math.isfinite(v):
-        return hp.default, f"{name}: {_show(raw)} is not a finite number; using {hp.default:g}."
+        return hp.default, f"{name}: {quote_value(raw)} is not a finite number; using {hp.default:g}."
     msg = None
     if hp.low is not None and v < hp.low:
-        v, msg = float(hp.low), f"{name}: {_show(raw)} is below the minimum {hp.low:g}; using {hp.low:g}."
+        v, msg = float(hp.low), f"{name}: {quote_value(raw)} is below the minimum {hp.low:g}; using {hp.low:g}."
     elif hp.high is not None and v > hp.high:
-        v, msg = float(hp.high), f"{name}: {_show(raw)} is above the maximum {hp.high:g}; using {hp.high:g}."
+        v, msg = float(hp.high), f"{name}: {quote_value(raw)} is above the maximum {hp.high:g}; using {hp.high:g}."
     if hp.kind == "int":
         return round(v), msg
     return v, msg
@@ -204,17 +206,41 @@ def misspelt_keys(query: Mapping[str, Any], known: Iterable[str]) -> list[str]:
             continue
         close = difflib.get_close_matches(str(key), names, n=1, cutoff=0.7)
         if close:
-            msgs.append(f"Unknown setting {_show(key)} in the link was ignored; did you mean “{close[0]}”?")
+            msgs.append(f"Unknown setting {quote_value(key)} in the link was ignored; did you mean “{close[0]}”?")
     return msgs
 
 
-def _show(raw: Any) -> str:
-    """A short, harmless rendering of a user's value for a message (no markup survives)."""
-    text = str(raw)
-    text = "".join(ch if ch.isprintable() else "?" for ch in text)
-    if len(text) > 24:
-        text = text[:21] + "…"
-    return "“" + text.replace("<", "‹").replace(">", "›").replace("`", "'").replace("$", "＄") + "”"
+# Characters of a user's text that Streamlit's Markdown would read as markup even after a backslash:
+# HTML, code spans and maths. They become look-alikes.
+_LOOK_ALIKES = str.maketrans({"<": "‹", ">": "›", "`": "'", "$": "＄"})
+_PUNCTUATION = frozenset(string.punctuation)
+
+
+# Where GitHub-flavoured Markdown would start a bare link ("www.", "://", an e-mail's "@"); it finds them in
+# the text after the escapes are resolved, so an invisible word joiner goes in.
+_AUTOLINK = re.compile(r"www(?=\.)|:(?=/)|@", re.IGNORECASE)
+
+
+def markdown_literal(text: str) -> str:
+    """``text`` written so that Streamlit's Markdown shows it as typed, for a message that quotes a user.
+
+    ``<``, ``>``, a backtick and ``$`` become look-alikes (‹ › ' ＄); every other ASCII punctuation
+    character gets a backslash, which CommonMark renders as the character itself; and a word joiner
+    (U+2060, invisible) follows ``www`` before a dot, a colon before a slash and every ``@``. So no
+    emphasis (``__x__``, ``**x**``), link (``[a](b)``, ``https://…``, ``www.…``, e-mail), strikethrough,
+    emoji or colour directive (``:red[x]``) can form from the text.
+    """
+    text = _AUTOLINK.sub(lambda m: m.group(0) + "\u2060", text.translate(_LOOK_ALIKES))
+    return "".join("\\" + ch if ch in _PUNCTUATION else ch for ch in text)
+
+
+def quote_value(raw: Any, limit: int = 24) -> str:
+    """A short, harmless rendering of a user's value for a message: printable, at most ``limit``
+    characters, between quotes, and shown as typed by Streamlit's Markdown (:func:`markdown_literal`)."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in str(raw))
+    if len(text) > limit:
+        text = text[: limit - 3] + "…"
+    return "“" + markdown_literal(text) + "”"
 
 
 def _num(raw: str, low: float, high: float, default: float, what: str, msgs: list[str]) -> float:
@@ -318,14 +344,14 @@ def decode_run(text: str, msgs: list[str]) -> Run | None:
     parts = str(text).split("~")
     key = parts[0].strip()
     if key not in optimizers.names():
-        msgs.append(f"Unknown optimizer {_show(key)} in the link was left out.")
+        msgs.append(f"Unknown optimizer {quote_value(key)} in the link was left out.")
         return None
     declared = settings_of(key)
     params: dict[str, Value] = {}
     for part in parts[1:]:
         name, sep, raw = part.partition(":")
         if not sep or name not in declared:
-            msgs.append(f"{optimizers.spec(key).label}: setting {_show(name)} is unknown and was ignored.")
+            msgs.append(f"{optimizers.spec(key).label}: setting {quote_value(name)} is unknown and was ignored.")
             continue
         value, m = clean_value(declared[name], raw)
         if m:
@@ -368,7 +394,7 @@ def decode(query: Mapping[str, Any], base: Scene | None = None) -> tuple[Scene, 
         if ls in landscapes.names() or ls == CUSTOM:
             landscape = ls
         else:
-            msgs.append(f"Unknown landscape {_show(ls)}; showing {landscapes.get(d.landscape).title}.")
+            msgs.append(f"Unknown landscape {quote_value(ls)}; showing {landscapes.get(d.landscape).title}.")
     kw["landscape"] = landscape
     if landscape != d.landscape:  # another surface: nothing of the base's carries over
         blank = Scene()
@@ -381,7 +407,7 @@ def decode(query: Mapping[str, Any], base: Scene | None = None) -> tuple[Scene, 
         for part in lp.split("~"):
             name, sep, raw = part.partition(":")
             if not sep or name not in declared:
-                msgs.append(f"Landscape parameter {_show(name)} is unknown and was ignored.")
+                msgs.append(f"Landscape parameter {quote_value(name)} is unknown and was ignored.")
                 continue
             p = declared[name]
             hp = replace(landscape_param(p), name=p.label)  # messages name the parameter as its slider does
@@ -409,7 +435,7 @@ def decode(query: Mapping[str, Any], base: Scene | None = None) -> tuple[Scene, 
             if ok:
                 kw["formula_bounds"] = ((vals[0], vals[1]), (vals[2], vals[3]))
             else:
-                msgs.append(f"Formula bounds {_show(fb)} are not four increasing numbers; using the defaults.")
+                msgs.append(f"Formula bounds {quote_value(fb)} are not four increasing numbers; using the defaults.")
 
     rs = query.get("r")
     if rs is not None:
@@ -442,7 +468,7 @@ def decode(query: Mapping[str, Any], base: Scene | None = None) -> tuple[Scene, 
         if v in VIEWS:
             kw["view"] = v
         else:
-            msgs.append(f"Unknown view {_show(v)}; showing panels.")
+            msgs.append(f"Unknown view {quote_value(v)}; showing panels.")
     lr = first("lr")
     if lr is not None:
         kw["shared_lr"] = _num(lr, 1e-6, 10.0, 0.01, "shared learning rate η", msgs)

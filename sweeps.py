@@ -45,7 +45,7 @@ import numpy as np
 
 import landscapes
 import optimizers
-from scene import Scene, format_number, make_landscape
+from scene import Scene, format_number, make_landscape, quote_value
 from simulate import REACH_FRACTION, run_inputs, run_labels
 
 #: Axis pairs: key -> (x setting kind, y setting kind). Kinds: "lr", "beta", "eps", "beta1", "beta2", "x0".
@@ -565,12 +565,6 @@ def encode_settings(s: SweepSettings, auto_run: int = 0) -> dict[str, str]:
     return out
 
 
-def _short(raw: Any) -> str:
-    text = "".join(ch if ch.isprintable() else "?" for ch in str(raw))
-    text = text[:21] + "…" if len(text) > 24 else text
-    return "“" + text.replace("<", "‹").replace(">", "›").replace("`", "'").replace("$", "＄") + "”"
-
-
 def decode_settings(query: Mapping[str, Any], n_runs: int) -> tuple[SweepSettings, list[str]]:
     """Read the ``sw_`` query parameters (strings or lists of strings). Never raises.
 
@@ -600,13 +594,13 @@ def decode_settings(query: Mapping[str, Any], n_runs: int) -> tuple[SweepSetting
         if 1 <= k <= max(n_runs, 1):
             kw["run"] = k - 1
         else:
-            msgs.append(f"Sweep run {_short(raw)} is not a run number from 1 to {max(n_runs, 1)}; sweeping run 1.")
+            msgs.append(f"Sweep run {quote_value(raw)} is not a run number from 1 to {max(n_runs, 1)}; sweeping run 1.")
     raw = first("sw_axes")
     if raw is not None:
         if raw in AXES:
             kw["axes"] = raw
         else:
-            msgs.append(f"Sweep axes {_short(raw)} are not one of {', '.join(AXES)}; using {d.axes}.")
+            msgs.append(f"Sweep axes {quote_value(raw)} are not one of {', '.join(AXES)}; using {d.axes}.")
     raw = first("sw_n")
     if raw is not None:
         try:
@@ -617,11 +611,11 @@ def decode_settings(query: Mapping[str, Any], n_runs: int) -> tuple[SweepSetting
             kw["n"] = k
         else:
             sizes = ", ".join(str(s) for s in SIZES)
-            msgs.append(f"Sweep grid size {_short(raw)} is not one of {sizes}; using {d.n}.")
+            msgs.append(f"Sweep grid size {quote_value(raw)} is not one of {sizes}; using {d.n}.")
     raw = first("sw_metric")
     if raw is not None:
         if raw in METRICS:
             kw["metric"] = raw
         else:
-            msgs.append(f"Sweep outcome {_short(raw)} is not one of {', '.join(METRICS)}; using {d.metric}.")
+            msgs.append(f"Sweep outcome {quote_value(raw)} is not one of {', '.join(METRICS)}; using {d.metric}.")
     return SweepSettings(**kw), msgs

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import string
 import subprocess
 import time
 import urllib.request
@@ -238,3 +240,19 @@ def last_move_breakdown(page) -> tuple[float, float, int]:  # type: ignore[no-un
     }"""
     )
     return float(arrival - t0), float(t1 - arrival), int(total)
+
+
+# --- what Markdown shows ------------------------------------------------------------------------------
+#: CommonMark: a backslash before an ASCII punctuation character shows that character, never markup.
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def markdown_shown(markdown: str) -> str:
+    """``markdown`` with its backslash escapes resolved (the text a reader sees, markup aside)."""
+    return _ESCAPED.sub(r"\1", markdown)
+
+
+def unescaped_punctuation(markdown: str) -> str:
+    """The ASCII punctuation characters of ``markdown`` that are not backslash-escaped: what Markdown may
+    read as markup."""
+    return "".join(ch for ch in _ESCAPED.sub("", markdown) if ch in string.punctuation)

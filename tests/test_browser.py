@@ -448,13 +448,25 @@ def test_add_a_copy_and_remove_it_from_the_run_controls(page: Any, server: str) 
 
 
 def test_junk_url_shows_a_message_not_a_traceback(page: Any, server: str) -> None:
-    page.goto(server + "/?ls=%3Cscript%3Ealert(1)%3C/script%3E&x0=NaN&steps=1e999&r=..%2F..%2Fetc%2Fpasswd")
+    page.goto(
+        server + "/?ls=%3Cscript%3Ealert(1)%3C/script%3E&x0=NaN&steps=1e999&r=..%2F..%2Fetc%2Fpasswd"
+        "&y0=%5Bwin%5D(%2F%2Fx.co)&seed=__5__&view=https://e.co"
+    )
     page.wait_for_selector('[data-testid="stAlert"]', timeout=180_000)
     assert page.locator('[data-testid="stException"]').count() == 0
-    text = page.locator('[data-testid="stAlert"]').first.inner_text()
+    alert = page.locator('[data-testid="stAlert"]').first
+    text = alert.inner_text().replace("\u2060", "")  # the word joiners that keep a URL from becoming a link
     assert "not usable" in text
+    # The values are quoted as typed: no link, bold or script made from them in the page's own message.
+    for value in ("[win](//x.co)", "__5__", "https://e.co", "‹script›"):
+        assert value in text
+    assert alert.locator("a, strong, em, script").count() == 0
     page.wait_for_function(READY, timeout=180_000)
     assert page.errors == []
+    page.goto(server + "/?ls=custom&f=__import__('os')")
+    error = page.locator('[data-testid="stSidebar"] [data-testid="stAlert"]', has_text="Formula not accepted")
+    error.wait_for(timeout=180_000)
+    assert "'__import__'" in error.inner_text() and error.locator("strong, em").count() == 0
 
 
 def test_clicking_the_surface_sets_the_start_point(page: Any, server: str) -> None:

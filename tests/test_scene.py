@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import landscapes
 import optimizers
-from scene import CUSTOM, MAX_RUNS, MAX_STEPS, Run, Scene, decode, encode, from_json, settings_of, to_json
+from scene import (
+    CUSTOM,
+    MAX_RUNS,
+    MAX_STEPS,
+    Run,
+    Scene,
+    decode,
+    encode,
+    from_json,
+    markdown_literal,
+    settings_of,
+    to_json,
+)
+from tests.harness import markdown_shown, unescaped_punctuation
 
 JUNK = ["NaN", "1e999", "../../etc/passwd", "<script>alert(1)</script>", "9" * 400, "", "-inf", "\x00"]
 
@@ -180,3 +197,33 @@ def test_a_misspelt_key_gets_a_message_and_unrelated_ones_none() -> None:
         "Unknown setting “seeds” in the link was ignored; did you mean “seed”?",
     ]
     assert misspelt_keys({"<script>alert(1)</script>": "1"}, QUERY_KEYS) == []
+
+
+# GitHub-flavoured Markdown's bare links (its spec's "autolinks (extension)"): www., http:// and https://,
+# and e-mail addresses.
+_GFM_AUTOLINK = re.compile(r"www\.|https?://|[-.\w+]@[-\w]", re.IGNORECASE)
+
+
+@given(st.text(max_size=60))
+def test_a_quoted_text_has_no_markup_left(text: str) -> None:
+    quoted = markdown_literal(text)
+    assert unescaped_punctuation(quoted) == ""
+    shown = markdown_shown(quoted)
+    assert not _GFM_AUTOLINK.search(shown)
+    # What a reader sees: the text itself (the word joiners are invisible), but for the characters that
+    # would start HTML, code or maths.
+    seen = shown.replace("\u2060", "")
+    assert len(seen) == len(text.replace("\u2060", ""))
+    assert all(a == b or a in "<>`$" for a, b in zip(text.replace("\u2060", ""), seen, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("x0", "[win](//x.co)"), ("steps", "__5__"), ("seed", "**9**"), ("view", ":red[a]"), ("ls", "https://e.co")],
+)
+def test_a_value_from_the_link_is_quoted_as_typed(key: str, value: str) -> None:
+    # A link could otherwise plant a clickable link or formatting in the page's own warning.
+    _, msgs = decode({key: [value]})
+    (msg,) = msgs
+    assert markdown_shown(msg).replace("\u2060", "").count(value) == 1
+    assert unescaped_punctuation(msg.split("“")[1].split("”")[0]) == ""

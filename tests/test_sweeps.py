@@ -15,6 +15,7 @@ import lessons
 import optimizers
 import sweeps
 from scene import Run, Scene
+from tests.harness import markdown_shown
 from viz.sweep import CELLS_META, sig
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -378,7 +379,7 @@ def test_app_metrics_sizes_and_gd_only_axis() -> None:
 def test_app_junk_sweep_query_warns_and_draws_defaults() -> None:
     at = _app({"sw_n": "banana", "sw_axes": "x*y", "sw_metric": "<b>", "sw_run": "12", "steps": "30"})
     assert not at.exception
-    text = " ".join(w.value for w in at.warning)
+    text = markdown_shown(" ".join(w.value for w in at.warning))
     assert "banana" in text and "x*y" in text and "sweeping run 1" in text
     assert "<b>" not in text
     spec = _sweep_spec(at)

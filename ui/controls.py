@@ -30,6 +30,7 @@ from scene import (
     Scene,
     format_number,
     landscape_param,
+    markdown_literal,
     settings_of,
 )
 from simulate import run_labels
@@ -299,7 +300,8 @@ def formula_ui() -> dict[str, Any]:
         ss[LAST_GOOD_FORMULA] = (text, bounds)
     except ValueError as e:
         text, bounds = ss.get(LAST_GOOD_FORMULA, (d.formula, d.formula_bounds))
-        st.error(f"Formula not accepted: {e} Still showing `f(x, y) = {text}`.")
+        # The message quotes the person's text; the formula kept has passed the parser (no backtick).
+        st.error(f"Formula not accepted: {markdown_literal(str(e))} Still showing `f(x, y) = {text}`.")
     return {"formula": text, "formula_bounds": bounds}
 
 

@@ -16,7 +16,7 @@ import streamlit as st
 
 import lessons
 from lessons import Lesson
-from scene import Scene, decode
+from scene import Scene, decode, quote_value
 from ui import state
 
 PICK = "lesson_pick"
@@ -117,8 +117,7 @@ def resolve(scene: Scene, msgs: list[str]) -> Scene:
         return scene
     found = lessons.get(key)
     if found is None:
-        shown = "".join(ch if ch.isalnum() or ch in "-_" else "?" for ch in key[:40])
-        msgs.append(f"Unknown lesson “{shown}”; showing free play.")
+        msgs.append(f"Unknown lesson {quote_value(key, limit=40)}; showing free play.")
         ss[PICK] = ""
         return scene.with_(lesson="")
     ss[PICK] = found.key
