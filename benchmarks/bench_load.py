@@ -5,10 +5,12 @@ page (a few at a time, see ``--opening``) and then, all together, each move a sl
 short, jittered think time). Each session
 asks for its own scene (``?seed=i``), so the sessions do not share cache entries: the worst case for
 the server. Reports errors (page errors, Streamlit exception boxes, "connection" dialogs, websocket
-closes, redraws that never came), time to first chart, p50/p95 slider→redraw and the server's
-resident memory, then the same for ``benchmarks/floor_app.py`` under the same load, and the ratio; last,
-p50/p95 for ``benchmarks/floor_controls_app.py`` (the floor with the app's controls around it, no
-computation: what Streamlit's reruns of a page with that many controls cost by themselves).
+closes, redraws that never came), time to first chart, p50/p95 slider→redraw, the server's CPU time
+per slider move (from the moment every page is up; for the app it includes each session's one opening
+of the run expander) and its resident memory, then the same for ``benchmarks/floor_app.py`` under the
+same load, and the ratio; last, p50/p95 for ``benchmarks/floor_controls_app.py`` (the floor with the
+app's controls around it, no computation: what Streamlit's reruns of a page with that many controls
+cost by themselves).
 
 Run by hand: ``python benchmarks/bench_load.py [--sessions 6] [--moves 8] [--think 0.5]``.
 Every session runs in the same Chromium (one browser context each) on this machine, so the
@@ -22,11 +24,12 @@ import argparse
 import asyncio
 import contextlib
 import math
+import os
 import random
 import statistics
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from subprocess import DEVNULL, Popen
@@ -77,6 +80,12 @@ class Load:
     sessions: list[Session]
     wall_s: float
     rss_mb: float
+    cpu_s: float  # the server's CPU seconds from the moment every page was up to the end
+
+    @property
+    def cpu_ms_per_move(self) -> float:
+        """The server's CPU milliseconds per measured slider move."""
+        return 1000 * self.cpu_s / len(self.moves) if self.moves else math.nan
 
     @property
     def moves(self) -> list[float]:
@@ -95,6 +104,12 @@ def percentile(values: list[float], q: float) -> float:
         return math.nan
     v = sorted(values)
     return v[max(0, math.ceil(q / 100 * len(v)) - 1)]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds of process ``pid`` so far (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
@@ -132,6 +147,7 @@ async def session(  # type: ignore[no-untyped-def]
     timeout_ms: float,
     opening: asyncio.Semaphore,
     ready: asyncio.Barrier,
+    on_ready: Callable[[], None],
 ) -> Session:
     """One student: open the page (at most ``opening``'s count at once), wait for the chart, wait until every
     session has its chart (``ready``), then move the slider ``moves`` times."""
@@ -150,6 +166,7 @@ async def session(  # type: ignore[no-untyped-def]
         s.first_chart_ms = float(await page.evaluate("() => window.__firstChart"))
         arrived = True
         await ready.wait()
+        on_ready()
         if page_spec.expander:
             await page.locator('[data-testid="stSidebar"] [data-testid="stExpander"] summary').first.click()
         slider = page.locator(f'[data-testid="stSlider"] input[type="range"][aria-label="{page_spec.slider}"]').first
@@ -179,13 +196,19 @@ async def run_load(page_spec: Page, n: int, moves: int, think: float, timeout_ms
             browser = await pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
             t = time.perf_counter()
             gate, ready = asyncio.Semaphore(opening), asyncio.Barrier(n)
-            sessions = await asyncio.gather(
-                *(session(browser, url, page_spec, i, moves, think, timeout_ms, gate, ready) for i in range(n))
-            )
+            cpu_ready: list[float] = []
+
+            def on_ready() -> None:  # the first session past the barrier: every page is up
+                if not cpu_ready:
+                    cpu_ready.append(cpu_seconds(proc.pid))
+
+            args = (moves, think, timeout_ms, gate, ready, on_ready)
+            sessions = await asyncio.gather(*(session(browser, url, page_spec, i, *args) for i in range(n)))
             wall = time.perf_counter() - t
+            cpu = cpu_seconds(proc.pid) - (cpu_ready[0] if cpu_ready else math.nan)
             mem = rss_mb(proc.pid)
             await browser.close()
-    return Load(list(sessions), wall, mem)
+    return Load(list(sessions), wall, mem, cpu)
 
 
 def main() -> None:
@@ -233,6 +256,7 @@ def main() -> None:
     row("slider→redraw p50", percentile(a.moves, 50), percentile(f.moves, 50))
     row("slider→redraw p95", percentile(a.moves, 95), percentile(f.moves, 95), target=True)
     row("moves measured", len(a.moves), len(f.moves), "")
+    row("server CPU per move", a.cpu_ms_per_move, f.cpu_ms_per_move)
     row("server memory after", a.rss_mb, f.rss_mb, "MiB")
     row("wall time", a.wall_s, f.wall_s, "s")
     c = res["controls"]
@@ -240,7 +264,8 @@ def main() -> None:
     vs_floor, app_vs = p95 / percentile(f.moves, 95), percentile(a.moves, 95) / p95
     print(
         f"the floor with the app's controls: {len(c.errors)} errors, slider→redraw p50 {p50:.0f} ms, p95 {p95:.0f} ms "
-        f"({vs_floor:.2f}× the floor's p95; the app's p95 is {app_vs:.2f}× it)"
+        f"({vs_floor:.2f}× the floor's p95; the app's p95 is {app_vs:.2f}× it), server CPU per move "
+        f"{c.cpu_ms_per_move:.0f} ms"
     )
     for name, load in res.items():
         for e in load.errors[:10]:
