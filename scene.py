@@ -24,6 +24,7 @@ from typing import Any
 
 import landscapes
 import optimizers
+from landscapes.formula import check_bounds
 from optimizers import HyperParam
 
 Value = float | int | bool | str
@@ -428,14 +429,14 @@ def decode(query: Mapping[str, Any], base: Scene | None = None) -> tuple[Scene, 
         if fb is not None:
             try:
                 vals = [float(v) for v in fb.split("~")]
-                ok = len(vals) == 4 and all(math.isfinite(v) and abs(v) <= 1e6 for v in vals)
-                ok = ok and vals[0] < vals[1] and vals[2] < vals[3]
             except ValueError:
-                ok = False
-            if ok:
-                kw["formula_bounds"] = ((vals[0], vals[1]), (vals[2], vals[3]))
-            else:
-                msgs.append(f"Formula bounds {quote_value(fb)} are not four increasing numbers; using the defaults.")
+                vals = []
+            try:
+                if len(vals) != 4:
+                    raise ValueError("the bounds must be four numbers")
+                kw["formula_bounds"] = check_bounds(((vals[0], vals[1]), (vals[2], vals[3])))
+            except ValueError as e:  # check_bounds's words, with numbers only: no Markdown in them
+                msgs.append(f"Formula bounds {quote_value(fb)} were not used ({e}); using the defaults.")
 
     rs = query.get("r")
     if rs is not None:

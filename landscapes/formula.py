@@ -73,6 +73,10 @@ MAX_INSTRUCTIONS = 4000
 """Most steps in the compiled program of the value, the gradient or the Hessian."""
 MAX_BOUND = 1e6
 """Largest magnitude of a plotting bound."""
+MIN_WIDTH = 0.01
+"""Narrowest window side: narrower, the picture's coordinates need more digits than its labels hold."""
+MIN_RELATIVE_WIDTH = 1e-4
+"""Narrowest window side as a fraction of its larger bound's magnitude (1000 … 1000.05 is too narrow)."""
 
 DEFAULT_BOUNDS: Bounds = ((-3.0, 3.0), (-3.0, 3.0))
 
@@ -838,16 +842,27 @@ def to_latex(node: Node) -> str:
 
 
 # --- the landscape -----------------------------------------------------------------------------------
-def _check_bounds(bounds: Any) -> Bounds:
+def check_bounds(bounds: Any) -> Bounds:
+    """A custom surface's plotting window as ``((xmin, xmax), (ymin, ymax))`` floats.
+
+    Raises:
+        ValueError: saying what is wrong, in words for the page: not four numbers, not finite or beyond
+            ±``MAX_BOUND``, a side whose min is not below its max, or a side narrower than ``MIN_WIDTH``
+            or than ``MIN_RELATIVE_WIDTH`` times its larger bound's magnitude.
+    """
     try:
         (x0, x1), (y0, y1) = bounds
         values = [float(v) for v in (x0, x1, y0, y1)]
     except (TypeError, ValueError):
-        raise ValueError(f"bounds must be ((xmin, xmax), (ymin, ymax)), got {bounds!r}") from None
+        raise ValueError("the bounds must be four numbers: x from, x to, y from, y to") from None
     if not all(math.isfinite(v) and abs(v) <= MAX_BOUND for v in values):
-        raise ValueError(f"bounds must be finite numbers of size at most {MAX_BOUND:g}, got {bounds!r}")
-    if not (values[0] < values[1] and values[2] < values[3]):
-        raise ValueError(f"bounds need min < max on both axes, got {bounds!r}")
+        raise ValueError(f"the bounds must be finite numbers of size at most {MAX_BOUND:g}")
+    for axis, lo, hi in (("x", values[0], values[1]), ("y", values[2], values[3])):
+        if not lo < hi:
+            raise ValueError(f"the {axis} bounds need from < to, got {lo:g} and {hi:g}")
+        narrowest = max(MIN_WIDTH, MIN_RELATIVE_WIDTH * max(abs(lo), abs(hi)))
+        if hi - lo < narrowest:
+            raise ValueError(f"the {axis} bounds {lo:g} … {hi:g} are narrower than {narrowest:g}")
     return ((values[0], values[1]), (values[2], values[3]))
 
 
@@ -874,7 +889,7 @@ class FormulaLandscape(Landscape):
                 invalid, or the formula is not finite anywhere in the bounds.
         """
         super().__init__()  # sets self.p = {} (no parameters)
-        checked_bounds = _check_bounds(bounds)
+        checked_bounds = check_bounds(bounds)
         tree = parse_formula(formula)
         # each _diff call gets a fresh memo; h_xy is d/dy of g_x, so the Hessian is exactly symmetric
         gx, gy = _diff(tree, "x", {}), _diff(tree, "y", {})
@@ -1003,8 +1018,8 @@ def from_formula(text: str, bounds: Bounds = DEFAULT_BOUNDS) -> FormulaLandscape
         text: the formula, as a person writes it: numbers, ``x``, ``y``, ``pi``, ``e``,
             ``+ - * / ^ **``, brackets and the functions in `FUNCTIONS` (``ln``, ``atan``, ``asin``,
             ``acos``, ``asinh`` are accepted too). ``^`` means power.
-        bounds: the plotting window ``((xmin, xmax), (ymin, ymax))``: finite, min < max, each at most
-            1e6 in size.
+        bounds: the plotting window ``((xmin, xmax), (ymin, ymax))``: finite, each at most 1e6 in size,
+            each side at least 0.01 and 1e-4 of its larger bound's size wide (see `check_bounds`).
 
     Returns:
         A `FormulaLandscape` with exact (symbolic) gradient and Hessian.
@@ -1015,7 +1030,7 @@ def from_formula(text: str, bounds: Bounds = DEFAULT_BOUNDS) -> FormulaLandscape
     """
     if not isinstance(text, str):
         raise ValueError(f"the formula must be text, got {type(text).__name__}")
-    return _cached_landscape(text, _check_bounds(bounds))
+    return _cached_landscape(text, check_bounds(bounds))
 
 
 @functools.lru_cache(maxsize=128)

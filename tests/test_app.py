@@ -403,6 +403,22 @@ def test_custom_formula_live_error_and_url() -> None:
     assert panels(again)["runs"] == panels(at)["runs"], "the link reopens the same custom surface"
 
 
+def test_a_window_too_narrow_to_label_is_refused_with_a_message() -> None:
+    at = make_app({"ls": "custom", "f": "x^2 + y^2", "fb": "0~1e-12~0~1e-12"})
+    clean(at)
+    (warning,) = [w.value for w in at.warning]
+    assert "narrower than 0.01" in warning
+    assert panels(at)["bounds"] == [[-2.0, 2.0], [-1.0, 3.0]], "the default window"
+    at.number_input(key="fb.x0").set_value(0.0)
+    at.number_input(key="fb.x1").set_value(0.005).run()
+    clean(at)
+    (err,) = [e.value for e in at.error]
+    assert "window is not usable" in err and "narrower than 0.01" in err
+    at.number_input(key="fb.x1").set_value(1.0).run()
+    clean(at)
+    assert not at.error and panels(at)["bounds"] == [[0.0, 1.0], [-1.0, 3.0]]
+
+
 def test_hostile_formula_in_the_link_is_a_message() -> None:
     at = make_app({"ls": "custom", "f": "().__class__.__bases__[0].__subclasses__()"})
     clean(at)

@@ -20,7 +20,7 @@ from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import optimizers
-from tests.harness import CHROMIUM, RUN_FINISHED, launch_chromium, streamlit_server, watch_runs
+from tests.harness import CHROMIUM, ROOT, RUN_FINISHED, launch_chromium, streamlit_server, watch_runs
 
 pytestmark = [
     pytest.mark.browser,
@@ -520,3 +520,38 @@ def test_on_a_phone_the_title_is_one_line_and_the_panels_stack(page: Any, server
         assert t0 < 740  # the first panel starts on the first screen
         assert pg.locator('[data-testid="stException"]').count() == 0
         assert errors == []
+
+
+def test_axis_labels_are_whole_for_any_window(page: Any, server: str) -> None:
+    """The panels' tick labels (``ui/paths_canvas.js``): for windows from ±1e6 down to 0.01 wide (what
+    ``landscapes.formula.check_bounds`` lets through), each label reads back as its tick, none has
+    more than eight characters, and the panel's left margin widens to hold the widest."""
+    src = (ROOT / "ui" / "paths_canvas.js").read_text(encoding="utf-8")
+    windows = [(-1e6, 1e6), (999_900, 1e6), (-3, 3), (0, 0.01), (-0.01, 0.01), (-100.02, -100), (1000, 1000.2)]
+    labelled = page.evaluate(
+        """async ([src, windows]) => {
+          const m = await import(URL.createObjectURL(new Blob([src], {type: "text/javascript"})));
+          return windows.map(([lo, hi]) => [320, 180].map((px) => {
+            const t = m.ticks(lo, hi, px);
+            return {step: t.step, ticks: t.values.map((v) => [v, m.tickLabel(v, t)])};
+          })).flat();
+        }""",
+        [src, windows],
+    )
+    for axis in labelled:
+        labels = [label for _, label in axis["ticks"]]
+        assert len(axis["ticks"]) >= 2 and len(set(labels)) == len(labels), labels
+        for value, label in axis["ticks"]:
+            assert len(label) <= 8, (value, label)
+            assert abs(float(label) - value) <= axis["step"] * 1e-6, (value, label)
+    open_app(page, server, "?ls=custom&f=x^2%2By^2&fb=-1000000~1000000~-1000000~1000000&r=gd")
+    left, widest = page.evaluate(
+        f"""(() => {{
+          const p = {HOST}.__view.panels[0], c = document.createElement("canvas").getContext("2d");
+          c.font = p.font();
+          return [p.left, Math.max(...["-1000000", "1000000"].map((t) => c.measureText(t).width))];
+        }})()"""
+    )
+    assert left >= widest + 7, "'-1000000' fits left of the axis"
+    open_app(page, server, "?r=gd")
+    assert page.evaluate(f"{HOST}.__view.panels[0].left") == 48, "the usual margin where the labels are short"

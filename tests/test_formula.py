@@ -597,6 +597,24 @@ def test_invalid_bounds_raise(bounds: object) -> None:
     assert "bounds" in rejects("x^2 + y^2", bounds)
 
 
+@pytest.mark.parametrize(
+    ("bounds", "ok"),
+    [
+        (((0, 0.01), (-3, 3)), True),
+        (((0, 0.0099), (-3, 3)), False),  # narrower than 0.01
+        (((-3, 3), (1e-12, 2e-12)), False),
+        (((1000, 1000.2), (-3, 3)), True),
+        (((1000, 1000.05), (-3, 3)), False),  # narrower than 1e-4 of 1000
+        (((-1e6, 1e6), (999_800, 1e6)), True),
+    ],
+)
+def test_a_window_too_narrow_for_its_labels_is_refused(bounds: object, ok: bool) -> None:
+    if ok:
+        assert from_formula("x^2 + y^2", bounds).bounds == bounds
+    else:
+        assert "narrower than" in rejects("x^2 + y^2", bounds)
+
+
 def test_finite_somewhere_is_judged_within_the_bounds() -> None:
     assert from_formula("log(x)", ((0.5, 2), (0, 1))).value([1.0, 0.5]) == 0.0
     assert "not finite anywhere" in rejects("log(x)", ((-2, -1), (0, 1)))

@@ -18,6 +18,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 import landscapes
 import optimizers
+from landscapes.formula import check_bounds
 from optimizers import HyperParam
 from scene import (
     BATCH_PARAM,
@@ -290,11 +291,11 @@ def formula_ui() -> dict[str, Any]:
     x1 = c2.number_input("x to", key="fb.x1", min_value=-1e6, max_value=1e6, step=0.5)
     y0 = c1.number_input("y from", key="fb.y0", min_value=-1e6, max_value=1e6, step=0.5)
     y1 = c2.number_input("y to", key="fb.y1", min_value=-1e6, max_value=1e6, step=0.5)
-    bounds = d.formula_bounds
-    if x0 < x1 and y0 < y1:
-        bounds = ((float(x0), float(x1)), (float(y0), float(y1)))
-    else:
-        st.error("The window needs x from < x to and y from < y to; using the default window.")
+    try:
+        bounds = check_bounds(((x0, x1), (y0, y1)))
+    except ValueError as e:
+        bounds = d.formula_bounds
+        st.error(f"The window is not usable: {e}. Using the default window.")  # check_bounds's words and numbers
     try:
         landscapes.from_formula(text, bounds=bounds)
         ss[LAST_GOOD_FORMULA] = (text, bounds)

@@ -17,7 +17,7 @@ const DASHES = {
   longdash: [16, 6],
   longdashdot: [16, 5, 2, 5],
 };
-const MARGIN = { left: 48, right: 16, top: 8, bottom: 30 };
+const MARGIN = { left: 48, right: 16, top: 8, bottom: 30 };  // left: the least; each panel widens it
 const INK = "#1f2933";
 const AXIS = "#9aa5b1";
 const DECODER = new TextDecoder();
@@ -29,11 +29,25 @@ function niceStep(span, target) {
   return (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag;
 }
 
-function ticks(lo, hi, px) {
+export function ticks(lo, hi, px) {
   const step = niceStep(hi - lo, px / 70);
   const out = [];
   for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
-  return { values: out, decimals: Math.max(0, -Math.floor(Math.log10(step) + 1e-9)) };
+  return { values: out, step, decimals: Math.max(0, -Math.floor(Math.log10(step) + 1e-9)) };
+}
+
+// A tick's label: fixed-point while it has at most eight characters (the panels' left margin widens to
+// the widest); longer, the shortest scientific form that still tells the tick from its neighbours
+// (2.5e-5, -1.5e9).
+export function tickLabel(v, t) {
+  if (v === 0) return "0";
+  const fixed = v.toFixed(t.decimals);
+  if (fixed.length <= 8) return fixed;
+  for (let p = 0; p < 15; p++) {
+    const s = v.toExponential(p);
+    if (Math.abs(Number(s) - v) <= t.step * 1e-6) return s.replace("e+", "e");
+  }
+  return fixed;
 }
 
 function marker(ctx, symbol, x, y, r) {
@@ -147,9 +161,9 @@ class Panel {
   }
 
   // Data coordinates <-> canvas pixels (CSS pixels).
-  px(x) { return MARGIN.left + ((x - this.x0) / (this.x1 - this.x0)) * this.w; }
+  px(x) { return this.left + ((x - this.x0) / (this.x1 - this.x0)) * this.w; }
   py(y) { return MARGIN.top + ((this.y1 - y) / (this.y1 - this.y0)) * this.h; }
-  dx(px) { return this.x0 + ((px - MARGIN.left) / this.w) * (this.x1 - this.x0); }
+  dx(px) { return this.x0 + ((px - this.left) / this.w) * (this.x1 - this.x0); }
   dy(py) { return this.y1 - ((py - MARGIN.top) / this.h) * (this.y1 - this.y0); }
 
   layout(width, height) {
@@ -157,8 +171,13 @@ class Panel {
     [[this.x0, this.x1], [this.y0, this.y1]] = d.bounds;
     this.cssW = width;
     this.cssH = height;
-    this.w = Math.max(10, width - MARGIN.left - MARGIN.right);
     this.h = Math.max(10, height - MARGIN.top - MARGIN.bottom);
+    // The left margin holds the widest y label (a window of ±1e6 needs more than the usual 48 px).
+    const measure = this.layer.getContext("2d"), ty = ticks(this.y0, this.y1, this.h);
+    measure.font = this.font();
+    const widest = Math.max(0, ...ty.values.map((v) => measure.measureText(tickLabel(v, ty)).width));
+    this.left = Math.max(MARGIN.left, Math.ceil(widest) + 10);
+    this.w = Math.max(10, width - this.left - MARGIN.right);
     this.ratio = ratio;
     resizeCanvases([this.canvas, this.layer], width, height, ratio);
     // What the static layer shows: redrawn only when it changed (a slider move changes one run's panel).
@@ -171,6 +190,10 @@ class Panel {
     this.drawStatic();
   }
 
+  font() {
+    return `${Math.round(12 * Math.min(this.view.data.scale, 1.25))}px Inter, "Source Sans Pro", Helvetica, Arial, sans-serif`;
+  }
+
   runs() {
     const d = this.view.data;
     return d.hidden ? [] : d.runs.filter((r) => r.panel === this.index);
@@ -181,7 +204,7 @@ class Panel {
     if (n < 1) return;
     // A diverging run's last points can lie millions of pixels away, and dashing such a line costs
     // seconds a frame: a segment that leaves a box three plots wide is cut to the box (Liang–Barsky).
-    const box = [MARGIN.left - this.w, MARGIN.left + 2 * this.w, MARGIN.top - this.h, MARGIN.top + 2 * this.h];
+    const box = [this.left - this.w, this.left + 2 * this.w, MARGIN.top - this.h, MARGIN.top + 2 * this.h];
     const inside = (x, y) => x >= box[0] && x <= box[1] && y >= box[2] && y <= box[3];
     ctx.beginPath();
     let ax = this.px(run.x[0]), ay = this.py(run.y[0]);
@@ -212,34 +235,35 @@ class Panel {
     const img = this.view.image;
     if (img && img.complete && img.naturalWidth) {
       ctx.imageSmoothingEnabled = true;
-      ctx.drawImage(img, MARGIN.left, MARGIN.top, this.w, this.h);
+      ctx.drawImage(img, this.left, MARGIN.top, this.w, this.h);
     }
     // Axes: frame, ticks and labels.
     ctx.strokeStyle = AXIS;
     ctx.lineWidth = 1;
-    ctx.strokeRect(MARGIN.left - 0.5, MARGIN.top - 0.5, this.w + 1, this.h + 1);
+    ctx.strokeRect(this.left - 0.5, MARGIN.top - 0.5, this.w + 1, this.h + 1);
     ctx.fillStyle = INK;
-    ctx.font = `${Math.round(12 * Math.min(s, 1.25))}px Inter, "Source Sans Pro", Helvetica, Arial, sans-serif`;
+    ctx.font = this.font();
     const tx = ticks(this.x0, this.x1, this.w), ty = ticks(this.y0, this.y1, this.h);
     ctx.textAlign = "center";
     ctx.textBaseline = "top";
     ctx.beginPath();
     for (const v of tx.values) {
-      const x = Math.round(this.px(v)) + 0.5;
+      const x = Math.round(this.px(v)) + 0.5, label = tickLabel(v, tx);
       ctx.moveTo(x, MARGIN.top + this.h); ctx.lineTo(x, MARGIN.top + this.h + 5);
-      ctx.fillText(v.toFixed(tx.decimals), x, MARGIN.top + this.h + 7);
+      const half = ctx.measureText(label).width / 2;  // the last label stays on the canvas
+      ctx.fillText(label, Math.min(x, this.cssW - half - 1), MARGIN.top + this.h + 7);
     }
     ctx.textAlign = "right";
     ctx.textBaseline = "middle";
     for (const v of ty.values) {
       const y = Math.round(this.py(v)) + 0.5;
-      ctx.moveTo(MARGIN.left - 5, y); ctx.lineTo(MARGIN.left, y);
-      ctx.fillText(v.toFixed(ty.decimals), MARGIN.left - 7, y);
+      ctx.moveTo(this.left - 5, y); ctx.lineTo(this.left, y);
+      ctx.fillText(tickLabel(v, ty), this.left - 7, y);
     }
     ctx.stroke();
     ctx.save();
     ctx.beginPath();
-    ctx.rect(MARGIN.left, MARGIN.top, this.w, this.h);
+    ctx.rect(this.left, MARGIN.top, this.w, this.h);
     ctx.clip();
     ctx.globalAlpha = 0.35;
     for (const run of this.runs()) this.line(ctx, run, run.x.length - 1, 1, true);
@@ -274,7 +298,7 @@ class Panel {
     ctx.setTransform(this.ratio, 0, 0, this.ratio, 0, 0);
     ctx.save();
     ctx.beginPath();
-    ctx.rect(MARGIN.left, MARGIN.top, this.w, this.h);
+    ctx.rect(this.left, MARGIN.top, this.w, this.h);
     ctx.clip();
     ctx.lineJoin = "round";
     ctx.lineCap = "round";
@@ -305,7 +329,7 @@ class Panel {
 
   inside(e) {
     const r = this.canvas.getBoundingClientRect(), px = e.clientX - r.left, py = e.clientY - r.top;
-    const ok = px >= MARGIN.left && px <= MARGIN.left + this.w && py >= MARGIN.top && py <= MARGIN.top + this.h;
+    const ok = px >= this.left && px <= this.left + this.w && py >= MARGIN.top && py <= MARGIN.top + this.h;
     return ok ? [px, py] : null;
   }
 
@@ -371,7 +395,7 @@ class LossChart {
   yTicks() {
     if (!this.loss.log) {
       const t = ticks(this.lo, this.hi, this.h * 1.3);
-      return t.values.map((v) => [v, Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(0) : v.toFixed(t.decimals)]);
+      return t.values.map((v) => [v, tickLabel(v, t)]);
     }
     const span = this.hi - this.lo, every = Math.max(1, Math.ceil(span / Math.max(2, this.h / 28)));
     const out = [];
