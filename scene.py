@@ -211,12 +211,10 @@ def misspelt_keys(query: Mapping[str, Any], known: Iterable[str]) -> list[str]:
     return msgs
 
 
-# Characters of a user's text that Streamlit's Markdown would read as markup even after a backslash:
-# HTML, code spans and maths. They become look-alikes.
+# The characters that start HTML, code spans and maths become look-alikes (as the messages have always
+# shown them); the rest of the ASCII punctuation is escaped.
 _LOOK_ALIKES = str.maketrans({"<": "‹", ">": "›", "`": "'", "$": "＄"})
 _PUNCTUATION = frozenset(string.punctuation)
-
-
 # Where GitHub-flavoured Markdown would start a bare link ("www.", "://", an e-mail's "@"); it finds them in
 # the text after the escapes are resolved, so an invisible word joiner goes in.
 _AUTOLINK = re.compile(r"www(?=\.)|:(?=/)|@", re.IGNORECASE)
