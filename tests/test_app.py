@@ -419,6 +419,12 @@ def test_a_window_too_narrow_to_label_is_refused_with_a_message() -> None:
     assert not at.error and panels(at)["bounds"] == [[0.0, 1.0], [-1.0, 3.0]]
 
 
+def test_a_start_outside_the_picture_is_said_under_the_panels() -> None:
+    assert "outside the picture" not in panels(make_app({"ls": "quadratic", "x0": "2.9", "y0": "-2.9"}))["caption"]
+    caption = panels(make_app({"ls": "quadratic", "x0": "8", "y0": "-1"}))["caption"]
+    assert "The start (8, -1) lies outside the picture" in caption
+
+
 def test_hostile_formula_in_the_link_is_a_message() -> None:
     at = make_app({"ls": "custom", "f": "().__class__.__bases__[0].__subclasses__()"})
     clean(at)

@@ -77,6 +77,20 @@ def test_a_run_that_did_not_run_has_a_note_and_no_path() -> None:
     assert [r["label"] for r in data["loss"]["runs"]] == ["Adam"]
 
 
+def test_a_run_that_ends_outside_the_picture_says_where() -> None:
+    # From (8, -1), outside the bowl's window (-3…3)²: GD at η = 0.1 comes in, RMSprop at η = 0.01 does not.
+    runs = (Run.make("gd", lr=0.1), Run.make("rmsprop"))
+    scene = Scene(landscape="quadratic", runs=runs, start=(8.0, -1.0), steps=50)
+    result, data = payload(scene)
+    gd, rms = data["panels"]
+    assert gd["note"] == ""
+    x, y = result.runs[1].path[-1]
+    assert not (-3 <= x <= 3 and -3 <= y <= 3)
+    assert rms["note"] == f"ends outside the picture, at ({x:.4g}, {y:.4g})"
+    _, hidden = payload(scene, hidden=True)
+    assert [p["note"] for p in hidden["panels"]] == ["", ""], "while the class predicts, nothing is given away"
+
+
 def test_long_runs_are_subsampled_keeping_every_frame_and_the_end() -> None:
     steps = 5000
     result, data = payload(Scene(runs=(Run.make("adam", lr=0.01),), steps=steps))

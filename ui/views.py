@@ -20,7 +20,7 @@ from ui.paths_canvas import paths_canvas
 from ui.tables import number_columns
 from ui.widgets import display_math
 from viz.canvas import SUMMARY_HELP, paths_payload
-from viz.curves import loss_figure, surface_3d_figure
+from viz.curves import inside, loss_figure, surface_3d_figure
 from viz.gif import scene_gif
 from viz.paths import trajectory_figure
 from viz.style import style
@@ -173,12 +173,22 @@ def trajectories(
         caption=(
             f"Shading: {surface.label}, dark = low. ☆ global minimum, ○ start. Click a panel to start there; "
             "▶ Play animates every panel in step, the slider scrubs, hovering a path shows its step."
+            + start_outside_note(result.start, surface.bounds)
         ),
     )
     paths_canvas(payload, key=PATHS_CHART, on_start=_on_click_start, on_drawn=on_drawn)
     return lambda: build_paths_figure(
         result, overlay=overlay, columns=auto_columns(len(result.runs)), hidden=hidden, narrow=narrow
     )
+
+
+def start_outside_note(start: np.ndarray, bounds: tuple[tuple[float, float], tuple[float, float]]) -> str:
+    """A sentence for the panels' caption when the start lies outside the picture (its ○ is not drawn and
+    the paths come in from an edge, or never); empty otherwise."""
+    if inside(start, bounds)[0]:
+        return ""
+    x, y = (format_number(float(v)) for v in start)
+    return f" The start ({x}, {y}) lies outside the picture, so its ○ is not shown."
 
 
 def surface_3d(result: Result, height: int = 640, legend_size: int = 14, large_text: bool = False) -> go.Figure:

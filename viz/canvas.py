@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from viz.curves import Bounds, loss_quantity, loss_range, loss_view, significant
+from viz.curves import Bounds, inside, loss_quantity, loss_range, loss_view, significant
 from viz.paths import PathLike, coordinate_decimals, frame_indices, run_note
 from viz.style import INK, style
 from viz.surface import SurfaceImage
@@ -101,9 +101,8 @@ def paths_payload(
         st = style(i)
         n_ok = _finite_rows(run) if run.error is None else 0
         if not overlay:
-            panels.append(
-                {"title": run.label, "color": st["color"], "note": _note(run, hidden), "aria": _aria(run, n_ok, hidden)}
-            )
+            note = _note(run, hidden, surface.bounds)
+            panels.append({"title": run.label, "color": st["color"], "note": note, "aria": _aria(run, n_ok, hidden)})
         if run.error is not None or hidden or n_ok == 0:
             continue
         pts = np.ascontiguousarray(np.round(run.path[rows[rows < n_ok]], dec))
@@ -118,7 +117,7 @@ def paths_payload(
         item["x"], item["y"] = pts[:, 0].tolist(), pts[:, 1].tolist()
         out_runs.append(item)
     if overlay:
-        notes = "; ".join(f"{r.label}: {_note(r, hidden)}" for r in runs if _note(r, hidden))
+        notes = "; ".join(f"{r.label}: {n}" for r in runs if (n := _note(r, hidden, surface.bounds)))
         aria = " ".join(_aria(r, _finite_rows(r) if r.error is None else 0, hidden) for r in runs)
         panels.append({"title": "All optimizers on one surface", "color": INK, "note": notes, "aria": aria})
     (x0, x1), (y0, y1) = surface.bounds
@@ -197,10 +196,17 @@ def _signature(data: dict[str, Any]) -> str:
     return h.hexdigest()[:16]
 
 
-def _note(run: PathLike, hidden: bool) -> str:
-    """A panel's note; while the class predicts only a run that could not run says so (where a run
-    diverged would give the answer away)."""
-    return run_note(run) if run.error is not None or not hidden else ""
+def _note(run: PathLike, hidden: bool, bounds: Bounds) -> str:
+    """A panel's note: why a run did not run, where it diverged, or where it ended when that is outside
+    the picture (its path is then cut off at the edge, or not drawn at all). While the class predicts
+    only a run that could not run says so (the others would give the answer away)."""
+    if run.error is not None or hidden:
+        return run_note(run) if run.error is not None else ""
+    note = run_note(run)
+    if note or len(run.path) == 0 or inside(run.path[-1], bounds)[0]:
+        return note
+    x, y = run.path[-1]
+    return f"ends outside the picture, at ({_fmt(float(x))}, {_fmt(float(y))})"
 
 
 def _aria(run: PathLike, n_ok: int, hidden: bool = False) -> str:
