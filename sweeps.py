@@ -37,7 +37,7 @@ minimum its run ends nearest to, when within :data:`BASIN_FRACTION` of the plot 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,6 +73,14 @@ BASIN_FRACTION = 0.05
 LOSS_FLOOR = 1e-12
 #: Largest number of cell-steps run in one call: bounds the memory of the path (16 bytes per cell-step).
 CHUNK_CELL_STEPS = 6_000_000
+#: Most work one sweep (or one scene's basin maps) may ask of the server, in Rosenbrock gradients of one
+#: point (:func:`work`; 13.5 ns each on the development machine, so about 5 s). A 200 × 200 sweep of 2,000
+#: Newton steps on logistic regression had taken eight minutes, and one server process runs every
+#: student's page on one core.
+MAX_WORK = 3.5e8
+#: An optimizer's own update, per point and step, in Rosenbrock gradients: a GD step on Rosenbrock is 43 ns
+#: of which the gradient is 13.5 ns; Adam's update is about a third dearer, Newton's 2 × 2 solve cheaper.
+UPDATE_COST = 3.0
 _NEAR_BLOCK = 1 << 16
 #: Grids with more cells than this run in chunks of rows, so a progress bar can move.
 PROGRESS_CELLS = 20_000
@@ -538,6 +546,33 @@ def basins(scene: Scene, run_index: int, n: int) -> BasinResult:
     labels = nearest_minimum(final, minima, radius)
     labels = np.where(diverged_at >= 0, -2, labels)
     return BasinResult(label, xs, ys, labels, minima)
+
+
+# --- how much work a grid is ----------------------------------------------------------------------------
+def work(land: landscapes.Landscape, optimizer_names: Sequence[str], cells: int, steps: int) -> float:
+    """The work of running every optimizer of ``optimizer_names`` from ``cells`` starts for ``steps``
+    steps on ``land``, in Rosenbrock gradients of one point: per cell and step, the landscape's gradient
+    (``step_cost``), its Hessian for optimizers that need one (``hessian_cost``) and the update
+    (:data:`UPDATE_COST`)."""
+    per = 0.0
+    for name in optimizer_names:
+        hessian = land.hessian_cost if optimizers.spec(name).needs_hessian else 0.0
+        per += UPDATE_COST + land.step_cost + hessian
+    return float(cells) * steps * per
+
+
+def affordable_size(
+    land: landscapes.Landscape, optimizer_names: Sequence[str], n: int, steps: int, sizes: Sequence[int] = SIZES
+) -> int | None:
+    """The largest grid size of ``sizes`` up to ``n`` whose :func:`work` is within :data:`MAX_WORK`
+    (``n`` itself when it is); None when not even the smallest is."""
+    fits = [k for k in (*sizes, n) if k <= n and work(land, optimizer_names, k * k, steps) <= MAX_WORK]
+    return max(fits) if fits else None
+
+
+def affordable_steps(land: landscapes.Landscape, optimizer_names: Sequence[str], n: int) -> int:
+    """The most steps an ``n × n`` grid may run within :data:`MAX_WORK` (at least 1)."""
+    return max(1, int(MAX_WORK // work(land, optimizer_names, n * n, 1)))
 
 
 # --- the URL part -----------------------------------------------------------------------------------

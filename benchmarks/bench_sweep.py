@@ -5,7 +5,11 @@ the whole sweep (one vectorized ``optimizers.run`` call plus the outcome of ever
 ``optimizers.run`` alone, and steps per second. Then the default 50 × 50 × 300 sweep, a 200 × 200 sweep (run
 in chunks of rows for the progress bar) and the basin maps of Himmelblau's default scene.
 
-Usage: ``python benchmarks/bench_sweep.py [--n 100] [--steps 500] [--repeat 3]``
+With ``--costs`` it prints instead what one gradient and one Hessian cost per point on every landscape
+(batches of 10,000 points), in Rosenbrock gradients, beside the ``step_cost`` and ``hessian_cost`` the
+landscapes declare for the sweeps' work budget (``sweeps.MAX_WORK``).
+
+Usage: ``python benchmarks/bench_sweep.py [--n 100] [--steps 500] [--repeat 3] [--costs]``
 """
 
 from __future__ import annotations
@@ -54,13 +58,34 @@ def core_only(opt: str, axes: str, n: int, steps: int) -> float:
     return time.perf_counter() - t
 
 
+def costs(repeat: int) -> None:
+    """Measured per-point costs of each landscape's gradient and Hessian beside the declared ones."""
+    rng = np.random.default_rng(0)
+    ros = landscapes.get("rosenbrock")
+    pts = np.column_stack([rng.uniform(-2, 2, 10_000), rng.uniform(-1, 3, 10_000)])
+    unit = best(lambda: ros.gradient(pts), repeat)
+    print(f"Rosenbrock's gradient: {unit / len(pts) * 1e9:.1f} ns a point (best of {repeat})")
+    print(f"{'landscape':<22}{'gradient':>9}{'declared':>10}{'Hessian':>9}{'declared':>10}")
+    for name in landscapes.names():
+        land = landscapes.get(name)
+        (x0, x1), (y0, y1) = land.bounds
+        p = np.column_stack([rng.uniform(x0, x1, len(pts)), rng.uniform(y0, y1, len(pts))])
+        g = best(lambda la=land, q=p: la.gradient(q), repeat) / unit
+        h = best(lambda la=land, q=p: la.hessian(q), repeat) / unit
+        print(f"{name:<22}{g:>9.1f}{land.step_cost:>10.1f}{h:>9.1f}{land.hessian_cost:>10.1f}")
+
+
 def main() -> None:
     """Run the benchmark and print a table."""
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--n", type=int, default=100)
     ap.add_argument("--steps", type=int, default=500)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--costs", action="store_true", help="print the landscapes' per-point costs instead")
     args = ap.parse_args()
+    if args.costs:
+        costs(max(args.repeat, 5))
+        return
     n, steps, rep = args.n, args.steps, args.repeat
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{n} × {n} sweep, {steps} steps, Rosenbrock: {n * n * steps / 1e6:.1f} M optimizer steps")

@@ -69,6 +69,11 @@ class Landscape:
     min_value: ClassVar[float | None] = None
     # True for landscapes that also offer mini-batch gradients (see ``stochastic_gradient``).
     stochastic: ClassVar[bool] = False
+    # What one gradient and one Hessian cost per point, in Rosenbrock gradients (measured on batches of
+    # 10,000 points and rounded up; ``benchmarks/bench_sweep.py --costs`` prints them): how much work a
+    # sweep is (``sweeps.work``).
+    step_cost: float = 1.0
+    hessian_cost: float = 6.0
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -83,6 +83,8 @@ class Beale(SumOfSquares):
     """Beale (1958): three residuals ``c_i − x + x yⁱ``; global minimum 0 at ``(3, 0.5)``."""
 
     key = "beale"
+    step_cost = 5.0  # see Landscape.step_cost
+    hessian_cost = 11.0
     title = "Beale's flat plateau and sharp ridges"
     latex = r"f(x, y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2"
     teaches = (
@@ -150,6 +152,8 @@ class Rastrigin(Landscape):
     """Rastrigin: ``20 + Σ (xᵢ² − 10 cos 2πxᵢ)``; global minimum 0 at the origin."""
 
     key = "rastrigin"
+    step_cost = 5.0  # see Landscape.step_cost
+    hessian_cost = 9.0
     title = "Rastrigin's egg crate"
     latex = r"f(x, y) = 20 + \sum_{i} \left(x_i^2 - 10 \cos 2\pi x_i\right)"
     teaches = (
@@ -181,6 +185,8 @@ class Ackley(Landscape):
     """
 
     key = "ackley"
+    step_cost = 11.0  # see Landscape.step_cost
+    hessian_cost = 25.0
     title = "Ackley's pitted funnel"
     latex = r"f(x, y) = -20 e^{-0.2 \sqrt{(x^2 + y^2)/2}} - e^{(\cos 2\pi x + \cos 2\pi y)/2} + e + 20"
     teaches = (
@@ -234,6 +240,8 @@ class GoldsteinPrice(Landscape):
     """
 
     key = "goldstein-price"
+    step_cost = 5.0  # see Landscape.step_cost
+    hessian_cost = 10.0
     title = "Goldstein–Price's canyon"
     latex = (
         r"f = \left[1 + (x+y+1)^2 (19 - 14x + 3x^2 - 14y + 6xy + 3y^2)\right]"
@@ -281,6 +289,8 @@ class SixHumpCamel(Landscape):
     """Six-hump camel: ``(4 − 2.1x² + x⁴/3)x² + xy + (−4 + 4y²)y²``; two global minima, −1.0316284535."""
 
     key = "six-hump-camel"
+    step_cost = 19.0  # see Landscape.step_cost
+    hessian_cost = 11.0
     title = "The six-hump camel"
     latex = r"f(x, y) = \left(4 - 2.1x^2 + \tfrac{x^4}{3}\right)x^2 + xy + (-4 + 4y^2)\,y^2"
     teaches = (
@@ -307,6 +317,8 @@ class ThreeHumpCamel(Landscape):
     """Three-hump camel: ``2x² − 1.05x⁴ + x⁶/6 + xy + y²``; global minimum 0 at the origin."""
 
     key = "three-hump-camel"
+    step_cost = 13.0  # see Landscape.step_cost
+    hessian_cost = 11.0
     title = "The three-hump camel"
     latex = r"f(x, y) = 2x^2 - 1.05x^4 + \tfrac{x^6}{6} + xy + y^2"
     teaches = (
@@ -337,6 +349,8 @@ class StyblinskiTang(Landscape):
     """
 
     key = "styblinski-tang"
+    step_cost = 13.0  # see Landscape.step_cost
+    hessian_cost = 5.0
     title = "Styblinski–Tang's four basins"
     latex = r"f(x, y) = \tfrac{1}{2} \sum_{i} \left(x_i^4 - 16x_i^2 + 5x_i\right)"
     teaches = (
@@ -394,6 +408,8 @@ class Levi(Landscape):
     """Lévi function N.13; global minimum 0 at ``(1, 1)``."""
 
     key = "levi"
+    step_cost = 13.0  # see Landscape.step_cost
+    hessian_cost = 22.0
     title = "Lévi's ripples"
     latex = r"f(x, y) = \sin^2 3\pi x + (x-1)^2\left(1 + \sin^2 3\pi y\right) + (y-1)^2\left(1 + \sin^2 2\pi y\right)"
     teaches = (
@@ -441,6 +457,8 @@ class McCormick(Landscape):
     """
 
     key = "mccormick"
+    step_cost = 2.5  # see Landscape.step_cost
+    hessian_cost = 6.0
     title = "McCormick's sloping valley"
     latex = r"f(x, y) = \sin(x + y) + (x - y)^2 - 1.5x + 2.5y + 1"
     teaches = (
@@ -472,6 +490,8 @@ class Easom(Landscape):
     """
 
     key = "easom"
+    step_cost = 14.0  # see Landscape.step_cost
+    hessian_cost = 17.0
     title = "Easom's needle in a flat plain"
     latex = r"f(x, y) = -\cos x \cos y \; e^{-(x - \pi)^2 - (y - \pi)^2}"
     teaches = (

@@ -253,6 +253,8 @@ class LogisticRegression(DataLandscape):
     """
 
     key = "logistic-regression"
+    step_cost = 240.0  # a sigmoid of every data point (see Landscape.step_cost)
+    hessian_cost = 230.0
     title = "Logistic regression on noisy labels"
     latex = r"L(w, b) = \frac{1}{n} \sum_{i=1}^{n} \left[\log\left(1 + e^{w x_i + b}\right) - y_i\,(w x_i + b)\right]"
     teaches = (

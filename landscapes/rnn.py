@@ -86,6 +86,10 @@ class RNNCliff(Landscape):
     """
 
     key = "rnn-cliff"
+    # The recurrence, unrolled T steps: 42 a point in bench_sweep --costs, 85 in a sweep's batches of rows
+    # (a 200 × 200 sweep of 2,000 GD steps took 95 s); see Landscape.step_cost.
+    step_cost = 85.0
+    hessian_cost = 115.0
     title = "The exploding-gradient cliff of an RNN"
     latex = r"E(w, b) = \left(\sigma(x_T) - 0.7\right)^2,\quad x_t = w\,\sigma(x_{t-1}) + b,\quad x_0 = 0.5"
     teaches = (

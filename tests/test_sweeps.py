@@ -432,3 +432,45 @@ def test_linear_colour_ticks_are_round_numbers_and_label_cut_ends() -> None:
     # Span 1, nothing cut → step 0.2 from 0 to 1.
     vals, texts = _ticks(0.0, 1.0, False, False, log=False)
     assert texts == ["0", "0.2", "0.4", "0.6", "0.8", "1"] and vals[0] == 0.0 and vals[-1] == 1.0
+
+
+# --- the work budget ------------------------------------------------------------------------------------
+def test_work_counts_cells_steps_and_the_hessian() -> None:
+    ros = landscapes.get("rosenbrock")
+    gd = sweeps.work(ros, ["gd"], 100, 10)
+    assert sweeps.work(ros, ["gd"], 400, 10) == 4 * gd and sweeps.work(ros, ["gd"], 100, 30) == 3 * gd
+    assert sweeps.work(ros, ["newton"], 100, 10) > gd, "Newton also evaluates the Hessian"
+    assert sweeps.work(ros, ["gd", "adam"], 100, 10) == 2 * gd, "a basin map runs every optimizer"
+    heavy = landscapes.get("logistic-regression")
+    assert sweeps.work(heavy, ["gd"], 100, 10) > 50 * gd, "a sigmoid of every data point per gradient"
+
+
+@pytest.mark.parametrize(
+    ("name", "opt", "steps"),
+    [("rosenbrock", "adam", 2000), ("rnn-cliff", "gd", 2000), ("logistic-regression", "newton", 2000)],
+)
+def test_the_grid_run_is_the_largest_within_the_budget(name: str, opt: str, steps: int) -> None:
+    land = landscapes.get(name)
+    k = sweeps.affordable_size(land, [opt], 200, steps)
+    for size in sweeps.SIZES:
+        fits = sweeps.work(land, [opt], size * size, steps) <= sweeps.MAX_WORK
+        assert fits == (k is not None and size <= k)
+    most = sweeps.affordable_steps(land, [opt], 25)
+    assert sweeps.work(land, [opt], 625, most) <= sweeps.MAX_WORK < sweeps.work(land, [opt], 625, most + 1)
+
+
+def test_app_a_sweep_too_big_for_a_shared_server_is_shrunk_or_refused_with_a_message() -> None:
+    at = _app({"ls": "rnn-cliff", "steps": "2000", "sw_n": "200", "r": ["gd~lr:0.01"]})
+    assert not at.exception
+    k = sweeps.affordable_size(landscapes.get("rnn-cliff"), ["gd"], 200, 2000)
+    assert k is not None and k < 200
+    (info,) = [i.value for i in at.info if "shared server" in i.value]
+    assert "A 200 × 200 sweep" in info and f"showing {k} × {k}" in info
+    assert len(_sweep_spec(at)["data"][0]["z"]) == k
+    at = _app({"ls": "logistic-regression", "steps": "2000", "sw_n": "200", "r": ["newton"]})
+    assert not at.exception
+    (warning,) = [w.value for w in at.warning if "shared server" in w.value]
+    most = sweeps.affordable_steps(landscapes.get("logistic-regression"), ["newton"], 25)
+    assert "Even a 25 × 25 sweep" in warning and f"at most {most:,} steps" in warning
+    with pytest.raises(AssertionError):
+        _sweep_spec(at)

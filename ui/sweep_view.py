@@ -14,6 +14,7 @@ import streamlit as st
 
 import optimizers
 import sweeps
+from landscapes import Landscape
 from scene import Run, Scene, make_landscape, settings_of
 from simulate import run_labels
 from sweeps import SweepResult, SweepSettings
@@ -154,7 +155,8 @@ def settings_ui(scene: Scene) -> tuple[SweepSettings, list[str]]:
         sweeps.SIZES,
         key="sw_n",
         format_func=lambda k: f"{k} × {k}",
-        help="Runs per axis. 200 × 200 is 40,000 runs: it takes a few seconds.",
+        help="Runs per axis. 200 × 200 is 40,000 runs: it takes a few seconds. A grid that would keep the "
+        "server busy much longer (many steps on an expensive surface) runs smaller, and the page says so.",
     )
     return SweepSettings(run=run_index, axes=axes, n=int(n), metric=metric), notes
 
@@ -368,11 +370,14 @@ def heatmap_section(scene: Scene, s: SweepSettings, notes: list[str]) -> None:
         st.info(m)
     labels = run_labels(scene.runs)
     label = labels[s.run]
-    if s.metric == "reach":
-        land, _ = make_landscape(scene)
-        if len(land.minima) == 0:
-            st.info(f"{land.title} has no known minimum, so there is no “steps to reach”; showing the final loss.")
-            s = SweepSettings(run=s.run, axes=s.axes, n=s.n, metric="loss")
+    land, _ = make_landscape(scene)
+    if s.metric == "reach" and len(land.minima) == 0:
+        st.info(f"{land.title} has no known minimum, so there is no “steps to reach”; showing the final loss.")
+        s = SweepSettings(run=s.run, axes=s.axes, n=s.n, metric="loss")
+    n = affordable(land, [scene.runs[s.run].optimizer], s.n, scene.steps, f"sweep of {label}")
+    if n is None:
+        return
+    s = SweepSettings(run=s.run, axes=s.axes, n=n, metric=s.metric)
     try:
         r = run_sweep(scene, s)
     except ValueError as e:
@@ -414,6 +419,26 @@ def heatmap_section(scene: Scene, s: SweepSettings, notes: list[str]) -> None:
     )
 
 
+def affordable(land: Landscape, names: list[str], n: int, steps: int, what: str) -> int | None:
+    """The grid size to run for an ``n × n`` ``what`` (:func:`sweeps.affordable_size`), saying so when it is
+    smaller than asked; None, with a message, when even the smallest grid is too much work."""
+    sizes = [k for k in sweeps.SIZES if k <= n]
+    k = sweeps.affordable_size(land, names, n, steps, sizes)
+    if k is None:
+        most = sweeps.affordable_steps(land, names, min(sizes, default=n))
+        least = min(sizes, default=n)
+        st.warning(
+            f"Even a {least} × {least} {what} on {land.title}, {steps:,} steps a run, is more work than one page "
+            f"may ask of a shared server; with at most {most:,} steps it runs."
+        )
+    elif k < n:
+        st.info(
+            f"A {n} × {n} {what} on {land.title}, {steps:,} steps a run, is more work than one page may ask of "
+            f"a shared server; showing {k} × {k}. Fewer steps allow a larger grid."
+        )
+    return k
+
+
 # --- basin maps -------------------------------------------------------------------------------------
 def basin_section(scene: Scene, n: int) -> None:
     """Basin maps of every run of the scene side by side, or why there are none."""
@@ -427,7 +452,9 @@ def basin_section(scene: Scene, n: int) -> None:
             "(four minima) or the six-hump camel (two)."
         )
         return
-    m = min(n, sweeps.MAX_BASIN_SIZE)
+    m = affordable(land, [r.optimizer for r in scene.runs], min(n, sweeps.MAX_BASIN_SIZE), scene.steps, "basin map")
+    if m is None:
+        return
     labels = run_labels(scene.runs)
     panels = []
     with st.spinner(f"Running {m * m:,} starts for each of {len(scene.runs)} optimizers…"):
