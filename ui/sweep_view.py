@@ -425,8 +425,8 @@ def affordable(land: Landscape, names: list[str], n: int, steps: int, what: str)
     sizes = [k for k in sweeps.SIZES if k <= n]
     k = sweeps.affordable_size(land, names, n, steps, sizes)
     if k is None:
-        most = sweeps.affordable_steps(land, names, min(sizes, default=n))
         least = min(sizes, default=n)
+        most = sweeps.affordable_steps(land, names, least)
         st.warning(
             f"Even a {least} × {least} {what} on {land.title}, {steps:,} steps a run, is more work than one page "
             f"may ask of a shared server; with at most {most:,} steps it runs."

@@ -20,7 +20,7 @@ from ui.paths_canvas import paths_canvas
 from ui.tables import number_columns
 from ui.widgets import display_math
 from viz.canvas import SUMMARY_HELP, paths_payload
-from viz.curves import inside, loss_figure, surface_3d_figure
+from viz.curves import Bounds, inside, loss_figure, surface_3d_figure
 from viz.gif import scene_gif
 from viz.paths import trajectory_figure
 from viz.style import style
@@ -182,7 +182,7 @@ def trajectories(
     )
 
 
-def start_outside_note(start: np.ndarray, bounds: tuple[tuple[float, float], tuple[float, float]]) -> str:
+def start_outside_note(start: np.ndarray, bounds: Bounds) -> str:
     """A sentence for the panels' caption when the start lies outside the picture (its ○ is not drawn and
     the paths come in from an edge, or never); empty otherwise."""
     if inside(start, bounds)[0]:
