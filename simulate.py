@@ -15,6 +15,7 @@ import numpy as np
 
 import landscapes
 import optimizers
+from landscapes.formula import FormulaLandscape
 from scene import BATCH_PARAM, Run, Scene, Value, make_landscape, settings_of
 
 #: A run "reaches" a minimum when it comes within this fraction of the plot's diagonal of one.
@@ -156,9 +157,35 @@ def run_inputs(
     return grad, kwargs
 
 
+#: Most compiled-formula instructions one run of a custom surface may execute, one point at a time: about
+#: a second of one core. A formula with a 1,200-instruction gradient and Hessian had made six Newton runs
+#: of 2,000 steps take 25 s, and one server process runs every student's page.
+MAX_RUN_INSTRUCTIONS = 600_000
+
+
+def check_run_work(land: landscapes.Landscape, optimizer: str, steps: int) -> None:
+    """Raise ``ValueError`` (saying how many steps would do) when ``steps`` steps of ``optimizer`` on a
+    custom formula would run more than :data:`MAX_RUN_INSTRUCTIONS` instructions; the built-in surfaces
+    are cheap enough one point at a time."""
+    if not isinstance(land, FormulaLandscape):
+        return
+    gradient, hessian = land.program_sizes
+    needs_hessian = optimizers.spec(optimizer).needs_hessian
+    per_step = gradient + (hessian if needs_hessian else 0)
+    if steps * per_step > MAX_RUN_INSTRUCTIONS:
+        most = MAX_RUN_INSTRUCTIONS // per_step
+        what = "its gradient and Hessian" if needs_hessian else "its gradient"
+        raise ValueError(
+            f"{steps:,} steps of this formula ({what}: {per_step:,} operations a step) are more work than one "
+            f"page may ask of a shared server; at most {most:,} steps"
+        )
+
+
 def run_one(scene: Scene, land: landscapes.Landscape, run: Run, x0: np.ndarray) -> np.ndarray:
-    """The path of one run, shape ``(steps + 1, 2)``. Raises ``ValueError`` for invalid settings."""
+    """The path of one run, shape ``(steps + 1, 2)``. Raises ``ValueError`` for invalid settings, or for a
+    run too costly for a shared server (:func:`check_run_work`)."""
     grad, kwargs = run_inputs(scene, land, run)
+    check_run_work(land, run.optimizer, scene.steps)
     return optimizers.run(run.optimizer, grad, x0, scene.steps, **kwargs)
 
 

@@ -12,8 +12,8 @@ from streamlit.testing.v1 import AppTest
 
 import landscapes
 import optimizers
-from scene import CUSTOM, Scene, decode
-from simulate import run_labels
+from scene import CUSTOM, MAX_STEPS, Run, Scene, decode
+from simulate import MAX_RUN_INSTRUCTIONS, check_run_work, run_labels, simulate
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -423,6 +423,32 @@ def test_a_start_outside_the_picture_is_said_under_the_panels() -> None:
     assert "outside the picture" not in panels(make_app({"ls": "quadratic", "x0": "2.9", "y0": "-2.9"}))["caption"]
     caption = panels(make_app({"ls": "quadratic", "x0": "8", "y0": "-1"}))["caption"]
     assert "The start (8, -1) lies outside the picture" in caption
+
+
+# A formula the parser accepts whose gradient and Hessian are long: 307 and 882 operations at one point.
+HEAVY = "*".join(f"sin(x*y+{i})" for i in range(1, 25))
+
+
+def test_a_custom_run_too_costly_for_a_shared_server_is_not_run_with_a_message() -> None:
+    land = landscapes.from_formula(HEAVY)
+    gradient, hessian = land.program_sizes
+    most = MAX_RUN_INSTRUCTIONS // (gradient + hessian)
+    check_run_work(land, "newton", most)
+    with pytest.raises(ValueError, match=f"at most {most:,} steps"):
+        check_run_work(land, "newton", most + 1)
+    check_run_work(land, "gd", MAX_RUN_INSTRUCTIONS // gradient)
+    for name in landscapes.names():  # one point at a time, the built-in surfaces are cheap
+        check_run_work(landscapes.get(name), "newton", MAX_STEPS)
+    runs = (Run("gd"), Run("newton"))
+    result = simulate(Scene(landscape=CUSTOM, formula=HEAVY, runs=runs, steps=most + 1))
+    gd, newton = result.runs
+    assert gd.error is None and len(gd.path) == most + 2
+    assert newton.error is not None and "shared server" in newton.error
+    at = make_app({"ls": "custom", "f": HEAVY, "steps": str(most + 1), "r": ["gd", "newton"]})
+    clean(at)
+    (err,) = [e.value for e in at.error]
+    assert "**Newton** did not run" in err and f"at most {most:,} steps" in err
+    assert [p["note"][:8] for p in panels(at)["panels"]] == ["", "not run:"]
 
 
 def test_hostile_formula_in_the_link_is_a_message() -> None:
