@@ -221,17 +221,31 @@ def test_same_settings_same_picture_with_noise() -> None:
 def test_a_diverging_run_is_reported_in_the_page() -> None:
     at = make_app({"ls": "quadratic", "r": ["gd~lr:1", "sgd~lr:0.5~momentum:0.9~nesterov:1"], "steps": "200"})
     clean(at)
-    warnings = [w.value for w in at.warning if "diverged at step" in w.value]
-    assert len(warnings) == 2
+    warnings = [w.value for w in at.warning if "diverged" in w.value]
+    assert len(warnings) == 1, "several diverged runs share one message"
+    (text,) = warnings
     assert "diverged at step" in notes(panels(at))
     # The quadratic's λ_max is 10 everywhere: GD is stable for η < 2/10; PyTorch's Nesterov with μ = 0.9
     # for η < 2(1 + μ)/((1 + 2μ)λ) = 3.8/28 ≈ 0.136.
-    gd, nesterov = warnings
-    assert "λ_max ≈ 10," in gd and "stable only for η < 0.2;" in gd and "this run used η = 1." in gd
-    assert "stable only for η < 0.1357;" in nesterov and "this run used η = 0.5." in nesterov
+    head, gd, nesterov = text.split("\n")
+    assert head.startswith("**2 runs diverged**") and "λ_max ≈ 10." in head
+    assert "stable there only for η < 0.2; it used η = 1." in gd
+    assert "stable there only for η < 0.1357; it used η = 0.5." in nesterov
+    steps = [p["note"] for p in panels(at)["panels"]]
+    assert [line.split(" at step ")[1].split(":")[0] for line in (gd, nesterov)] == [n.split()[-1] for n in steps]
+    # One run alone: a sentence of its own.
+    one = make_app({"ls": "quadratic", "r": ["gd~lr:1", "adam"], "steps": "200"})
+    (text,) = [w.value for w in one.warning if "diverged" in w.value]
+    assert text.startswith("**Gradient descent** diverged at step")
+    assert "stable only for η < 0.2; this run used η = 1." in text
     # On the monkey saddle the runs fall off an unbounded slope, not over a curvature limit: no such hint.
     saddle = make_app({"ls": "monkey-saddle", "r": ["gd~lr:0.002"], "steps": "500"})
     assert any("diverged at step" in w.value and "stable only" not in w.value for w in saddle.warning)
+    # Eight diverging copies: one message of nine lines, above the panels.
+    many = make_app({"r": [f"gd~lr:0.0{i}" for i in range(1, 9)]})
+    clean(many)
+    (text,) = [w.value for w in many.warning if "diverged" in w.value]
+    assert text.startswith("**8 runs diverged**") and len(text.split("\n")) == 9
 
 
 def test_invalid_combination_is_a_message_not_a_traceback() -> None:

@@ -48,40 +48,78 @@ def auto_columns(n: int) -> int:
     return {1: 1, 2: 2, 3: 3, 4: 2}.get(n, 3 if n in (5, 6, 9) else 4)
 
 
-def step_size_hint(result: Result, r: RunResult) -> str:
-    """Why a diverged run's η was too large, where the start point's curvature says so: the limit of
-    :func:`optimizers.stable_lr` at the largest eigenvalue of the Hessian there, if η is above it."""
+def _start_curvature(result: Result) -> float | None:
+    """The largest eigenvalue of the Hessian at the start point, or ``None`` where it cannot be had."""
+    try:
+        with np.errstate(all="ignore"):
+            return float(np.linalg.eigvalsh(np.asarray(result.landscape.hessian(result.start), dtype=float))[-1])
+    except (ValueError, np.linalg.LinAlgError):
+        return None
+
+
+def _over_limit(result: Result, r: RunResult, curvature: float | None) -> tuple[float, float] | None:
+    """``(η*, η)`` when run ``r``'s η is above :func:`optimizers.stable_lr` at ``curvature``, else ``None``."""
+    if curvature is None:
+        return None
     _grad, kw = run_inputs(result.scene, result.landscape, r.run)
     kw.pop("hess", None)
     lr = kw.get("lr")
-    try:
-        with np.errstate(all="ignore"):
-            curvature = float(np.linalg.eigvalsh(np.asarray(result.landscape.hessian(result.start), dtype=float))[-1])
-    except (ValueError, np.linalg.LinAlgError):
-        return ""
     limit = optimizers.stable_lr(r.run.optimizer, curvature, **kw)
     if limit is None or not isinstance(lr, (int, float)) or lr <= limit:
-        return ""
-    return (
-        f" At the start the steepest curvature is λ_max ≈ {format_number(curvature)}, and there this rule is "
-        f"stable only for η < {format_number(limit)}; this run used η = {format_number(lr)}."
-    )
+        return None
+    return limit, float(lr)
+
+
+def divergence_message(result: Result) -> str | None:
+    """One message (Markdown) for every run of ``result`` that diverged, or ``None`` when none did.
+
+    Says at which step each run stopped and, where the start point's curvature explains it, why its η
+    was too large: the limit of :func:`optimizers.stable_lr` at the largest eigenvalue λ_max of the
+    Hessian there (2/λ_max for gradient descent). Several diverged runs share one message, so that
+    they do not push the panels off the screen.
+    """
+    diverged = [r for r in result.runs if r.error is None and r.diverged_at is not None]
+    if not diverged:
+        return None
+    curvature = _start_curvature(result)
+    over = [_over_limit(result, r, curvature) for r in diverged]
+    why = "became infinite or absurdly large"
+    at_start = f"At the start the steepest curvature is λ_max ≈ {format_number(curvature or 0.0)}"
+    if len(diverged) == 1:
+        r, limit = diverged[0], over[0]
+        text = (
+            f"**{r.label}** diverged at step {r.diverged_at}: its position {why}, so the path stops there. "
+            "Try a smaller learning rate or gradient clipping."
+        )
+        if limit is not None:
+            text += (
+                f" {at_start}, and there this rule is stable only for η < {format_number(limit[0])}; "
+                f"this run used η = {format_number(limit[1])}."
+            )
+        return text
+    lines = [
+        f"**{len(diverged)} runs diverged**: their positions {why}, so their paths stop there. "
+        "Try smaller learning rates or gradient clipping."
+        + (f" {at_start}." if any(o is not None for o in over) else "")
+    ]
+    for r, limit in zip(diverged, over, strict=True):
+        line = f"- **{r.label}** at step {r.diverged_at}"
+        if limit is not None:
+            line += f": stable there only for η < {format_number(limit[0])}; it used η = {format_number(limit[1])}"
+        lines.append(line + ".")
+    return "\n".join(lines)
 
 
 def run_messages(result: Result) -> None:
-    """One clear line per run that could not run or diverged (with :func:`step_size_hint`), and any
-    landscape message."""
+    """The landscape's messages, one line per run that could not run, and :func:`divergence_message`."""
     for m in result.messages:
         st.warning(m)
     for r in result.runs:
         if r.error is not None:
             st.error(f"**{r.label}** did not run: {r.error}")
-        elif r.diverged_at is not None:
-            st.warning(
-                f"**{r.label}** diverged at step {r.diverged_at}: its position became infinite or absurdly "
-                "large, so the path stops there. Try a smaller learning rate or gradient clipping."
-                + step_size_hint(result, r)
-            )
+    diverged = divergence_message(result)
+    if diverged is not None:
+        st.warning(diverged)
 
 
 def _on_click_start() -> None:
