@@ -187,6 +187,12 @@ _IDLE = """!document.querySelector('[data-stale="true"]') && !document.querySele
 #: may show nothing), nothing is marked stale and no "running" status widget shows.
 RUN_FINISHED = f"() => {_IDLE}"
 
+
+def finished_with(condition: str) -> str:
+    """A ``wait_for_function`` body: the JavaScript expression ``condition`` holds and Streamlit is idle."""
+    return f"() => ({condition}) && {_IDLE}"
+
+
 #: A chart drawn (Plotly traces, or the app's panels), Streamlit idle.
 CHART_READY = f"""
 () => !!document.querySelector('.js-plotly-plot .scatterlayer .trace, .pp-host[data-draws]')

@@ -20,7 +20,15 @@ from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import optimizers
-from tests.harness import CHROMIUM, ROOT, RUN_FINISHED, launch_chromium, streamlit_server, watch_runs
+from tests.harness import (
+    CHROMIUM,
+    ROOT,
+    RUN_FINISHED,
+    finished_with,
+    launch_chromium,
+    streamlit_server,
+    watch_runs,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -490,17 +498,20 @@ def test_clicking_the_surface_sets_the_start_point(page: Any, server: str) -> No
     assert page.errors == []
 
 
+#: A phone's browser context (``new_session`` options).
+PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "is_mobile": True,
+    "has_touch": True,
+    "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/130.0 Mobile Safari/537.36",
+}
+
+
 def test_on_a_phone_the_title_is_one_line_and_the_panels_stack(page: Any, server: str) -> None:
     # A student opens a shared link on a phone: the title must not push the first panel off the first
     # screen (at Streamlit's default 2.75rem it took two lines and ~230 px of a 740 px screen).
-    phone = {
-        "viewport": {"width": 360, "height": 740},
-        "is_mobile": True,
-        "has_touch": True,
-        "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-        "Chrome/130.0 Mobile Safari/537.36",
-    }
-    with new_session(page, **phone) as pg:
+    with new_session(page, **PHONE) as pg:
         errors: list[str] = []
         pg.on("pageerror", lambda e: errors.append(str(e)))
         open_app(pg, server, "?lesson=ravine")
@@ -520,6 +531,53 @@ def test_on_a_phone_the_title_is_one_line_and_the_panels_stack(page: Any, server
         assert t0 < 740  # the first panel starts on the first screen
         assert pg.locator('[data-testid="stException"]').count() == 0
         assert errors == []
+
+
+#: The page's Plotly charts: per chart, the boxes (left, top, right, bottom) of its plotting area, its text
+#: annotations (the basin panels' titles), its colour bar's tick labels and its legend, and whether it
+#: has a mode bar.
+PLOTLY_BOXES = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')].map((c) => {
+  const box = (e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const all = (sel) => [...c.querySelectorAll(sel)].map(box);
+  return {plot: all('.draglayer .nsewdrag'), titles: all('.annotation-text-g'), bar: all('.colorbar .cbaxis text'),
+          legend: all('.legend .bg'), modebar: c.querySelectorAll('.modebar').length};
+})"""
+
+
+def _apart(boxes: list[list[float]]) -> bool:
+    """No two of ``boxes`` overlap."""
+    return all(
+        a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+    )
+
+
+def test_on_a_phone_the_sweep_basin_and_arrow_charts_keep_their_text_apart(page: Any, server: str) -> None:
+    # On a 360-pixel screen the basin map put four panels in a row, their titles written over each other;
+    # the sweep's colour bar took a third of the width; the arrows' legend covered the plot; and the mode
+    # bar, always shown on a touch screen, covered titles and legends.
+    with new_session(page, **PHONE) as pg:
+        pg.goto(server + "/?tab=sweeps&ls=himmelblau&steps=150&sw_n=25")
+        pg.wait_for_function(
+            finished_with("document.querySelectorAll('.js-plotly-plot .annotation-text-g').length >= 4"),
+            timeout=180_000,
+        )
+        sweep, basin = pg.evaluate(PLOTLY_BOXES)
+        (left, _top, right, bottom) = sweep["plot"][0]
+        assert right - left > 0.6 * 360, "the heatmap spans most of the screen"
+        assert len(sweep["bar"]) >= 3 and _apart(sweep["bar"]), "the colour bar's labels side by side, apart"
+        assert all(t[1] >= bottom for t in sweep["bar"]), "the colour bar under the map"
+        assert len(basin["titles"]) == 4 and _apart(basin["titles"])
+        assert len({round(b[0]) for b in basin["plot"]}) == 2, "two panels a row"
+        assert all(b[0] >= 0 and b[2] <= 360 for b in basin["titles"] + basin["plot"])
+        assert sweep["modebar"] == basin["modebar"] == 0
+        pg.goto(server + "/?tab=steps&r=sgd~lr:0.001~momentum:0.9~nesterov:1")
+        pg.wait_for_function(finished_with("!!document.querySelector('.js-plotly-plot .legend')"), timeout=180_000)
+        (arrows,) = pg.evaluate(PLOTLY_BOXES)
+        assert arrows["legend"][0][1] >= arrows["plot"][0][3], "the legend under the plot"
+        assert arrows["legend"][0][2] <= 360 and arrows["modebar"] == 0
+        assert pg.locator('[data-testid="stException"]').count() == 0
 
 
 def test_axis_labels_are_whole_for_any_window(page: Any, server: str) -> None:

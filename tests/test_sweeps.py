@@ -474,3 +474,20 @@ def test_app_a_sweep_too_big_for_a_shared_server_is_shrunk_or_refused_with_a_mes
     assert "Even a 25 × 25 sweep" in warning and f"at most {most:,} steps" in warning
     with pytest.raises(AssertionError):
         _sweep_spec(at)
+
+
+def test_on_a_phone_the_colour_bar_lies_under_the_map_with_at_most_five_labels() -> None:
+    from viz.sweep import sweep_figure
+
+    n = 5
+    values = np.logspace(-12, 2, n * n).reshape(n, n)
+    ticks = ([float(k) for k in range(-12, 3, 2)], [f"1e{k}" for k in range(-12, 3, 2)])  # eight labels
+    common = dict(x_title="η", y_title="β", x_ticks=([], []), y_ticks=([], []), colour_title="loss", colour_ticks=ticks)
+    args = (np.arange(n), np.arange(n), np.log10(values), np.zeros((n, n), int), np.zeros((n, n, 1)), [("%{x}", [0])])
+    codes = np.zeros((n, n), int)
+    wide = sweep_figure(*args, codes, **common).to_dict()["data"][0]["colorbar"]
+    phone = sweep_figure(*args, codes, **common, narrow=True).to_dict()["data"][0]["colorbar"]
+    assert wide.get("orientation", "v") == "v" and list(wide["ticktext"]) == ticks[1]
+    assert phone["orientation"] == "h" and phone["y"] < 0
+    assert 3 <= len(phone["ticktext"]) <= 5 and phone["ticktext"][-1] == "1e2"
+    assert set(phone["ticktext"]) <= set(ticks[1])

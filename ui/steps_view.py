@@ -20,7 +20,7 @@ import landscapes
 import optimizers
 from simulate import Result, RunResult, run_inputs
 from ui.tables import number_columns
-from ui.views import is_phone
+from ui.views import chart_config, is_phone
 from ui.widgets import display_math
 from viz.steps import Arrow, arrows_figure, effective_lr_figure, scale_to
 
@@ -464,7 +464,7 @@ def step_by_step(result: Result) -> None:
         st.plotly_chart(
             effective_lr_figure(tr["effective_lr"], t, eff_name),
             key="steps_eff_chart",
-            config={"displaylogo": False},
+            config=chart_config(),
         )
         st.caption(
             "Where a coordinate's gradient is (nearly) zero, its squared-gradient average stays near 0 and the "
@@ -575,9 +575,9 @@ def arrows_block(result: Result, rr: RunResult, tr: dict[str, np.ndarray], kw: d
     lo_i, hi_i = max(0, i - 6), min(len(rr.path), i + 8)
     st.markdown(f"**Arrows at step {t}**")
     st.plotly_chart(
-        arrows_figure(point, arrows, window, (xs, ys, Zt), rr.path[lo_i:hi_i], marks),
+        arrows_figure(point, arrows, window, (xs, ys, Zt), rr.path[lo_i:hi_i], marks, narrow=is_phone()),
         key="steps_arrows_chart",
-        config={"displaylogo": False},
+        config=chart_config(),
     )
     st.caption(
         "● θₜ₋₁. Directions are scaled to fit the zoom; the step is drawn at true scale unless marked ×k. "

@@ -21,6 +21,7 @@ from sweeps import SweepResult, SweepSettings
 from ui import widgets
 from ui.controls import SHARED_LR, hp_key
 from ui.state import TAB, TABS, query_dict
+from ui.views import chart_config, is_phone
 from viz.curves import Bounds, capped_range, loss_view
 from viz.sweep import basin_figure, sweep_figure
 
@@ -318,6 +319,7 @@ def sweep_chart(scene: Scene, s: SweepSettings, r: SweepResult, label: str) -> A
         current=(cx, cy),
         current_label=f"{label} now ({now})",
         never_label=never_label,
+        narrow=is_phone(),
         finite_label=finite_label,
     )
 
@@ -407,7 +409,7 @@ def heatmap_section(scene: Scene, s: SweepSettings, notes: list[str]) -> None:
         key=CHART,
         on_select=_on_cell_click,
         selection_mode="points",
-        config={"displaylogo": False, "scrollZoom": False},
+        config=chart_config(scrollZoom=False),
     )
     diverged = int((r.diverged_at >= 0).sum())
     ran = f"{s.n * s.n:,} runs of {label}, {r.steps} steps each"
@@ -467,8 +469,8 @@ def basin_section(scene: Scene, n: int) -> None:
             xs, ys = b.xs, b.ys
     if not panels:
         return
-    fig = basin_figure(panels, xs, ys, land.minima, land.bounds, columns=min(4, len(panels)))
-    st.plotly_chart(fig, key=BASIN_CHART, config={"displaylogo": False, "scrollZoom": False})
+    fig = basin_figure(panels, xs, ys, land.minima, land.bounds, columns=min(4, len(panels)), narrow=is_phone())
+    st.plotly_chart(fig, key=BASIN_CHART, config=chart_config(scrollZoom=False))
     st.caption(
         f"Each cell is a start point ({m} × {m} per optimizer, {scene.steps} steps, each run's own settings); its "
         f"colour is the listed minimum the run ends within {sweeps.BASIN_FRACTION:.0%} of the plot diagonal of. "

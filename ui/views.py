@@ -43,6 +43,12 @@ def is_phone() -> bool:
     return bool(ss[IS_PHONE])
 
 
+def chart_config(**extra: object) -> dict[str, object]:
+    """Plotly's ``config`` for a chart of the page: no logo and, on a phone, no mode bar (shown at once on a
+    touch screen, its buttons covered the charts' legends and titles, and do little a finger needs)."""
+    return {"displaylogo": False, **({"displayModeBar": False} if is_phone() else {}), **extra}
+
+
 def auto_columns(n: int) -> int:
     """Panels per row: 1–3 side by side, 4 as 2 × 2, more in rows of 3 or 4."""
     return {1: 1, 2: 2, 3: 3, 4: 2}.get(n, 3 if n in (5, 6, 9) else 4)
@@ -188,7 +194,7 @@ def trajectories(
         # the figure with its legend must fit a 720-pixel projector.
         height = 440 if is_phone() or presentation else 640
         fig = surface_3d(result, height=height, legend_size=20 if presentation else 14, large_text=presentation)
-        st.plotly_chart(fig, key="surface_3d", config={"displaylogo": False})
+        st.plotly_chart(fig, key="surface_3d", config=chart_config())
         return None
     overlay = scene.view == "overlay"
     narrow = is_phone()
@@ -309,7 +315,7 @@ def loss_and_summary(result: Result, presentation: bool = False) -> None:
             bounds=result.landscape.bounds,
         ),
         key="loss_chart",
-        config={"displaylogo": False},
+        config=chart_config(),
     )
     st.markdown("**Summary**")
     df, config = number_columns(
@@ -378,7 +384,7 @@ def animation_html(fig: go.Figure, title: str) -> str:
         include_plotlyjs=True,
         full_html=True,
         auto_play=False,
-        config={"displaylogo": False},
+        config=chart_config(),
         default_width="100%",
         div_id="optimizer-playground",
     ).replace("<head>", f"<head><title>{title}</title>", 1)

@@ -77,6 +77,7 @@ def arrows_figure(
     contour: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     path: np.ndarray | None = None,
     marks: list[tuple[tuple[float, float], str, str]] | None = None,
+    narrow: bool = False,
 ) -> go.Figure:
     """A static, zoomed figure around ``point`` with arrows (Plotly annotations in data coordinates).
 
@@ -87,6 +88,7 @@ def arrows_figure(
         contour: optional ``(xs, ys, Z)`` of the surface in the window, drawn as level lines.
         path: optional nearby path points, drawn faintly.
         marks: optional extra points ``((x, y), label, colour)`` (e.g. Nesterov's look-ahead point).
+        narrow: a phone's width: the legend goes under the plot instead of beside it.
 
     Returns:
         The figure; a legend entry per arrow kind (a line trace of the arrow's colour).
@@ -162,11 +164,11 @@ def arrows_figure(
     (xa, xb), (ya, yb) = window
     fig.update_layout(
         font=FONT,
-        height=440,
-        margin=dict(l=50, r=20, t=20, b=40, pad=0),
+        height=560 if narrow else 440,
+        margin=dict(l=50, r=10 if narrow else 20, t=20, b=40, pad=0),
         xaxis=dict(range=[xa, xb], title="x", showgrid=False, zeroline=False),
         yaxis=dict(range=[ya, yb], title="y", scaleanchor="x", scaleratio=1, showgrid=False, zeroline=False),
-        legend=dict(orientation="v", x=1.02, y=1),
+        legend=(dict(orientation="h", x=0, y=-0.12, yanchor="top") if narrow else dict(orientation="v", x=1.02, y=1)),
         plot_bgcolor="white",
     )
     return fig

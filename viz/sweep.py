@@ -93,6 +93,7 @@ def sweep_figure(
     never_label: str = "never reached",
     finite_label: str | None = None,
     title: str = "",
+    narrow: bool = False,
 ) -> go.Figure:
     """A sweep heatmap with diverged / never cells, the current setting and clickable cells.
 
@@ -114,6 +115,7 @@ def sweep_figure(
         finite_label: when given, every status-0 cell is drawn in one colour with this legend name and no
             colour bar (the "diverged or not" map).
         title: figure title.
+        narrow: a phone's width: the colour bar lies under the map instead of taking its width.
 
     Returns:
         The figure. Trace 0 is the outcome heatmap, trace 1 the diverged/never overlay, the traces with
@@ -131,9 +133,17 @@ def sweep_figure(
         zmax = zmin + 1.0
     if finite_label is not None:
         zmin, zmax = 0.0, 1.0
-    colorbar: dict[str, Any] = dict(title=dict(text=colour_title, side="right"), thickness=16, len=0.8)
+    if narrow:
+        colorbar: dict[str, Any] = dict(
+            title=dict(text=colour_title, side="top"), orientation="h", thickness=12, len=1, y=-0.2, yanchor="top"
+        )
+    else:
+        colorbar = dict(title=dict(text=colour_title, side="right"), thickness=16, len=0.8)
     if colour_ticks is not None:
         tv, tt = colour_ticks
+        if narrow and len(tv) > 5:  # a phone's bar is about 290 px long: five labels fit upright
+            every = math.ceil(len(tv) / 5)
+            tv, tt = tv[::-1][::every][::-1], tt[::-1][::every][::-1]  # the top of the range keeps its label
         colorbar.update(tickvals=tv, ticktext=tt)
     rx, ry = np.round(xs, 5), np.round(ys, 5)
     data: list[dict[str, Any]] = [
@@ -218,11 +228,13 @@ def sweep_figure(
         title=dict(text=title, x=0, font=dict(size=16)) if title else None,
         xaxis=axis(x_title, x_ticks, float(xs[0] - dx), float(xs[-1] + dx)),
         yaxis=axis(y_title, y_ticks, float(ys[0] - dy), float(ys[-1] + dy)),
-        height=560,
+        height=600 if narrow else 560,
         font=FONT,
         plot_bgcolor="white",
         paper_bgcolor="white",
-        margin=dict(l=70, r=20, t=50 if title else 20, b=60, pad=0),
+        margin=dict(
+            l=60 if narrow else 70, r=10 if narrow else 20, t=50 if title else 20, b=150 if narrow else 60, pad=0
+        ),
         hovermode="closest",
         dragmode=False,
         clickmode="event+select",
@@ -247,6 +259,7 @@ def basin_figure(
     *,
     columns: int = 4,
     none_label: str = "elsewhere (another local minimum, or still moving)",
+    narrow: bool = False,
 ) -> go.Figure:
     """Basin maps side by side: each start cell coloured by the minimum its run ends in.
 
@@ -258,6 +271,8 @@ def basin_figure(
         bounds: the plotting window (every panel has the same axes).
         columns: panels per row.
         none_label: legend name of -1.
+        narrow: a phone's width: at most two panels a row, shorter, and further apart (their tick labels
+            and titles would touch).
 
     Returns:
         The figure, one heatmap panel per entry of ``panels``.
@@ -274,9 +289,9 @@ def basin_figure(
         *[f"minimum {i + 1} ({format_number(m[0])}, {format_number(m[1])})" for i, m in enumerate(minima)],
     ]
     n = max(1, len(panels))
-    cols = max(1, min(columns, n))
+    cols = max(1, min(columns, 2 if narrow else columns, n))
     rows = math.ceil(n / cols)
-    gap_x, gap_y = 0.04, 0.1 / rows
+    gap_x, gap_y = (0.12 if narrow else 0.04), 0.1 / rows
     width = (1 - gap_x * (cols - 1)) / cols
     height = (1 - gap_y * (rows - 1)) / rows
     (x0, x1), (y0, y1) = bounds
@@ -349,7 +364,7 @@ def basin_figure(
             data.append(_legend_square(names[code], colours[code], f"code{code}"))
     layout.update(
         annotations=annotations,
-        height=int(330 * rows + 150),
+        height=int((220 if narrow else 330) * rows + 150),
         font=FONT,
         plot_bgcolor="white",
         paper_bgcolor="white",
