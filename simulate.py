@@ -133,7 +133,10 @@ def _setting_text(run: Run, name: str, value: object) -> str:
     if name in ("clip_norm", "clip_value", "noise") and value == 0:
         return f"no {name.replace('_', ' ')}"
     sym = hp.symbol or name
-    return f"{sym}={value:.3g}" if isinstance(value, float) else f"{sym}={value}"
+    if isinstance(value, float):
+        mantissa, _, exponent = f"{value:.3g}".partition("e")  # 1e-08 -> 1e-8, as the sliders write it
+        return f"{sym}={mantissa}" + (f"e{int(exponent)}" if exponent else "")
+    return f"{sym}={value}"
 
 
 def run_inputs(

@@ -347,6 +347,18 @@ def test_update_rules_follow_the_runs_switches() -> None:
     assert r"\eta_t &= \eta_{\min}" in adam and r"\theta_{t-1} - \eta_t" in adam
 
 
+def test_update_rules_read_in_the_runs_order_and_copies_use_short_numbers() -> None:
+    # A phone stacks columns: the rules must be in page order row by row (two columns for all four
+    # rules had read #1, #3, #2, #4 there).
+    at = make_app({"r": ["rmsprop~eps:1e-8", "rmsprop~eps:0.01", "rmsprop~eps:0.1", "rmsprop~eps:1"]})
+    at.run()
+    clean(at)
+    heads = [text.split("</span>")[0] for text in rules_shown(at)]
+    assert [h.split("RMSprop #")[1][0] for h in heads] == ["1", "2", "3", "4"]
+    # Labels write exponents as the sliders and messages do: 1e-8, not 1e-08.
+    assert "(ε=1e-8)" in heads[0] and "(ε=0.01)" in heads[1] and "(ε=1)" in heads[3]
+
+
 def test_about_the_surface_is_built_only_when_opened() -> None:
     at = make_app({"ls": "rosenbrock", "lp": "a:1~b:50"})
     at.run()

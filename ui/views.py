@@ -285,13 +285,15 @@ def rule_texts(scene: Scene) -> list[str]:
 
 
 def update_rules(texts: list[str]) -> None:
-    """The update rules (:func:`rule_texts`): one element per run, in two columns (a page of fewer
-    elements redraws faster)."""
-    if not texts:
-        return
-    cols = st.columns(min(len(texts), 2))
-    for i, text in enumerate(texts):
-        cols[i % len(cols)].markdown(text, unsafe_allow_html=True)
+    """The update rules (:func:`rule_texts`): one element per run, two a row, in the runs' order.
+
+    Each row is its own pair of columns: a phone stacks columns, so two columns for all the rules had
+    read 1, 3, 2, 4 there.
+    """
+    width = min(len(texts), 2)
+    for row in range(0, len(texts), width):
+        for col, text in zip(st.columns(width), texts[row : row + width], strict=False):
+            col.markdown(text, unsafe_allow_html=True)
 
 
 def summary_frame(result: Result) -> pd.DataFrame:
