@@ -32,7 +32,7 @@ class Quadratic(Landscape):
     )
     teaches = (
         "Ill-conditioning in its purest form: GD zig-zags across the steep direction and crawls along the flat "
-        "one, while momentum glides down the valley. GD diverges once lr exceeds 2/λ_max."
+        "one, while momentum swings across but races down the valley. GD diverges once lr exceeds 2/λ_max."
     )
     params = (
         Param("kappa", "condition number κ", 10.0, 1.0, 100.0, log=True, help="κ = λ_max/λ_min; 1 is a round bowl."),

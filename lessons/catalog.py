@@ -44,7 +44,7 @@ LEARNING_RATE = lesson(
 
 RAVINE = lesson(
     "ravine",
-    "A ravine: GD bounces, then crawls; momentum glides",
+    "A ravine: GD bounces, then crawls; momentum swings, then races",
     Scene(
         landscape="quadratic",
         landscape_params=(("kappa", 100.0),),
@@ -62,11 +62,15 @@ RAVINE = lesson(
     tenth of the way is still left. (η = 0.2 would bounce for ever; a bigger η diverges.)
 
     **Momentum** keeps a running average of the gradients, $v \leftarrow \beta v + (1-\beta) g$, and steps
-    $\eta v$. Across the valley the gradient flips sign every step, so the average cancels out (the zig-zag is
-    damped); along the floor it points the same way every step, so the average builds up and the ball
-    **glides**. With β = 0.9 the ball still swings across the valley a few times, but every direction shrinks
-    by $\sqrt{\beta} \approx 0.95$ per step (a heavy ball's rate), far faster than GD's 0.985 along the floor:
-    after 150 steps its loss is below $10^{-7}$, GD's still about $3\times10^{-3}$.
+    $\eta v$. Along the floor the gradient points the same way every step, so the average builds up and the
+    ball **races** ahead (the seeds' ball that "glides"). Across the valley it never flips back and forth
+    from one step to the next as GD does (a gradient that flips sign every step cancels in the average:
+    the damped zig-zag of the seeds); instead, released on the wall, the heavy ball **swings** to the far
+    wall and back, once about every 8 steps: the wide zig-zag in its panel, wider at first than GD's
+    spur. Its swing and its run along the floor both shrink by $\sqrt{\beta} \approx 0.95$ per step (a
+    heavy ball's rate), far faster than GD's 0.985 along the floor: after 150 steps its loss is below
+    $10^{-7}$, GD's still about $3\times10^{-3}$. Press ▶ Play: the finished paths hide the speed, the
+    animation shows it (GD's straight line is drawn slowly).
 
     Fair comparison? In this averaged (EMA) form the first step is $(1-\beta)\eta = 0.05$ times the gradient,
     smaller than GD's 0.15; the extra speed comes from accumulation, not from a bigger step.

@@ -105,6 +105,17 @@ def test_ravine_momentum_beats_gd() -> None:
     assert mom.loss[-1] < 1e-7 and 2e-3 < gd.loss[-1] < 4e-3
     # GD's distance along the floor after 150 steps: 0.985^150 ≈ 0.10 of the start's
     assert np.linalg.norm(gd.path[-1]) == pytest.approx(0.985**150 * np.linalg.norm(gd.path[1]), rel=0.15)
+    # Across the valley (the Hessian's steep eigenvector): GD's offset is multiplied by 1 - 0.15 · 10 = -0.5
+    # each step; momentum's swings: the heavy ball's roots r² - (1 + β - (1-β)ηλ) r + β have angle
+    # arccos(1.4 / (2√0.9)), a swing there and back every 2π / angle ≈ 8.5 steps, two sign changes each.
+    across = np.linalg.eigh(np.asarray(land.hessian(np.zeros(2))))[1][:, 1]
+    a_gd, a_mom = gd.path @ across, mom.path @ across
+    np.testing.assert_allclose(a_gd[1:6] / a_gd[:5], -0.5, rtol=1e-9)
+    period = 2 * np.pi / np.arccos(1.4 / (2 * np.sqrt(0.9)))
+    assert 8 < period < 9
+    changes = int(np.sum(np.sign(a_mom[1:]) != np.sign(a_mom[:-1])))
+    assert abs(changes - 2 * 150 / period) <= 2
+    assert np.abs(a_mom[1:]).max() > 1.5 * np.abs(a_gd[1:]).max(), "the first swing is wider than GD's spur"
 
 
 def test_rosenbrock_ranking() -> None:
