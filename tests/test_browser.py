@@ -233,7 +233,17 @@ def test_a_diverging_run_is_drawn_off_its_plot_and_play_still_runs_to_the_end(pa
     # around the plot, so the 121-frame animation (50 ms a frame) ends within the wait below.
     open_app(page, server, "?ls=himmelblau&r=gd~lr:0.01&r=adam~lr:0.1&r=sgd~lr:0.05~momentum:0.9")
     assert "diverged at step 7" in page.locator(".pp-host .pp-title").nth(2).inner_text()
+    # The note under its title does not push its plot below its neighbours' (the same axes, side by side).
+    tops = page.evaluate(
+        "[...document.querySelectorAll('.pp-host .pp-canvas')].map((c) => c.getBoundingClientRect().top)"
+    )
+    assert len(tops) == 3 and max(tops) - min(tops) < 0.5, tops
     sgd = page.locator(".pp-host canvas.pp-canvas").nth(2)
+    box = sgd.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function("() => document.querySelectorAll('.pp-host .pp-readout')[2].textContent !== ''")
+    readout = page.locator(".pp-host .pp-readout").nth(2).bounding_box()
+    assert box["y"] <= readout["y"] <= box["y"] + 10, "the hover read-out sits at the plot's top corner"
     assert coloured(sgd.screenshot(), SGD_GREEN) > 50, "the path is drawn up to where it leaves the plot"
     page.get_by_role("button", name="⟲ Replay").click()
     page.wait_for_function(f"() => {HOST}.dataset.playing === '1'")

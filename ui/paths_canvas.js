@@ -337,6 +337,7 @@ class Panel {
     const p = this.inside(e), d = this.view.data;
     if (!p) { this.readout.textContent = ""; return; }
     const f = (v) => v.toFixed(d.decimals);
+    this.readout.style.top = `${this.canvas.offsetTop + 2}px`;  // the canvas's top: titles above may differ in height
     const hit = this.nearest(p[0], p[1]);
     if (hit) {
       const [run, i] = hit;
