@@ -270,6 +270,8 @@ def format_number(v: float) -> str:
     """Short display of a setting: ``0.001``, ``0.99``, ``1e-5``, ``2.5e-8`` (for labels, ticks, messages)."""
     if v == 0:
         return "0"
+    if not math.isfinite(v):
+        return "NaN" if math.isnan(v) else ("∞" if v > 0 else "−∞")
     if 1e-3 <= abs(v) < 1e4:
         return f"{v:.4g}"
     m, e = f"{v:.2e}".split("e")

@@ -16,7 +16,7 @@ import numpy as np
 import landscapes
 import optimizers
 from landscapes.formula import FormulaLandscape
-from scene import BATCH_PARAM, Run, Scene, Value, make_landscape, settings_of
+from scene import BATCH_PARAM, Run, Scene, Value, format_number, make_landscape, settings_of
 
 #: A run "reaches" a minimum when it comes within this fraction of the plot's diagonal of one.
 REACH_FRACTION = 0.01
@@ -31,8 +31,12 @@ class RunResult:
         label: the name shown in the legend and panel title (copies are told apart).
         path: positions, shape ``(steps + 1, 2)``; rows after a divergence are NaN. Empty on error.
         loss: loss at each row of ``path`` (NaN after a divergence).
-        diverged_at: the first step whose position was non-finite or absurdly large, else ``None``.
+        diverged_at: the first step whose position was non-finite or absurdly large, or whose loss was
+            not finite, else ``None``.
         error: why the run could not start (invalid settings), else ``None``.
+        stop_reason: why a run with ``diverged_at`` stopped when it did not diverge (the surface had no
+            finite value where it got to, or no gradient where it was: a custom formula's log of a
+            negative number, a cone's tip), else ``None``. A smaller η would not help such a run.
     """
 
     run: Run
@@ -41,6 +45,7 @@ class RunResult:
     loss: np.ndarray
     diverged_at: int | None
     error: str | None = None
+    stop_reason: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -95,7 +100,10 @@ class Result:
             else:
                 row["distance to minimum"] = None
                 row["steps to reach"] = None
-            row["status"] = f"diverged at step {r.diverged_at}" if r.diverged_at is not None else "ok"
+            if r.diverged_at is None:
+                row["status"] = "ok"
+            else:
+                row["status"] = f"{'stopped' if r.stop_reason else 'diverged'} at step {r.diverged_at}"
             rows.append(row)
         return rows
 
@@ -216,6 +224,24 @@ def path_of(scene: Scene, run: Run) -> np.ndarray:
     return run_one(scene, land, run, start)
 
 
+def _point(p: np.ndarray) -> str:
+    return f"({format_number(float(p[0]))}, {format_number(float(p[1]))})"
+
+
+def _stop_reason(land: landscapes.Landscape, path: np.ndarray, k: int) -> str | None:
+    """Why a run whose row ``k`` is bad stopped, when it did not diverge (see ``RunResult.stop_reason``)."""
+    if np.isfinite(path[k]).all():  # the position is fine: the loss there is not
+        where = "the start " if k == 0 else ""
+        return f"the surface has no finite value at {where}{_point(path[k])}: outside its domain, or on a pole"
+    if k >= 1:
+        with np.errstate(all="ignore"):
+            g = np.asarray(land.gradient(path[k - 1]), dtype=float)
+        if not np.isfinite(g).all():
+            where = _point(path[k - 1])
+            return f"the gradient at {where} is not a number: a kink, a pole or the edge of the surface's domain"
+    return None
+
+
 def simulate(scene: Scene, paths: Callable[[Scene, Run], np.ndarray] = path_of) -> Result:
     """Run every optimizer of ``scene``.
 
@@ -242,10 +268,11 @@ def simulate(scene: Scene, paths: Callable[[Scene, Run], np.ndarray] = path_of) 
             loss = land.value(path)
         bad = ~np.isfinite(path).all(axis=1) | ~np.isfinite(loss)
         diverged_at = int(np.argmax(bad)) if bad.any() else None
+        reason = None if diverged_at is None else _stop_reason(land, path, diverged_at)
         if diverged_at is not None:
             path = path.copy()
             path[diverged_at:] = np.nan
             loss = loss.copy()
             loss[diverged_at:] = np.nan
-        results.append(RunResult(run, label, path, loss, diverged_at))
+        results.append(RunResult(run, label, path, loss, diverged_at, stop_reason=reason))
     return Result(scene, land, start, tuple(results), tuple(msgs))

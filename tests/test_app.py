@@ -241,6 +241,30 @@ def test_a_diverging_run_is_reported_in_the_page() -> None:
     # On the monkey saddle the runs fall off an unbounded slope, not over a curvature limit: no such hint.
     saddle = make_app({"ls": "monkey-saddle", "r": ["gd~lr:0.002"], "steps": "500"})
     assert any("diverged at step" in w.value and "stable only" not in w.value for w in saddle.warning)
+    # Runs that cannot go on for want of a surface, not of a smaller η: they "stop", and no advice on η.
+    cone = make_app({"ls": "custom", "f": "sqrt(x^2+y^2)", "x0": "0", "y0": "0"})  # its tip: a NaN gradient
+    clean(cone)
+    (text,) = [w.value for w in cone.warning if "stopped" in w.value]
+    assert text.startswith("**4 runs stopped early**") and "diverged" not in text and "λ_max" not in text
+    assert text.count("stopped at step 1: the gradient at (0, 0) is not a number") == 4
+    assert {p["note"] for p in panels(cone)["panels"]} == {"stopped at step 1"}
+    pole = make_app({"ls": "custom", "f": "1/x", "x0": "0", "y0": "0", "r": ["gd"]})
+    (text,) = [w.value for w in pole.warning if "stopped" in w.value]
+    assert text.startswith(
+        "**Gradient descent** stopped at step 0: the surface has no finite value at the start (0, 0)"
+    )
+    # Mixed: GD at η = 0.15 on 10x² (λ = 20, limit 0.1) doubles x each step and passes 10¹² at step 40
+    # (2⁴⁰ ≈ 1.1·10¹²); at η = 0.09 the log's pull takes y below -5, where the log has no value.
+    mixed = make_app(
+        {"ls": "custom", "f": "10*x^2+0.01*y^2+log(y+5)", "r": ["gd~lr:0.15", "gd~lr:0.09"], "x0": "1", "y0": "1"}
+        | {"steps": "500"}
+    )
+    clean(mixed)
+    (text,) = [w.value for w in mixed.warning if "stopped" in w.value]
+    head, fast, slow = text.split("\n")
+    assert head.startswith("**2 runs stopped early.**") and "λ_max ≈ 20." in head
+    assert "diverged at step 40: stable there only for η < 0.1; it used η = 0.15." in fast
+    assert "stopped at step" in slow and "the surface has no finite value at" in slow
     # Eight diverging copies: one message of nine lines, above the panels.
     many = make_app({"r": [f"gd~lr:0.0{i}" for i in range(1, 9)]})
     clean(many)

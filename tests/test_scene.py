@@ -227,3 +227,21 @@ def test_a_value_from_the_link_is_quoted_as_typed(key: str, value: str) -> None:
     (msg,) = msgs
     assert markdown_shown(msg).replace("\u2060", "").count(value) == 1
     assert unescaped_punctuation(msg.split("“")[1].split("”")[0]) == ""
+
+
+def test_format_number_writes_every_float() -> None:
+    from scene import format_number
+
+    cases = {
+        0.0: "0",
+        0.001: "0.001",
+        0.0125: "0.0125",
+        1506.37: "1506",
+        1e-8: "1e-8",
+        2.5e-8: "2.5e-8",
+        1.5e12: "1.5e12",
+    }
+    for value, text in cases.items():
+        assert format_number(value) == text
+    assert format_number(float("nan")) == "NaN"  # a Hessian that is NaN at a kink or a pole
+    assert format_number(float("inf")) == "∞" and format_number(float("-inf")) == "−∞"

@@ -77,43 +77,60 @@ def _over_limit(result: Result, r: RunResult, curvature: float | None) -> tuple[
 
 
 def divergence_message(result: Result) -> str | None:
-    """One message (Markdown) for every run of ``result`` that diverged, or ``None`` when none did.
+    """One message (Markdown) for every run of ``result`` that diverged or stopped, or ``None`` when none did.
 
-    Says at which step each run stopped and, where the start point's curvature explains it, why its η
-    was too large: the limit of :func:`optimizers.stable_lr` at the largest eigenvalue λ_max of the
-    Hessian there (2/λ_max for gradient descent). Several diverged runs share one message, so that
-    they do not push the panels off the screen.
+    Says at which step each run stopped and why. A run that diverged gets, where the start point's
+    curvature explains it, the limit of :func:`optimizers.stable_lr` at the largest eigenvalue λ_max of
+    the Hessian there (2/λ_max for gradient descent). A run that stopped because the surface has no
+    finite value or gradient where it got to (a custom formula's log of a negative number, a cone's tip)
+    is said to have stopped there instead: a smaller η would not help it. Several such runs share one
+    message, so that they do not push the panels off the screen.
     """
-    diverged = [r for r in result.runs if r.error is None and r.diverged_at is not None]
-    if not diverged:
+    stopped = [r for r in result.runs if r.error is None and r.diverged_at is not None]
+    if not stopped:
         return None
     curvature = _start_curvature(result)
-    over = [_over_limit(result, r, curvature) for r in diverged]
-    why = "became infinite or absurdly large"
+    why = {id(r): r.stop_reason for r in stopped}
+    diverged = [r for r in stopped if why[id(r)] is None]
+    over = {id(r): _over_limit(result, r, curvature) for r in diverged}
     at_start = f"At the start the steepest curvature is λ_max ≈ {format_number(curvature or 0.0)}"
-    if len(diverged) == 1:
-        r, limit = diverged[0], over[0]
+    blew_up = "became infinite or absurdly large"
+
+    def line(r: RunResult) -> str:
+        reason = why[id(r)]
+        if reason is not None:
+            return f"**{r.label}** stopped at step {r.diverged_at}: {reason}."
+        limit = over[id(r)]
+        text = f"**{r.label}** diverged at step {r.diverged_at}"
+        if limit is not None:
+            text += f": stable there only for η < {format_number(limit[0])}; it used η = {format_number(limit[1])}"
+        return text + "."
+
+    if len(stopped) == 1:
+        r = stopped[0]
+        if why[id(r)] is not None:
+            return line(r) + " The path ends there."
         text = (
-            f"**{r.label}** diverged at step {r.diverged_at}: its position {why}, so the path stops there. "
+            f"**{r.label}** diverged at step {r.diverged_at}: its position {blew_up}, so the path stops there. "
             "Try a smaller learning rate or gradient clipping."
         )
+        limit = over[id(r)]
         if limit is not None:
             text += (
                 f" {at_start}, and there this rule is stable only for η < {format_number(limit[0])}; "
                 f"this run used η = {format_number(limit[1])}."
             )
         return text
-    lines = [
-        f"**{len(diverged)} runs diverged**: their positions {why}, so their paths stop there. "
-        "Try smaller learning rates or gradient clipping."
-        + (f" {at_start}." if any(o is not None for o in over) else "")
-    ]
-    for r, limit in zip(diverged, over, strict=True):
-        line = f"- **{r.label}** at step {r.diverged_at}"
-        if limit is not None:
-            line += f": stable there only for η < {format_number(limit[0])}; it used η = {format_number(limit[1])}"
-        lines.append(line + ".")
-    return "\n".join(lines)
+    advice = "Try smaller learning rates or gradient clipping." + (
+        f" {at_start}." if any(o is not None for o in over.values()) else ""
+    )
+    if len(diverged) == len(stopped):
+        head = f"**{len(stopped)} runs diverged**: their positions {blew_up}, so their paths stop there. {advice}"
+    elif diverged:
+        head = f"**{len(stopped)} runs stopped early.** Those that diverged: their positions {blew_up}. {advice}"
+    else:
+        head = f"**{len(stopped)} runs stopped early**, where the surface has no finite value or gradient."
+    return "\n".join([head, *(f"- {line(r)}" for r in stopped)])
 
 
 def run_messages(result: Result) -> None:

@@ -36,6 +36,14 @@ class PathLike(Protocol):
     loss: np.ndarray
     diverged_at: int | None
     error: str | None
+    stop_reason: str | None  # set when a run with ``diverged_at`` stopped without diverging
+
+
+def ended(run: PathLike) -> str:
+    """ "diverged at step k", "stopped at step k" (the surface had no value or gradient there), or ""."""
+    if run.diverged_at is None:
+        return ""
+    return f"{'stopped' if run.stop_reason else 'diverged'} at step {run.diverged_at}"
 
 
 def frame_indices(steps: int, frames: int = DEFAULT_FRAMES) -> np.ndarray:
@@ -338,9 +346,7 @@ def run_note(run: PathLike) -> str:
     """The line a panel shows under its title: why the run did not run, or where it diverged ("" if neither)."""
     if run.error is not None:
         return f"not run: {run.error}"[:120]
-    if run.diverged_at is not None:
-        return f"diverged at step {run.diverged_at}"
-    return ""
+    return ended(run)
 
 
 def _add_controls(layout: dict[str, Any], idx: np.ndarray, narrow: bool = False, scale: float = 1.0) -> None:
