@@ -129,6 +129,14 @@ def test_hessian_facts_saddle_and_singular() -> None:
     assert cap["gd_limit"] is None and "negative definite" in cap["kind"]
 
 
+def test_a_run_stopped_at_a_cone_tip_says_why_in_the_step() -> None:
+    at = app({"ls": "custom", "f": "sqrt(x^2+y^2)", "x0": "0", "y0": "0", "r": "gd"})
+    assert not at.exception
+    text = " ".join(w.value for w in at.warning)
+    assert "The run stopped at step 1: the gradient at (0, 0) is not a number" in text and "diverged" not in text
+    assert any("No arrows" in i.value for i in at.info)
+
+
 def test_nesterov_look_ahead_point() -> None:
     at = app({**SEED_002, "r": "sgd~lr:0.1~momentum:0.9~nesterov:1"})
     (chart,) = [c for c in at.get("plotly_chart") if "look-ahead" in c.proto.spec]

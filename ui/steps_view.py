@@ -452,7 +452,9 @@ def step_by_step(result: Result) -> None:
     )
 
     st.markdown(f"**Step {t} with its numbers**")
-    if dead:
+    if dead and rr.stop_reason:
+        st.warning(f"The run stopped at step {rr.diverged_at}: {rr.stop_reason}. Its numbers are no longer finite.")
+    elif dead:
         st.warning(f"The run has diverged by step {t}: its numbers are no longer finite.")
     phone = is_phone()
     if phone:  # the widest rows (Adam's last: a fraction of two columns) still need a slightly smaller font
@@ -540,7 +542,7 @@ def arrows_block(result: Result, rr: RunResult, tr: dict[str, np.ndarray], kw: d
     g = np.asarray(tr["gradient"][i], dtype=float)
     lr = float(tr["lr"][i])
     if not (np.all(np.isfinite(point)) and np.all(np.isfinite(step))):
-        st.info("No arrows: the run has diverged at this step.")
+        st.info("No arrows: the run has no finite position or step here.")
         return
     (bx0, bx1), (by0, by1) = result.landscape.bounds
     diag = float(np.hypot(bx1 - bx0, by1 - by0))
