@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 import landscapes
 import optimizers
-from scene import Scene
+from scene import Run, Scene
 from simulate import simulate
 from ui.steps_view import hessian_facts, rule_latex, step_table
 from viz.gif import scene_gif
@@ -227,3 +227,22 @@ def test_scene_gif(width: int, frames: int, want_w: int, want_frames: int) -> No
     for c in PALETTE[: len(result.runs)]:
         rgb = tuple(int(c[i : i + 2], 16) for i in (1, 3, 5))
         assert (last == rgb).all(axis=-1).sum() > 20, c
+
+
+def test_scene_gif_cuts_paths_at_the_plots_edge() -> None:
+    # Newton from (-1.2, 1) on Rosenbrock leaves the window on its way to (1, 1): its line must stop at the
+    # plot's edge, not run over the legend under it.
+    result = simulate(Scene(runs=(Run("gd"), Run("newton")), steps=60))
+    (x0, x1), (y0, y1) = result.landscape.bounds
+    newton = result.runs[1].path
+    assert (newton[:, 1] < y0).any(), "the Newton run passes below the window"
+    with Image.open(io.BytesIO(scene_gif(result, _surface(result.landscape), width=400, frames=10))) as im:
+        width, height = im.size
+        plot_h = round(width * np.clip((y1 - y0) / (x1 - x0), 0.5, 1.5))
+        frames = []
+        for k in range(im.n_frames):
+            im.seek(k)
+            frames.append(np.asarray(im.convert("RGB"))[plot_h:])
+    assert height > plot_h
+    for legend in frames[1:]:
+        np.testing.assert_array_equal(legend, frames[0])  # the legend never changes while the paths grow

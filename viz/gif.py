@@ -75,8 +75,10 @@ def scene_gif(result: Any, surface: SurfaceImage, width: int = 640, frames: int 
     legend_h = LEGEND_ROW * max(1, (len(runs) + 1) // 2) + 8
     height = plot_h + legend_h
     base = Image.new("RGB", (width, height), "white")
-    base.paste(_background(surface, width, plot_h), (0, 0))
-    draw = ImageDraw.Draw(base)
+    # Everything in data coordinates is drawn on the plot alone, so that what lies outside the window (a
+    # Newton jump, a diverging run) is cut at the plot's edge instead of running over the legend.
+    plot = _background(surface, width, plot_h)
+    draw = ImageDraw.Draw(plot)
     font = _font(14)
 
     def px(p: np.ndarray) -> np.ndarray:
@@ -90,20 +92,24 @@ def scene_gif(result: Any, surface: SurfaceImage, width: int = 640, frames: int 
         draw.regular_polygon((float(u), float(v), 8), 5, fill="white", outline="black")
     su, sv = px(np.asarray(result.start, dtype=float))
     draw.ellipse((su - 6, sv - 6, su + 6, sv + 6), outline="black", width=2)
+    legend = ImageDraw.Draw(base)
     for i, r in enumerate(runs):
         col, row = i % 2, i // 2
         lx, ly = 10 + col * (width // 2), plot_h + 6 + row * LEGEND_ROW
         colour = _hex(PALETTE[i % len(PALETTE)])
-        draw.line((lx, ly + 8, lx + 24, ly + 8), fill=colour, width=4)
-        draw.text((lx + 30, ly), r.label[:40], fill="black", font=font)
+        legend.line((lx, ly + 8, lx + 24, ly + 8), fill=colour, width=4)
+        legend.text((lx + 30, ly), r.label[:40], fill="black", font=font)
 
     steps = max((len(r.path) - 1 for r in runs), default=1)
     idx = frame_indices(steps, frames - 1)
-    palette_src = _palette(base)
+    still = base.copy()
+    still.paste(plot, (0, 0))
+    palette_src = _palette(still)
     images = []
     for k in idx:
         im = base.copy()
-        d = ImageDraw.Draw(im)
+        layer = plot.copy()
+        d = ImageDraw.Draw(layer)
         for i, r in enumerate(runs):
             colour = _hex(PALETTE[i % len(PALETTE)])
             upto = min(int(k), len(r.path) - 1)
@@ -123,6 +129,7 @@ def scene_gif(result: Any, surface: SurfaceImage, width: int = 640, frames: int 
                 hu, hv = seg[-1]
                 d.ellipse((hu - 5, hv - 5, hu + 5, hv + 5), fill=colour, outline="white")
         d.text((width - 8, 6), f"step {int(k)}", fill="black", font=font, anchor="ra")
+        im.paste(layer, (0, 0))
         images.append(im.quantize(palette=palette_src, dither=Image.Dither.NONE))
     durations = [frame_ms] * (len(images) - 1) + [max(frame_ms, 1500)]
     buf = io.BytesIO()
