@@ -371,6 +371,15 @@ def test_update_rules_follow_the_runs_switches() -> None:
     assert r"\eta_t &= \eta_{\min}" in adam and r"\theta_{t-1} - \eta_t" in adam
 
 
+def test_no_optimizer_chosen_asks_for_one_on_every_tab() -> None:
+    for tab in ("play", "sweeps", "steps"):
+        at = make_app({"tab": tab})
+        at.multiselect(key="optimizers").set_value([]).run()
+        assert not at.exception, tab
+        assert any("Choose at least one optimizer" in i.value for i in at.info), tab
+        assert not rules_shown(at)
+
+
 def test_update_rules_read_in_the_runs_order_and_copies_use_short_numbers() -> None:
     # A phone stacks columns: the rules must be in page order row by row (two columns for all four
     # rules had read #1, #3, #2, #4 there).

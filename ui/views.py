@@ -307,6 +307,8 @@ def update_rules(texts: list[str]) -> None:
     Each row is its own pair of columns: a phone stacks columns, so two columns for all the rules had
     read 1, 3, 2, 4 there.
     """
+    if not texts:
+        return
     width = min(len(texts), 2)
     for row in range(0, len(texts), width):
         for col, text in zip(st.columns(width), texts[row : row + width], strict=False):
