@@ -228,11 +228,15 @@ def _point(p: np.ndarray) -> str:
     return f"({format_number(float(p[0]))}, {format_number(float(p[1]))})"
 
 
-def _stop_reason(land: landscapes.Landscape, path: np.ndarray, k: int) -> str | None:
+def _stop_reason(land: landscapes.Landscape, path: np.ndarray, loss: np.ndarray, k: int) -> str | None:
     """Why a run whose row ``k`` is bad stopped, when it did not diverge (see ``RunResult.stop_reason``)."""
     if np.isfinite(path[k]).all():  # the position is fine: the loss there is not
-        where = "the start " if k == 0 else ""
-        return f"the surface has no finite value at {where}{_point(path[k])}: outside its domain, or on a pole"
+        where = ("the start " if k == 0 else "") + _point(path[k])
+        if np.isnan(loss[k]):
+            return f"the surface has no value at {where}: outside its domain"
+        if loss[k] > 0:
+            return f"the surface's value at {where} is +∞: a pole, or a number too large for floating point"
+        return f"the surface's value at {where} is −∞: it has no bottom there"
     if k >= 1:
         with np.errstate(all="ignore"):
             g = np.asarray(land.gradient(path[k - 1]), dtype=float)
@@ -268,7 +272,7 @@ def simulate(scene: Scene, paths: Callable[[Scene, Run], np.ndarray] = path_of) 
             loss = land.value(path)
         bad = ~np.isfinite(path).all(axis=1) | ~np.isfinite(loss)
         diverged_at = int(np.argmax(bad)) if bad.any() else None
-        reason = None if diverged_at is None else _stop_reason(land, path, diverged_at)
+        reason = None if diverged_at is None else _stop_reason(land, path, loss, diverged_at)
         if diverged_at is not None:
             path = path.copy()
             path[diverged_at:] = np.nan

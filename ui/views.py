@@ -405,7 +405,7 @@ def animation_html(fig: go.Figure, title: str) -> str:
         include_plotlyjs=True,
         full_html=True,
         auto_play=False,
-        config=chart_config(),
+        config={"displaylogo": False},  # a file for any device: the mode bar stays
         default_width="100%",
         div_id="optimizer-playground",
     ).replace("<head>", f"<head><title>{title}</title>", 1)

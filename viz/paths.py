@@ -40,7 +40,7 @@ class PathLike(Protocol):
 
 
 def ended(run: PathLike) -> str:
-    """ "diverged at step k", "stopped at step k" (the surface had no value or gradient there), or ""."""
+    """How a run ended early: "diverged at step k", "stopped at step k" (no surface there), or "" if it ran on."""
     if run.diverged_at is None:
         return ""
     return f"{'stopped' if run.stop_reason else 'diverged'} at step {run.diverged_at}"
