@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+from pathlib import Path
 
 import numpy as np
 import plotly.io as pio
@@ -223,3 +224,14 @@ def test_3d_view_takes_its_scale_from_the_surface_not_a_diverging_run() -> None:
     for t in fig.data:
         if t.type == "scatter3d":
             assert max(z for z in t.z if z is not None) <= top + 1e-4, "a path's height stays on the surface's scale"
+
+
+def test_run_markers_are_distinct_and_none_is_the_minimas_star() -> None:
+    # ☆ marks the known minima: a run ending as a black star beside its start read as a minimum.
+    from viz.style import SYMBOLS
+
+    assert "star" not in SYMBOLS and len(set(SYMBOLS)) == len(SYMBOLS)
+    # The panels' canvas draws each symbol itself; one it does not know would fall back to a circle.
+    js = (Path(__file__).resolve().parents[1] / "ui" / "paths_canvas.js").read_text(encoding="utf-8")
+    for symbol in SYMBOLS[1:]:
+        assert f'case "{symbol}":' in js, symbol

@@ -62,6 +62,9 @@ function marker(ctx, symbol, x, y, r) {
     case "triangle-up":
       ctx.moveTo(x, y - r * 1.15); ctx.lineTo(x + r * 1.05, y + r * 0.8); ctx.lineTo(x - r * 1.05, y + r * 0.8); ctx.closePath();
       break;
+    case "triangle-down":
+      ctx.moveTo(x, y + r * 1.15); ctx.lineTo(x + r * 1.05, y - r * 0.8); ctx.lineTo(x - r * 1.05, y - r * 0.8); ctx.closePath();
+      break;
     case "star":
       for (let i = 0; i < 10; i++) {
         const a = -Math.PI / 2 + (i * Math.PI) / 5, rr = i % 2 ? r * 0.45 : r * 1.2;
