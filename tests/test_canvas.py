@@ -86,9 +86,21 @@ def test_a_run_that_ends_outside_the_picture_says_where() -> None:
     assert gd["note"] == ""
     x, y = result.runs[1].path[-1]
     assert not (-3 <= x <= 3 and -3 <= y <= 3)
-    assert rms["note"] == f"ends outside the picture, at ({x:.4g}, {y:.4g})"
+    head, _, point = rms["note"].partition(" at (")
+    assert head == "ends outside the picture," and point.endswith(")")
+    # The coordinates read back as the end point, to 4 digits; their hyphens do not break a line.
+    shown = [float(c.replace("\u2011", "-")) for c in point[:-1].split(", ")]
+    np.testing.assert_allclose(shown, [x, y], rtol=5e-4)
+    assert "-" not in point
     _, hidden = payload(scene, hidden=True)
     assert [p["note"] for p in hidden["panels"]] == ["", ""], "while the class predicts, nothing is given away"
+
+
+def test_a_far_end_point_is_written_short_and_unbroken() -> None:
+    from viz.canvas import _unbroken
+
+    assert _unbroken(-1.567e-05) == "\u20111.567e\u20115" and _unbroken(4.277e09) == "4.277e9"
+    assert _unbroken(-18.7) == "\u201118.7" and _unbroken(904.3) == "904.3"
 
 
 def test_long_runs_are_subsampled_keeping_every_frame_and_the_end() -> None:

@@ -206,7 +206,15 @@ def _note(run: PathLike, hidden: bool, bounds: Bounds) -> str:
     if note or len(run.path) == 0 or inside(run.path[-1], bounds)[0]:
         return note
     x, y = run.path[-1]
-    return f"ends outside the picture, at ({_fmt(float(x))}, {_fmt(float(y))})"
+    return f"ends outside the picture, at ({_unbroken(float(x))}, {_unbroken(float(y))})"
+
+
+def _unbroken(v: float) -> str:
+    """``v`` to 4 digits with a short exponent (4.277e9, -1.567e-5) and non-breaking hyphens: a narrow
+    panel's title had wrapped a coordinate after the "e-" of its exponent."""
+    mantissa, _, exponent = f"{v:.4g}".partition("e")
+    text = mantissa + (f"e{int(exponent)}" if exponent else "")
+    return text.replace("-", "\u2011")
 
 
 def _aria(run: PathLike, n_ok: int, hidden: bool = False) -> str:
