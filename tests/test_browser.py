@@ -543,6 +543,18 @@ def test_on_a_phone_the_title_is_one_line_and_the_panels_stack(page: Any, server
         assert errors == []
 
 
+def test_presenting_four_runs_on_a_720_pixel_projector_shows_every_panel(page: Any, server: str) -> None:
+    with new_session(page, viewport={"width": 1280, "height": 720}) as pg:
+        open_app(pg, server, "?present=1&lesson=epsilon")
+        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+        boxes = pg.evaluate(
+            "[...document.querySelectorAll('.pp-host .pp-canvas')].map((c) => c.getBoundingClientRect().bottom)"
+        )
+        assert len(boxes) == 4 and max(boxes) <= 720, boxes
+        question = pg.locator('[data-testid="stAlert"]').first.bounding_box()
+        assert question is not None and question["y"] >= 0
+
+
 #: The page's Plotly charts: per chart, the boxes (left, top, right, bottom) of its plotting area, its text
 #: annotations (the basin panels' titles), its colour bar's tick labels and its legend, and whether it
 #: has a mode bar.

@@ -330,6 +330,10 @@ def test_presentation_mode() -> None:
     assert not loss_shown(at)
     (panels,) = [json.loads(el.proto.bytes) for el in at.get("bidi_component")]
     assert panels["scale"] > 1 and panels["lineWidth"] > 2.5, "larger fonts and thicker paths on a projector"
+    # Four runs share one row when presenting (a 2 × 2 grid went below a 720-pixel screen), not otherwise.
+    (four,) = [json.loads(el.proto.bytes) for el in app(lesson="epsilon", present="1").get("bidi_component")]
+    (grid,) = [json.loads(el.proto.bytes) for el in app(lesson="epsilon").get("bidi_component")]
+    assert four["columns"] == 4 and grid["columns"] == 2
     assert at.query_params["present"] == "1"
     at.button(key="leave_present").click().run()
     assert not at.toggle(key="present").value

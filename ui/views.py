@@ -223,7 +223,9 @@ def trajectories(
         result.start,
         result.landscape.minima,
         overlay=overlay,
-        columns=auto_columns(len(result.runs)),
+        # Presenting, up to four panels share one row: a 2 × 2 grid put the second row below a 720-pixel
+        # projector's screen, under the question.
+        columns=len(result.runs) if presentation and len(result.runs) <= 4 else auto_columns(len(result.runs)),
         hidden=hidden,
         line_width=5 if presentation else 2.5,
         scale=1.5 if presentation else 1.0,
