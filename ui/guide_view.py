@@ -56,20 +56,21 @@ def scene_link(scene: Scene) -> str:
 
 
 def guide_frame() -> pd.DataFrame:
-    """One row per optimizer: label, type, what it keeps, pros, cons, best for, PyTorch class and a link."""
+    """One row per optimizer: label, a link to a scene, what it is best for, pros, cons, type, what it keeps
+    and its PyTorch class. The columns that decide a choice come first: the table is wider than the page."""
     rows = []
     for name in optimizers.names():
         s = optimizers.spec(name)
         rows.append(
             {
                 "optimizer": s.label,
-                "type": s.family,
-                "keeps": s.keeps,
+                "see it": scene_link(scene_for(name)),
+                "best for": s.best_for,
                 "pros": "; ".join(s.pros),
                 "cons": "; ".join(s.cons),
-                "best for": s.best_for,
+                "type": s.family,
+                "keeps": s.keeps,
                 "PyTorch": f"torch.optim.{s.pytorch}" if s.pytorch else "— (textbook form)",
-                "see it": scene_link(scene_for(name)),
             }
         )
     return pd.DataFrame(rows)
@@ -87,7 +88,8 @@ def guide() -> None:
         width="stretch",
         key="guide_table",
         column_config={
-            "see it": st.column_config.LinkColumn("see it", display_text="open scene ↗", width="small"),
+            "see it": st.column_config.LinkColumn("see it", display_text="open ↗", width="small"),
+            "best for": st.column_config.TextColumn(width="large"),
             "pros": st.column_config.TextColumn(width="large"),
             "cons": st.column_config.TextColumn(width="large"),
         },
