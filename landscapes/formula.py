@@ -8,7 +8,10 @@ through this pipeline, and every rejection is a ``ValueError`` that says what is
 (a 1-based column in the text as typed):
 
 1. type, length (at most `MAX_LENGTH` characters) and characters (printable ASCII; the typographic
-   ``−``, ``×``, ``·``, ``÷`` are read as ``-``, ``*``, ``*``, ``/``);
+   ``−``, ``×``, ``·``, ``÷`` are read as ``-``, ``*``, ``*``, ``/``, superscript exponents as powers:
+   ``x²`` is ``x^2``, ``x⁻¹`` is ``x^(-1)``); a left-hand side naming the surface (``f(x, y) =``,
+   ``z =``) is dropped. A common slip (``2x``, ``sin x``, ``|x|``, ``√x``, ``X``, ``y = …``) gets a hint
+   of what to write instead;
 2. brackets balanced and nested at most `MAX_PAREN_DEPTH` deep, checked before Python's parser sees
    the text (so ``((((…))))`` cannot exhaust its stack);
 3. ``^`` becomes ``**`` and ``ast.parse(text, mode="eval")`` builds a syntax tree (it only parses);
@@ -34,6 +37,7 @@ from __future__ import annotations
 import ast
 import functools
 import math
+import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -499,6 +503,41 @@ def _compile(outputs: list[Node], limit: int = MAX_INSTRUCTIONS, what: str = "fo
 
 # --- parsing -----------------------------------------------------------------------------------------
 _TYPOGRAPHIC = {"\u2212": "-", "\u00d7": "*", "\u00b7": "*", "\u22c5": "*", "\u00f7": "/", "\t": " "}
+# Superscript digits and minus: a run of them is an exponent (x² is x^2, e⁻ˣ is not: ˣ is no digit).
+_SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-", strict=True))
+# What to write instead of a character a person may type from a textbook.
+_CHARACTER_HINTS = {"√": "write sqrt(...) for √", "∛": "write cbrt(...) for ∛", "π": "write pi for π"}
+# A left-hand side that names the surface: `f(x, y) =`, `f =`, `z =`, `L =`, `loss =` (not `y = …`, a curve).
+# A number followed by a name or a bracket: 2x, 3 sin(x), 2(x + 1).
+_IMPLICIT_PRODUCT = re.compile(r"(\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*([A-Za-z_]\w*|\()")
+_LEFT_SIDE = re.compile(r"\s*(?:f|z|L|loss)\s*(?:\(\s*x\s*,\s*y\s*\))?\s*=(?!=)")
+
+
+def _syntax_hint(source: str, offset: int) -> str:
+    """What a person probably meant where Python's parser stopped at ``offset`` of ``source``."""
+    before = source[:offset].rstrip()
+    here = source[offset:]
+    word = re.search(r"[A-Za-z_]\w*$", before)
+    if "|" in source:
+        return "write abs(...) for |...|"
+    if "=" in here[:1] or "=" in source:
+        return "write only the formula of f(x, y), without '=' (for f(x, y) = x^2 + y^2, write x^2 + y^2)"
+    product = _IMPLICIT_PRODUCT.search(source, max(0, offset - 24))
+    if product and product.start() <= offset <= product.end():
+        number, name = product.group(1), product.group(2)
+        if name == "(" or name in FUNCTIONS or name in ALIASES:
+            name += "(...)" if name != "(" else "...)"
+        elif set(name) <= set(VARIABLES):
+            name = "*".join(name)  # 2xy: 2*x*y
+        return f"multiplication needs *: write {number}*{name}"
+    if here[:1] == ";":
+        return "remove the ';'"
+    if word and here[:1] and (here[0].isalnum() or here[0] in "_("):
+        if word.group() in FUNCTIONS or word.group() in ALIASES:
+            return f"a function needs brackets: write {word.group()}(...)"
+        return f"an operator is missing after {word.group()!r}: write {word.group()}*..."
+    return ""
+
 
 _DESCRIPTIONS: dict[type, str] = {
     ast.Attribute: "attribute access",
@@ -583,29 +622,44 @@ class _Parser:
         if len(text) > MAX_LENGTH:
             raise ValueError(f"the formula is {len(text)} characters long; at most {MAX_LENGTH} are allowed")
         chars: list[str] = []
+        origin: list[int] = []  # index in `chars` -> index in `text`
         for i, ch in enumerate(text):
             ch = _TYPOGRAPHIC.get(ch, ch)
             if ch in "\n\r":
                 ch = " "
+            if ch in _SUPERSCRIPTS:  # x² as x^2, x⁻¹ as x^(-1): formulas copied from slides
+                power = "" if i > 0 and text[i - 1] in _SUPERSCRIPTS else "^("
+                closing = "" if i + 1 < len(text) and text[i + 1] in _SUPERSCRIPTS else ")"
+                expanded = power + _SUPERSCRIPTS[ch] + closing
+                chars += expanded
+                origin += [i] * len(expanded)
+                continue
             if not (" " <= ch <= "~"):
+                hint = _CHARACTER_HINTS.get(ch, "")
                 raise ValueError(
                     f"the character {ch!r} (U+{ord(ch):04X}) at column {i + 1} is not allowed in a formula"
+                    + (f"; {hint}" if hint else "")
                 )
             chars.append(ch)
+            origin.append(i)
+        # `f(x, y) = …`, `z = …`: the right-hand side is the formula (blanked out, so columns stay put).
+        lhs = _LEFT_SIDE.match("".join(chars))
+        if lhs:
+            chars[: lhs.end()] = " " * lhs.end()
         if not "".join(chars).strip():
             raise ValueError("the formula is empty; " + _allowed_summary())
-        self._check_brackets(chars)
+        self._check_brackets(chars, origin)
         # `^` means power: rewrite it as `**`, remembering where each character came from.
         source: list[str] = []
         for i, ch in enumerate(chars):
             if ch == "^":
                 source.append("**")
-                self.columns += [i, i]
+                self.columns += [origin[i], origin[i]]
             elif ch == " " and not source:
                 continue  # leading blanks: Python would call them an indent
             else:
                 source.append(ch)
-                self.columns.append(i)
+                self.columns.append(origin[i])
         self.source = "".join(source)
         try:
             with warnings.catch_warnings():  # e.g. "invalid decimal literal" for `1if`: not the person's concern
@@ -616,17 +670,19 @@ class _Parser:
             offset = (exc.offset or 0) - 1 if exc.lineno in (None, 1) else len(self.source)
             column = self._column(offset if 0 <= offset < len(self.source) else len(self.source))
             where = "at the end" if column > len(text) else f"at column {column} ({text[column - 1]!r})"
-            raise ValueError(f"syntax error {where}: {exc.msg}") from None
+            hint = _syntax_hint(self.source, offset)
+            raise ValueError(f"syntax error {where}: {exc.msg}" + (f"; {hint}" if hint else "")) from None
         except (RecursionError, MemoryError):
             raise ValueError("the formula is nested too deeply to parse") from None
         except ValueError as exc:  # e.g. "source code string cannot contain null bytes"
             raise ValueError(f"the formula cannot be parsed: {exc}") from None
         return self._build(tree, 0)
 
-    def _check_brackets(self, chars: list[str]) -> None:
+    def _check_brackets(self, chars: list[str], origin: list[int]) -> None:
         pairs = {")": "(", "]": "[", "}": "{"}
         stack: list[tuple[str, int]] = []
-        for i, ch in enumerate(chars):
+        for k, ch in enumerate(chars):
+            i = origin[k]
             if ch in "([{":
                 stack.append((ch, i))
                 if len(stack) > MAX_PAREN_DEPTH:
@@ -693,6 +749,10 @@ class _Parser:
             return Const(NAMED_CONSTANTS[name], name)
         if name in FUNCTIONS or name in ALIASES:
             raise self._fail(f"{name} is a function", node, f"write {name}(...)")
+        if name.lower() in VARIABLES or name.lower() in NAMED_CONSTANTS:
+            raise self._fail(f"unknown name {name!r}", node, f"names are lower case: write {name.lower()}")
+        if set(name) <= set(VARIABLES):  # xy, xx, yxy: a product written without its *
+            raise self._fail(f"unknown name {name!r}", node, f"multiplication needs *: write {'*'.join(name)}")
         raise self._fail(f"unknown name {name!r}", node, _allowed_summary())
 
     def _binop(self, node: ast.BinOp, depth: int) -> Node:
@@ -738,10 +798,16 @@ class _Parser:
 
     def _call(self, node: ast.Call, depth: int) -> Node:
         func = node.func
+        if isinstance(func, ast.Constant) and isinstance(func.value, int | float):  # 2(x + 1)
+            raise self._fail(
+                f"{func.value} is not a function", func, f"multiplication needs *: write {func.value}*(...)"
+            )
         if not isinstance(func, ast.Name):
             what = _DESCRIPTIONS.get(type(func), "this expression")
             raise self._fail(f"only the named functions can be called, not {what}", node)
         name = ALIASES.get(func.id, func.id)
+        if func.id in VARIABLES or func.id in NAMED_CONSTANTS:  # x(y + 1)
+            raise self._fail(f"{func.id} is not a function", func, f"multiplication needs *: write {func.id}*(...)")
         if name not in FUNCTIONS:
             raise self._fail(f"unknown function {func.id!r}", func, "the functions are " + ", ".join(sorted(FUNCTIONS)))
         if node.keywords:

@@ -449,6 +449,13 @@ def test_value_gradient_hessian_match_hand_written_numpy(
         ("ln(x) + atan(y)", "log(x) + arctan(y)"),
         ("asin(x/4) + acos(y/4) + asinh(x)", "arcsin(x/4) + arccos(y/4) + arcsinh(x)"),
         ("x^2\t+\ty", "x^2 + y"),
+        # as printed on a slide: superscript exponents, and the surface's own name on the left
+        ("x² + y²", "x^2 + y^2"),
+        ("x⁻¹ + y³", "x^(-1) + y^3"),
+        ("x¹⁰·y", "x^10*y"),
+        ("f(x, y) = (1 - x)^2", "(1 - x)^2"),
+        ("z = x^2 + y", "x^2 + y"),
+        ("loss=x^2", "x^2"),
     ],
 )
 def test_spellings_give_the_same_surface(a: str, b: str) -> None:
@@ -456,6 +463,33 @@ def test_spellings_give_the_same_surface(a: str, b: str) -> None:
     assert sa == sb and hash(sa) == hash(sb) and sa.formula == sb.formula
     points = random_points(((1, 2), (1, 2)), (5,))
     np.testing.assert_array_equal(sa.value(points), sb.value(points))
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("2x + y", "multiplication needs *: write 2*x"),
+        ("3*x^2 + 2xy", "write 2*x*y"),
+        ("2.5y^2", "write 2.5*y"),
+        ("3 sin(x)", "write 3*sin(...)"),
+        ("2(x + 1)", "write 2*(...)"),
+        ("x(y + 1)", "write x*(...)"),
+        ("xy + 1", "write x*y"),
+        ("x y", "an operator is missing after 'x'"),
+        ("sin x", "a function needs brackets: write sin(...)"),
+        ("|x| + |y|", "write abs(...) for |...|"),
+        ("x^2 + y^2;", "remove the ';'"),
+        ("y = x^2", "without '='"),
+        ("x^2 + y^2 = 1", "without '='"),
+        ("X^2 + Y^2", "names are lower case: write x"),
+        ("√x", "write sqrt(...) for √"),
+        ("π*x", "write pi for π"),
+    ],
+)
+def test_a_common_slip_gets_a_hint(text: str, hint: str) -> None:
+    with pytest.raises(ValueError, match="column") as err:
+        from_formula(text)
+    assert hint in str(err.value), str(err.value)
 
 
 def test_power_binds_tighter_than_unary_minus_and_is_right_associative() -> None:
