@@ -14,6 +14,7 @@ import landscapes
 import optimizers
 from scene import CUSTOM, MAX_STEPS, Run, Scene, decode
 from simulate import MAX_RUN_INSTRUCTIONS, check_run_work, run_labels, simulate
+from tests.harness import markdown_shown
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -449,8 +450,12 @@ def test_custom_formula_live_error_and_url() -> None:
     clean(at)
     (err,) = [e.value for e in at.error]
     assert "Formula not accepted" in err and "x^2 + 3*y^2" in err, "says what is wrong and what stays on screen"
+    assert ".\n\nStill showing" in err, "the reason ends, then what stays on screen, a paragraph of its own"
     assert panels(at)["runs"] == good, "the last accepted surface and paths stay"
     assert at.query_params["f"] == "x^2 + 3*y^2"
+    at.text_input(key="formula").input("2x + y").run()  # a slip, with a hint of what to write
+    (err,) = [e.value for e in at.error]
+    assert "multiplication needs *: write 2*x." in markdown_shown(err.split("\n\n")[0])
     at.text_input(key="formula").input("(1 - x)^2 + 10*(y - x^2)^2").run()
     clean(at)
     assert not at.error and at.query_params["f"] == "(1 - x)^2 + 10*(y - x^2)^2"

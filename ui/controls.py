@@ -302,7 +302,8 @@ def formula_ui() -> dict[str, Any]:
     except ValueError as e:
         text, bounds = ss.get(LAST_GOOD_FORMULA, (d.formula, d.formula_bounds))
         # The message quotes the person's text; the formula kept has passed the parser (no backtick).
-        st.error(f"Formula not accepted: {markdown_literal(str(e))} Still showing `f(x, y) = {text}`.")
+        why = str(e).rstrip(".") + "."
+        st.error(f"Formula not accepted: {markdown_literal(why)}\n\nStill showing `f(x, y) = {text}`.")
     return {"formula": text, "formula_bounds": bounds}
 
 
