@@ -435,6 +435,20 @@ def test_linear_colour_ticks_are_round_numbers_and_label_cut_ends() -> None:
 
 
 # --- the work budget ------------------------------------------------------------------------------------
+def test_log_colour_ticks_within_a_decade_still_label_the_bar() -> None:
+    # The final losses of a custom sqrt(x) + y^2 sweep span 0.15-2.2: the powers of ten gave one label ("1").
+    from ui.sweep_view import _ticks
+
+    def texts(lo: float, hi: float, cut: bool = False) -> list[str]:
+        return _ticks(math.log10(lo), math.log10(hi), False, cut, log=True)[1]
+
+    assert texts(0.15, 2.2) == ["0.2", "0.5", "1", "2"]
+    assert texts(0.5, 0.9) == ["0.5", "0.6", "0.7", "0.8", "0.9"]
+    assert texts(0.11, 0.19) == ["0.11", "0.19"]  # narrower still: its ends
+    assert texts(0.15, 2.2, cut=True) == ["0.2", "0.5", "1", "≥ 2.2"]
+    assert texts(1e-6, 10) == ["1e-6", "1e-5", "1e-4", "0.001", "0.01", "0.1", "1", "10"]  # decades as before
+
+
 def test_work_counts_cells_steps_and_the_hessian() -> None:
     ros = landscapes.get("rosenbrock")
     gd = sweeps.work(ros, ["gd"], 100, 10)

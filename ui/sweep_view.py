@@ -227,6 +227,15 @@ def _ticks(lo: float, hi: float, low_cut: bool, high_cut: bool, log: bool) -> tu
         ks = list(range(int(np.floor(lo)), int(np.ceil(hi)) + 1))
         step = max(1, len(ks) // 8)
         vals = [float(k) for k in ks[::step] if lo <= k <= hi and not (high_cut and k > hi - 0.35)]
+        # Within a decade or so the powers of ten leave a bar with one label or none: 1-2-5 steps, then
+        # every digit, until there are three.
+        for mantissas in ((1, 2, 5), tuple(range(1, 10))):
+            if len(vals) >= 3:
+                break
+            fine = sorted(k + float(np.log10(m)) for k in ks for m in mantissas)
+            vals = [v for v in fine if lo - 1e-9 <= v <= hi + 1e-9 and not (high_cut and v > hi - 0.1)]
+        if len(vals) < 2 and hi > lo:  # narrower still: the two ends
+            vals = [lo] if high_cut else [lo, hi]
         if high_cut:
             vals.append(hi)
         texts = [sweeps.format_number(10.0**v) for v in vals]
