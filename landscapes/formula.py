@@ -507,9 +507,9 @@ _TYPOGRAPHIC = {"\u2212": "-", "\u00d7": "*", "\u00b7": "*", "\u22c5": "*", "\u0
 _SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-", strict=True))
 # What to write instead of a character a person may type from a textbook.
 _CHARACTER_HINTS = {"√": "write sqrt(...) for √", "∛": "write cbrt(...) for ∛", "π": "write pi for π"}
-# A left-hand side that names the surface: `f(x, y) =`, `f =`, `z =`, `L =`, `loss =` (not `y = …`, a curve).
 # A number followed by a name or a bracket: 2x, 3 sin(x), 2(x + 1).
 _IMPLICIT_PRODUCT = re.compile(r"(\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*([A-Za-z_]\w*|\()")
+# A left-hand side that names the surface: `f(x, y) =`, `f =`, `z =`, `L =`, `loss =` (not `y = …`, a curve).
 _LEFT_SIDE = re.compile(r"\s*(?:f|z|L|loss)\s*(?:\(\s*x\s*,\s*y\s*\))?\s*=(?!=)")
 
 
@@ -520,7 +520,7 @@ def _syntax_hint(source: str, offset: int) -> str:
     word = re.search(r"[A-Za-z_]\w*$", before)
     if "|" in source:
         return "write abs(...) for |...|"
-    if "=" in here[:1] or "=" in source:
+    if "=" in source:
         return "write only the formula of f(x, y), without '=' (for f(x, y) = x^2 + y^2, write x^2 + y^2)"
     product = _IMPLICIT_PRODUCT.search(source, max(0, offset - 24))
     if product and product.start() <= offset <= product.end():
