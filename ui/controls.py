@@ -52,7 +52,11 @@ SHARED_LR = HyperParam(
     low=1e-5,
     high=10.0,
     log=True,
-    help="One learning rate for every optimizer: a fair comparison.",
+    help=(
+        "One learning rate for every optimizer: a fair comparison of the first-order methods. Newton's and "
+        "Adadelta's η multiplies a step that has its own scale (their natural η is 1), so a small shared η "
+        "slows them down."
+    ),
 )
 VIEW_LABELS = {"panels": "Side by side", "overlay": "Overlay", "3d": "3-D"}
 
