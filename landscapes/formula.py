@@ -536,6 +536,8 @@ def _syntax_hint(source: str, offset: int) -> str:
         if word.group() in FUNCTIONS or word.group() in ALIASES:
             return f"a function needs brackets: write {word.group()}(...)"
         return f"an operator is missing after {word.group()!r}: write {word.group()}*..."
+    if before.endswith(")") and here[:1] and (here[0].isalnum() or here[0] in "_("):  # (x+1)(x-1), x²y
+        return "an operator is missing after ')': write (...)*..."
     return ""
 
 
@@ -804,7 +806,9 @@ class _Parser:
             )
         if not isinstance(func, ast.Name):
             what = _DESCRIPTIONS.get(type(func), "this expression")
-            raise self._fail(f"only the named functions can be called, not {what}", node)
+            # (x + 1)(x - 1): a product written without its *
+            hint = "multiplication needs *: write (...)*(...)" if isinstance(func, ast.BinOp | ast.UnaryOp) else ""
+            raise self._fail(f"only the named functions can be called, not {what}", node, hint)
         name = ALIASES.get(func.id, func.id)
         if func.id in VARIABLES or func.id in NAMED_CONSTANTS:  # x(y + 1)
             raise self._fail(f"{func.id} is not a function", func, f"multiplication needs *: write {func.id}*(...)")

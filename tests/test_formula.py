@@ -476,6 +476,8 @@ def test_spellings_give_the_same_surface(a: str, b: str) -> None:
         ("x(y + 1)", "write x*(...)"),
         ("xy + 1", "write x*y"),
         ("x y", "an operator is missing after 'x'"),
+        ("(x + 1)(x - 1)", "multiplication needs *: write (...)*(...)"),
+        ("x²y", "an operator is missing after ')'"),
         ("sin x", "a function needs brackets: write sin(...)"),
         ("|x| + |y|", "write abs(...) for |...|"),
         ("x^2 + y^2;", "remove the ';'"),
