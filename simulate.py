@@ -48,6 +48,13 @@ class RunResult:
     stop_reason: str | None = None
 
     @property
+    def ended(self) -> str:
+        """How the run ended early: "diverged at step k", "stopped at step k" (see ``stop_reason``), or ""."""
+        if self.diverged_at is None:
+            return ""
+        return f"{'stopped' if self.stop_reason else 'diverged'} at step {self.diverged_at}"
+
+    @property
     def ok(self) -> bool:
         """True when the run ran (it may still have diverged)."""
         return self.error is None
@@ -100,10 +107,7 @@ class Result:
             else:
                 row["distance to minimum"] = None
                 row["steps to reach"] = None
-            if r.diverged_at is None:
-                row["status"] = "ok"
-            else:
-                row["status"] = f"{'stopped' if r.stop_reason else 'diverged'} at step {r.diverged_at}"
+            row["status"] = r.ended or "ok"
             rows.append(row)
         return rows
 

@@ -90,16 +90,14 @@ def divergence_message(result: Result) -> str | None:
     if not stopped:
         return None
     curvature = _start_curvature(result)
-    why = {id(r): r.stop_reason for r in stopped}
-    diverged = [r for r in stopped if why[id(r)] is None]
+    diverged = [r for r in stopped if r.stop_reason is None]
     over = {id(r): _over_limit(result, r, curvature) for r in diverged}
     at_start = f"At the start the steepest curvature is λ_max ≈ {format_number(curvature or 0.0)}"
     blew_up = "became infinite or absurdly large"
 
     def line(r: RunResult) -> str:
-        reason = why[id(r)]
-        if reason is not None:
-            return f"**{r.label}** stopped at step {r.diverged_at}: {reason}."
+        if r.stop_reason is not None:
+            return f"**{r.label}** stopped at step {r.diverged_at}: {r.stop_reason}."
         limit = over[id(r)]
         text = f"**{r.label}** diverged at step {r.diverged_at}"
         if limit is not None:
@@ -108,7 +106,7 @@ def divergence_message(result: Result) -> str | None:
 
     if len(stopped) == 1:
         r = stopped[0]
-        if why[id(r)] is not None:
+        if r.stop_reason is not None:
             return line(r) + " The path ends there."
         text = (
             f"**{r.label}** diverged at step {r.diverged_at}: its position {blew_up}, so the path stops there. "

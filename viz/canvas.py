@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from viz.curves import Bounds, inside, loss_quantity, loss_range, loss_view, significant
-from viz.paths import PathLike, coordinate_decimals, ended, frame_indices, run_note
+from viz.paths import PathLike, coordinate_decimals, frame_indices, run_note
 from viz.style import INK, style
 from viz.surface import SurfaceImage
 
@@ -226,7 +226,7 @@ def _aria(run: PathLike, n_ok: int, hidden: bool = False) -> str:
     if n_ok == 0:
         return f"{run.label}: no finite position."
     p0, p1 = run.path[0], run.path[n_ok - 1]
-    end = ended(run) or f"{len(run.path) - 1} steps"
+    end = run.ended or f"{len(run.path) - 1} steps"
     loss = run.loss[n_ok - 1] if len(run.loss) >= n_ok else float("nan")
     return (
         f"{run.label}: from ({_fmt(p0[0])}, {_fmt(p0[1])}) to ({_fmt(p1[0])}, {_fmt(p1[1])}), {end}, "

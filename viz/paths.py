@@ -36,14 +36,7 @@ class PathLike(Protocol):
     loss: np.ndarray
     diverged_at: int | None
     error: str | None
-    stop_reason: str | None  # set when a run with ``diverged_at`` stopped without diverging
-
-
-def ended(run: PathLike) -> str:
-    """How a run ended early: "diverged at step k", "stopped at step k" (no surface there), or "" if it ran on."""
-    if run.diverged_at is None:
-        return ""
-    return f"{'stopped' if run.stop_reason else 'diverged'} at step {run.diverged_at}"
+    ended: str  # "diverged at step k", "stopped at step k" (no surface there), or "" if it ran on
 
 
 def frame_indices(steps: int, frames: int = DEFAULT_FRAMES) -> np.ndarray:
@@ -346,7 +339,7 @@ def run_note(run: PathLike) -> str:
     """The line a panel shows under its title: why the run did not run, or where it diverged ("" if neither)."""
     if run.error is not None:
         return f"not run: {run.error}"[:120]
-    return ended(run)
+    return run.ended
 
 
 def _add_controls(layout: dict[str, Any], idx: np.ndarray, narrow: bool = False, scale: float = 1.0) -> None:
