@@ -46,6 +46,7 @@ from typing import Any
 import numpy as np
 
 from .base import Array, Bounds, Landscape
+from .lowest import Lowest, find_lowest
 
 __all__ = [
     "FUNCTIONS",
@@ -957,9 +958,9 @@ class FormulaLandscape(Landscape):
     """A landscape given by a formula in ``x`` and ``y`` (see `from_formula`).
 
     Attributes beyond `Landscape`'s: ``formula`` (the canonical text, with ``^`` for powers; it
-    parses back to the same tree), ``tree`` (the parsed expression) and ``min_value`` (``None``:
-    unknown). ``title`` is ``"Custom: <formula>"``; ``minima`` is empty; ``start`` is described in
-    `_choose_start`.
+    parses back to the same tree), ``tree`` (the parsed expression) and ``lowest`` (the window's lowest
+    points, found numerically; ``minima`` and ``min_value`` come from it). ``title`` is
+    ``"Custom: <formula>"``; ``start`` is described in `_choose_start`.
 
     Immutable: equal formulas (same canonical text) with equal bounds compare equal and hash
     alike, so the app can cache on them; pickling rebuilds from the text. Not in the registry (it
@@ -1016,7 +1017,8 @@ class FormulaLandscape(Landscape):
         return hash((type(self).__name__, self.formula, self._bounds))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.formula, self._bounds))
+        # through the cache: an unpickled copy (the app's cached results) shares the minima found once
+        return (from_formula, (self.formula, self._bounds))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.formula!r}, bounds={self._bounds!r})"
@@ -1033,9 +1035,17 @@ class FormulaLandscape(Landscape):
         return self._latex
 
     @property
-    def min_value(self) -> None:
-        """The global minimum value is unknown for a formula."""
-        return None
+    def lowest(self) -> Lowest:
+        """The window's lowest points, found numerically on first use (see `landscapes.lowest`)."""
+        found = self.__dict__.get("_lowest")
+        if found is None:  # computed once per instance; equal instances compute equal answers
+            found = self.__dict__["_lowest"] = find_lowest(self.value, self.gradient, self.hessian, self._bounds)
+        return found
+
+    @property
+    def min_value(self) -> float | None:  # type: ignore[override]
+        """The lowest value in the window where `lowest` found one (at points or along a curve), else ``None``."""
+        return self.lowest.value
 
     @property
     def tree(self) -> Node:
@@ -1055,8 +1065,10 @@ class FormulaLandscape(Landscape):
 
     @property
     def minima(self) -> Array:
-        """Unknown for a formula: shape ``(0, 2)``."""
-        return np.empty((0, 2))
+        """The window's lowest points, found numerically (see `lowest`); shape ``(k, 2)``, ``(0, 2)`` where
+        there are none (the surface falls past the window's edge, its lowest value is reached along a
+        curve, or no minimum was found)."""
+        return self.lowest.minima.copy()
 
     @property
     def start(self) -> Array:

@@ -408,6 +408,33 @@ def test_about_the_surface_is_built_only_when_opened() -> None:
     assert any(m.value.startswith("$$\nf(x, y) = ") for m in custom.markdown), "a bare formula gets its f(x, y) ="
 
 
+def test_a_custom_surface_gets_its_lowest_points_like_a_built_in_one() -> None:
+    # a double well lifted by 5: minima (±1, 0) at loss 5, by hand
+    at = make_app({"ls": "custom", "f": "(x^2 - 1)^2 + y^2 + 5", "r": ["gd~lr:0.05"], "x0": "0.5", "y0": "1.5"})
+    at.session_state["about_open"] = True
+    at.run()
+    clean(at)
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "Lowest points in the window (found numerically): loss 5 at (-1, 0), (1, 0) (☆)." in text
+    data = panels(at)
+    assert sorted(map(tuple, data["minima"])) == [(-1.0, 0.0), (1.0, 0.0)]
+    assert "☆ lowest points in the window" in data["caption"]
+    # the loss chart shows the gap to 5 on a log axis, as on a built-in surface: GD closes it
+    assert data["loss"]["log"] and "minimum" in data["loss"]["title"]
+    gap = [v for v in data["loss"]["runs"][0]["y"] if v is not None]
+    assert gap[0] > 1 and gap[-1] < 1e-6
+    row = dict(zip(data["summary"]["columns"], data["summary"]["rows"][0], strict=True))
+    assert row["distance to minimum"] < 1e-6 and row["steps to reach"] > 0
+    # a surface that falls past its edge says so, and marks nothing
+    falling = make_app({"ls": "custom", "f": "x^2 - y^2"})
+    falling.session_state["about_open"] = True
+    falling.run()
+    clean(falling)
+    text = " ".join(c.value for c in falling.caption)
+    assert "No minimum in the window: the surface is lowest at its edge" in text
+    assert panels(falling)["minima"] == [] and "☆" not in panels(falling)["caption"]
+
+
 def test_copies_of_a_run_are_told_apart() -> None:
     at = open_runs(make_app({"r": ["gd~lr:0.001"]}))
     at.button(key="copy.gd.1").click().run()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -13,6 +13,7 @@ import streamlit as st
 
 import landscapes
 import optimizers
+from landscapes.lowest import Lowest
 from scene import BATCH_PARAM, Run, Scene, format_number, to_json
 from simulate import Result, RunResult, run_inputs, run_labels
 from ui.cache import IMAGE_GRID, IMAGE_GRID_LARGE, cached_grid, cached_surface, surface_part
@@ -232,7 +233,8 @@ def trajectories(
         show_loss=not presentation,
         summary=result.summary,
         caption=(
-            f"Shading: {surface.label}, dark = low. ☆ global minimum, ○ start. Click a panel to start there; "
+            f"Shading: {surface.label}, dark = low. {star_legend(result.landscape)}○ start. "
+            "Click a panel to start there; "
             "▶ Play animates every panel in step, the slider scrubs, hovering a path shows its step."
             + start_outside_note(result.start, surface.bounds)
         ),
@@ -275,6 +277,7 @@ def surface_3d(result: Result, height: int = 640, legend_size: int = 14, large_t
         legend_size=legend_size,
         lowest_nearby=grid.refine > 1,
         tick_size=16 if large_text else None,
+        minima_name="lowest in the window" if hasattr(result.landscape, "lowest") else "global minimum",
     )
 
 
@@ -364,7 +367,10 @@ def surface_about(result: Result) -> None:
     minima = np.asarray(land.minima, dtype=float).reshape(-1, 2)
     low = getattr(land, "min_value", None)
     where = ", ".join(f"({format_number(float(x))}, {format_number(float(y))})" for x, y in minima)
-    if len(minima) and low is not None:
+    found = getattr(land, "lowest", None)  # a custom formula's minima, found numerically in the window
+    if found is not None:
+        facts.append(lowest_note(found))
+    elif len(minima) and low is not None:
         facts.append(
             f"Global minim{'um' if len(minima) == 1 else 'a'}: loss {format_number(float(low))} at {where} (☆)."
         )
@@ -373,6 +379,38 @@ def surface_about(result: Result) -> None:
     elif low is not None:
         facts.append(f"Lowest loss: {format_number(float(low))}.")
     st.caption(" ".join(facts))
+
+
+def star_legend(land: landscapes.Landscape) -> str:
+    """What ☆ marks on this surface's panels ("" where it has none), for the caption."""
+    k = len(land.minima)
+    if not k:
+        return ""
+    if hasattr(land, "lowest"):  # found numerically, inside the window only
+        return f"☆ lowest point{'s' if k > 1 else ''} in the window, "
+    return f"☆ global minim{'a' if k > 1 else 'um'}, "
+
+
+def lowest_note(found: Lowest) -> str:
+    """One sentence on what the numerical search of a custom formula's window found (see `landscapes.lowest`)."""
+
+    def point(p: Sequence[float]) -> str:
+        return f"({format_number(float(p[0]))}, {format_number(float(p[1]))})"
+
+    if found.kind == "found" and found.value is not None:
+        k = len(found.minima)
+        where = ", ".join(point(m) for m in found.minima)
+        return (
+            f"Lowest point{'s' if k > 1 else ''} in the window (found numerically): loss "
+            f"{format_number(found.value)} at {where} (☆)."
+        )
+    if found.kind == "curve" and found.value is not None:
+        value = format_number(found.value)
+        return f"Lowest loss in the window (found numerically): {value}, along a curve or everywhere."
+    near = f", near {point(found.near)}" if found.near is not None else ""
+    if found.kind == "edge":
+        return f"No minimum in the window: the surface is lowest at its edge{near}, and may fall further beyond it."
+    return f"No minimum found in the window where the gradient vanishes or at a kink (lowest sampled point{near})."
 
 
 def trajectories_csv(result: Result) -> str:

@@ -150,8 +150,8 @@ def paths_payload(
 
 SUMMARY_HELP = {
     "final loss": "The loss at the last step (at the last real position for a run that diverged).",
-    "distance to minimum": "From the last position to the nearest known global minimum.",
-    "steps to reach": "First step within 1% of the plot's diagonal of a global minimum.",
+    "distance to minimum": "From the last position to the nearest minimum marked ☆.",
+    "steps to reach": "First step within 1% of the plot's diagonal of a minimum marked ☆.",
 }
 
 

@@ -17,8 +17,14 @@ def loss_quantity(runs: Sequence[PathLike], min_value: float | None) -> tuple[li
 
     Where the global minimum value is known the chart shows the gap ``loss − min`` (which a log axis
     can show all the way down); otherwise the raw loss, on a log axis only if it stays positive and
-    spans more than two decades.
+    spans more than two decades. A run that goes lower than ``min_value`` (a custom formula's minimum
+    is only the lowest inside its window) makes the chart show the raw loss too: a gap clipped at 0
+    would read as "reached the minimum".
     """
+    if min_value is not None:
+        lowest = min((float(np.nanmin(r.loss)) for r in runs if np.isfinite(r.loss).any()), default=np.inf)
+        if lowest < min_value - 1e-9 * max(1.0, abs(min_value)):
+            min_value = None
     if min_value is not None:
         ys = [np.maximum(r.loss - min_value, 1e-16) for r in runs]
         title = "loss − minimum (log)"
@@ -174,6 +180,7 @@ def surface_3d_figure(
     legend_size: int = 14,
     lowest_nearby: bool = False,
     tick_size: int | None = None,
+    minima_name: str = "global minimum",
 ) -> go.Figure:
     """The surface in 3-D with each path drawn on it.
 
@@ -188,6 +195,7 @@ def surface_3d_figure(
         lowest_nearby: ``Zt`` holds the lowest value around each node (``landscapes.grid(refine=…)``); the
             hover text says so.
         tick_size: larger axis text (presentation mode), with fewer ticks so that they do not overlap.
+        minima_name: the minima's legend entry.
 
     The axes span the grid's window; a path's points outside it are left out (its line breaks there), so
     a run that leaves the picture cannot stretch the axes and squash the surface into a sliver. Lifted
@@ -235,7 +243,7 @@ def surface_3d_figure(
                 y=minima[:, 1],
                 z=minima_z,
                 mode="markers",
-                name="global minimum",
+                name=minima_name,
                 marker=dict(size=6, color=MINIMUM_COLOUR, symbol="diamond", line=dict(color="#1f2933", width=1)),
             )
         )

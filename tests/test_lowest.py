@@ -1,0 +1,155 @@
+"""Tests of `landscapes.lowest`: a surface's lowest points in its window, found numerically.
+
+The built-in surfaces are the independent check: their minima and minimum values come from the
+literature (``landscapes/classic.py`` cites them; the data landscapes' from the normal equations and
+a separate fit), and the search, given only value, gradient and Hessian, must find exactly those.
+The custom formulas below have minima that follow by hand (stated beside each).
+"""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+
+import landscapes
+from landscapes import from_formula
+from landscapes.lowest import Lowest, find_lowest
+from viz.curves import loss_quantity
+
+
+def search(land: landscapes.Landscape) -> Lowest:
+    return find_lowest(land.value, land.gradient, land.hessian, land.bounds)
+
+
+def same_points(found: np.ndarray, expected: np.ndarray, atol: float) -> bool:
+    """Whether two sets of points match one to one (any order)."""
+    if found.shape != expected.shape:
+        return False
+    return all(np.min(np.linalg.norm(found - e, axis=-1)) <= atol for e in expected)
+
+
+@pytest.mark.parametrize("name", landscapes.names())
+def test_it_finds_the_literature_minima_of_every_built_in_surface(name: str) -> None:
+    land = landscapes.get(name)
+    found = search(land)
+    if land.min_value is None:  # saddles: lower at the window's edge, and no minimum anywhere
+        assert found.kind == "edge" and found.value is None and found.minima.shape == (0, 2)
+        return
+    assert found.value == pytest.approx(land.min_value, rel=1e-9, abs=1e-12)
+    if len(land.minima) == 0:  # the RNN cliff: loss 0 along a curve of (w, b)
+        assert found.kind == "curve"
+    else:
+        assert found.kind == "found"
+        assert same_points(found.minima, land.minima, atol=1e-6), (found.minima, land.minima)
+
+
+@pytest.mark.parametrize(
+    ("formula", "minima", "value"),
+    [
+        ("x^2 + y^2 + 5", [[0, 0]], 5.0),
+        ("(x^2 - 1)^2 + y^2", [[-1, 0], [1, 0]], 0.0),  # a double well: two minima at the same level
+        ("x^3 - 3*x + y^2", [[1, 0]], -2.0),  # 3x² = 3; x = -1 is a saddle; the edge x = -2 is at 2
+        ("x^4 + y^4", [[0, 0]], 0.0),  # zero Hessian at the minimum
+        ("x^10 + y^2", [[0, 0]], 0.0),  # Newton alone approaches it a factor 9/10 per step
+        ("abs(x) + abs(y)", [[0, 0]], 0.0),  # a kink: the gradient never vanishes
+        ("sqrt(x^2 + y^2)", [[0, 0]], 0.0),  # a cone's tip: no gradient there at all
+        ("x*log(x) + y^2", [[np.exp(-1), 0]], -np.exp(-1)),  # log x + 1 = 0; NaN for x < 0
+        ("(x^2 + y - 11)^2 + (x + y^2 - 7)^2", None, 0.0),  # Himmelblau written out, in ±5: its 4 minima
+    ],
+)
+def test_formulas_with_minima_known_by_hand(formula: str, minima: list[list[float]] | None, value: float) -> None:
+    land = from_formula(formula, bounds=((-2, 2), (-2, 2)) if minima is not None else ((-5, 5), (-5, 5)))
+    found = search(land)
+    assert found.kind == "found"
+    expected = np.array(minima, dtype=float) if minima is not None else landscapes.get("himmelblau").minima
+    assert same_points(found.minima, expected, atol=1e-8), found.minima
+    assert found.value == pytest.approx(value, abs=1e-9)
+
+
+def test_degenerate_minima_are_shown_at_their_exact_place() -> None:
+    # x⁴'s minimum is only found to ~1e-11; the coordinates are rounded where the value is no higher.
+    for formula in ("x^4 + y^4", "x^10 + y^2", "abs(x) + abs(y)"):
+        assert search(from_formula(formula)).minima.tolist() == [[0.0, 0.0]]
+
+
+@pytest.mark.parametrize(
+    ("formula", "value"),
+    [
+        ("(x - y)^2", 0.0),  # a straight valley floor
+        ("(x^2 + y^2 - 1)^2", 0.0),  # a ring: rank-one Hessian, like x⁴ + y² along the ring
+        ("abs(x - y) + 1", 1.0),  # a crease of kinks
+        ("5", 5.0),  # flat: every point is lowest
+    ],
+)
+def test_a_lowest_value_reached_along_a_curve_has_no_points(formula: str, value: float) -> None:
+    found = search(from_formula(formula))
+    assert found.kind == "curve" and found.minima.shape == (0, 2)
+    assert found.value == pytest.approx(value, abs=1e-9)
+
+
+def test_a_short_curve_of_minima_is_told_from_an_isolated_flat_minimum() -> None:
+    # x⁴ + y² has a rank-one Hessian at its minimum too, but moving along the flat direction climbs back.
+    assert search(from_formula("x^4 + y^2")).kind == "found"
+    # A small ring gives few grid seeds (fewer than CURVE_COUNT), so the flat-direction test must find it.
+    ring = search(from_formula("(x^2 + y^2 - 0.04)^2", bounds=((-2, 2), (-2, 2))))
+    assert ring.kind == "curve"
+
+
+@pytest.mark.parametrize(
+    ("formula", "kind", "near"),
+    [
+        ("x", "edge", (-2, -2)),  # falls leftwards for ever
+        ("x^2 - y^2", "edge", None),  # a saddle
+        ("exp(-x^2 - y^2)", "edge", None),  # a bump: lowest in the corners
+        ("1/(x^2 + y^2)", "edge", None),
+        ("log(x) + y^2", "none", None),  # falls to -∞ at x = 0+, inside the window: no minimum
+    ],
+)
+def test_no_minimum_where_the_surface_keeps_falling(formula: str, kind: str, near: tuple[float, float] | None) -> None:
+    found = search(from_formula(formula, bounds=((-2, 2), (-2, 2))))
+    assert found.kind == kind and found.minima.shape == (0, 2) and found.value is None
+    assert found.near is not None
+    if near is not None:
+        assert found.near == near
+    if kind == "edge":
+        assert abs(found.near[0]) == 2 or abs(found.near[1]) == 2
+
+
+def test_an_interior_minimum_that_is_not_the_window_s_lowest_is_not_shown() -> None:
+    # x³ - 3x + y² has its local minimum (1, 0) at -2, but at x = -3 the edge is at -18.
+    found = search(from_formula("x^3 - 3*x + y^2", bounds=((-3, 3), (-3, 3))))
+    assert found.kind == "edge" and found.value is None
+
+
+def test_the_formula_landscape_takes_its_minima_from_the_search_once() -> None:
+    land = from_formula("(x^2 - 1)^2 + y^2 + 0.5")
+    assert "_lowest" not in land.__dict__, "found on first use, not when the formula is parsed"
+    np.testing.assert_allclose(land.minima, [[-1, 0], [1, 0]], atol=1e-9)
+    assert land.min_value == pytest.approx(0.5)
+    assert land.lowest is land.lowest
+    land.minima[0, 0] = 99.0  # a copy: the landscape stays immutable
+    assert land.minima[0, 0] == pytest.approx(-1)
+    # the app's cached results are pickled: the copy comes back through the cache, minima and all
+    clone = pickle.loads(pickle.dumps(land))
+    assert clone is land
+    again = search(from_formula("(x^2 - 1)^2 + y^2 + 0.5", bounds=((-2.0, 2.0), (-2.0, 2.0))))
+    np.testing.assert_array_equal(again.minima, land.minima)  # deterministic
+
+
+class _Run:
+    def __init__(self, loss: list[float]) -> None:
+        self.loss = np.array(loss)
+
+
+def test_the_loss_chart_shows_raw_loss_when_a_run_goes_below_the_window_s_minimum() -> None:
+    ys, title, log = loss_quantity([_Run([3.0, 1.0, 0.5])], min_value=0.25)
+    assert title == "loss − minimum (log)" and log and ys[0][-1] == pytest.approx(0.25)
+    # a run that left the window found lower ground than its lowest point: a gap clipped at 0 would lie
+    ys, title, _ = loss_quantity([_Run([3.0, 1.0, 0.5]), _Run([3.0, -4.0, -9.0])], min_value=0.25)
+    assert title.startswith("loss") and "minimum" not in title
+    assert ys[1][-1] == -9.0
+    # rounding just below a minimum is not "lower ground"
+    _, title, _ = loss_quantity([_Run([1.0, 0.25 - 1e-15])], min_value=0.25)
+    assert title == "loss − minimum (log)"
