@@ -21,6 +21,9 @@ A built-in surface lists its minima from the literature. A formula typed into th
    direction that ends at another one, means the lowest value is reached along a curve: no points,
    but the value.
 
+A well narrower than the grid's spacing (1/32 of the window) can fall between its points and be missed;
+zooming the window in finds it.
+
 Everything is deterministic (same formula and window, same answer) and bounded: at most
 ``MAX_SEEDS`` points for at most ``MAX_ITERATIONS`` Levenberg–Marquardt steps and ``MAX_COMPASS``
 compass steps.

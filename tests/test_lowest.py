@@ -153,3 +153,39 @@ def test_the_loss_chart_shows_raw_loss_when_a_run_goes_below_the_window_s_minimu
     # rounding just below a minimum is not "lower ground"
     _, title, _ = loss_quantity([_Run([1.0, 0.25 - 1e-15])], min_value=0.25)
     assert title == "loss − minimum (log)"
+
+
+def _random_formula(rng: np.random.Generator) -> str:
+    """A random surface with minima: Gaussian wells in a bowl, a quartic, a tilted egg crate or kinks."""
+
+    def r(a: float, b: float) -> float:
+        return round(float(rng.uniform(a, b)), 2)
+
+    kind = rng.integers(4)
+    if kind == 0:
+        wells = "+".join(
+            f"{r(0.3, 2)}*exp(-((x-{r(-2, 2)})^2+(y-{r(-2, 2)})^2)/{r(0.05, 1)})" for _ in range(rng.integers(1, 5))
+        )
+        return f"-({wells})+{r(0, 0.3)}*(x^2+y^2)"
+    if kind == 1:
+        return f"{r(0.1, 1)}*x^4+{r(0.1, 1)}*y^4+{r(-2, 2)}*x^2+{r(-2, 2)}*y^2+{r(-1, 1)}*x*y+{r(-1, 1)}*x"
+    if kind == 2:
+        return f"sin({r(1, 6)}*x+{r(-1, 1)})*cos({r(1, 6)}*y)+{r(0.05, 0.5)}*(x^2+y^2)+{r(-0.5, 0.5)}*x"
+    return f"{r(0.5, 2)}*abs(x-{r(-1, 1)})+abs(y-{r(-1, 1)})+{r(0, 1)}*sin({r(1, 5)}*x*y)"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_no_point_of_a_fine_grid_is_lower_than_what_it_finds(seed: int) -> None:
+    # The search samples a 33 × 33 grid; a 401 × 401 grid must find nothing lower (wells here are wider than
+    # the coarse grid's spacing, the documented limit) and the minima must be where the value is that low.
+    rng = np.random.default_rng(seed)
+    xs = np.linspace(-3, 3, 401)
+    fine = np.stack(np.meshgrid(xs, xs), axis=-1)
+    for _ in range(10):
+        land = from_formula(_random_formula(rng), bounds=((-3, 3), (-3, 3)))
+        found = search(land)
+        values = land.value(fine)
+        assert found.kind == "found", land.formula
+        assert found.value <= values.min() + 1e-9 * (values.max() - values.min()), land.formula
+        assert np.all(np.abs(found.minima) <= 3)
+        np.testing.assert_allclose(land.value(found.minima), found.value, atol=1e-9 * np.ptp(values))
