@@ -147,7 +147,9 @@ class SweepResult:
         gap_is_excess: whether ``gap`` is the excess over the known minimum value.
         start_gap: the same quantity as ``gap`` at each cell's start point.
         reach: first step within ``tol`` of a known minimum, -1 for never (or no known minimum).
-        diverged_at: the step it diverged at, -1 when it did not.
+        diverged_at: the step it diverged (or stopped) at, -1 when it did not.
+        stopped: where ``diverged_at`` is a stop, not a divergence: the surface had no value or no gradient
+            at the finite point the run reached (outside a custom formula's domain, at a pole or a kink).
         tol: the reach tolerance (distance).
         has_minima: whether the landscape lists minima (otherwise ``reach`` is meaningless).
     """
@@ -164,6 +166,7 @@ class SweepResult:
     start_gap: np.ndarray
     reach: np.ndarray
     diverged_at: np.ndarray
+    stopped: np.ndarray
     tol: float
     has_minima: bool
 
@@ -180,9 +183,11 @@ class BasinResult:
         label: the run's label.
         xs, ys: the start grid's coordinates, shapes ``(n,)``.
         labels: shape ``(n, n)`` (rows follow ``ys``): the index of the minimum in ``minima``, -1 when the
-            run ends near none of them, -2 when it diverged.
+            run ends near none of them, -2 when it diverged or stopped.
         minima: the landscape's minima, shape ``(k, 2)``.
         error: why the run could not start, else ``None``.
+        stopped: how many of the -2 cells stopped where the surface had no value or gradient rather than
+            diverged (see ``SweepResult.stopped``).
     """
 
     label: str
@@ -191,6 +196,7 @@ class BasinResult:
     labels: np.ndarray
     minima: np.ndarray
     error: str | None = None
+    stopped: int = 0
 
 
 @dataclass(frozen=True)
@@ -280,34 +286,48 @@ def _chunks(ny: int, nx: int, steps: int) -> list[tuple[int, int]]:
     return [(a, min(ny, a + rows)) for a in range(0, ny, rows)]
 
 
-def _outcomes(
-    land: landscapes.Landscape, path: np.ndarray, tol: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``(final position, final loss, reach step, diverged step)`` of a batch of paths ``(steps+1, *b, 2)``."""
-    diverged = np.isnan(path[-1, ..., 0])  # the runner NaNs both coordinates from the diverging row on
-    diverged_at = np.full(diverged.shape, -1, dtype=int)
-    if diverged.any():
-        diverged_at[diverged] = np.argmax(np.isnan(path[:, diverged, 0]), axis=0)
-    last = np.where(diverged, np.maximum(diverged_at - 1, 0), path.shape[0] - 1)
-    final = np.take_along_axis(path, last[None, ..., None], axis=0)[0]
+Rows = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _outcomes(land: landscapes.Landscape, path: np.ndarray, tol: float) -> Rows:
+    """``(final position, final loss, reach step, diverged step, stopped)`` of a batch of paths ``(steps+1, *b, 2)``.
+
+    A run ends early, as in :func:`simulate.simulate`, at its first row whose position is not finite (the
+    runner NaNs both coordinates from a diverging row on) or where the surface has no finite value. It
+    ``stopped`` rather than diverged when that row's position is finite (the surface has no value there), or
+    when the gradient at the row before was not finite. The value along a whole path is looked at only where
+    it can matter: every run on a surface with a domain (a custom formula), else the runs that ended early
+    or whose last value is not finite (elsewhere the value is finite wherever the position is).
+    """
+    rows = path.shape[0]
+    nan_row = np.isnan(path[..., 0])
+    diverged_at = np.full(nan_row.shape[1:], -1, dtype=int)
+    stopped = np.zeros(diverged_at.shape, dtype=bool)
     with np.errstate(all="ignore"):
         final_loss = np.asarray(land.value(path[-1]), dtype=float)
-        bad = ~diverged & ~np.isfinite(final_loss)
-        if bad.any():  # a finite position whose loss overflowed: diverged where the loss first did
-            idx = np.nonzero(bad)
-            losses = np.asarray(land.value(path[(slice(None), *idx)]), dtype=float)
-            first = np.argmax(~np.isfinite(losses), axis=0)
-            diverged_at[idx] = first
-            diverged[idx] = True
-            last[idx] = np.maximum(first - 1, 0)
-            final[idx] = path[(last[idx], *idx)]
+        look = np.ones(diverged_at.shape, dtype=bool) if land.has_domain else nan_row[-1] | ~np.isfinite(final_loss)
+        if look.any():
+            idx = np.nonzero(look)
+            sub, sub_nan = path[(slice(None), *idx)], nan_row[(slice(None), *idx)]
+            bad = sub_nan | ~np.isfinite(np.asarray(land.value(sub), dtype=float))
+            ended = bad.any(axis=0)
+            first = np.argmax(bad, axis=0)
+            cols = np.arange(len(first))
+            no_value = ended & ~sub_nan[first, cols]  # a finite position without a value
+            before = sub[np.maximum(first - 1, 0), cols]
+            no_gradient = ended & ~no_value & (first >= 1) & ~np.isfinite(land.gradient(before)).all(axis=-1)
+            diverged_at[idx] = np.where(ended, first, -1)
+            stopped[idx] = no_value | no_gradient
+        diverged = diverged_at >= 0
+        last = np.where(diverged, np.maximum(diverged_at - 1, 0), rows - 1)
+        final = np.take_along_axis(path, last[None, ..., None], axis=0)[0]
         final_loss = np.where(diverged, np.nan, final_loss)
         minima = land.minima
         reach = np.full(diverged.shape, -1, dtype=int)
         if len(minima):
             reach = _first_near(path, minima, tol)
             reach = np.where(diverged & (reach >= diverged_at), -1, reach)
-    return final, final_loss, reach, diverged_at
+    return final, final_loss, reach, diverged_at, stopped
 
 
 def _first_near(path: np.ndarray, minima: np.ndarray, tol: float) -> np.ndarray:
@@ -404,14 +424,12 @@ def chunks(n: int, steps: int) -> list[tuple[int, int]]:
     return _chunks(n, n, steps)
 
 
-def sweep_rows(
-    scene: Scene, run_index: int, axes: str, n: int, rows: tuple[int, int]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def sweep_rows(scene: Scene, run_index: int, axes: str, n: int, rows: tuple[int, int]) -> Rows:
     """Rows ``rows[0]:rows[1]`` of a sweep (see :func:`sweep`), in one vectorized :func:`optimizers.run` call.
 
     Returns:
-        ``(final position, final loss, reach step, diverged step)`` of those rows, shapes ``(r, n, 2)``
-        and ``(r, n)``.
+        ``(final position, final loss, reach step, diverged step, stopped)`` of those rows, shapes
+        ``(r, n, 2)`` and ``(r, n)`` (see :func:`_outcomes`).
     """
     su = _setup(scene, run_index, axes, n)
     a, b = rows
@@ -426,7 +444,7 @@ def sweep_rows(
     return _outcomes(su.land, path, su.tol)
 
 
-RowsFn = Callable[[Scene, int, str, int, tuple[int, int]], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]
+RowsFn = Callable[[Scene, int, str, int, tuple[int, int]], Rows]
 
 
 def sweep(
@@ -460,9 +478,12 @@ def sweep(
     final_loss = np.empty((n, n))
     reach = np.empty((n, n), dtype=int)
     diverged_at = np.empty((n, n), dtype=int)
+    stopped = np.empty((n, n), dtype=bool)
     plan = chunks(n, scene.steps)
     for c, (a, b) in enumerate(plan):
-        final[a:b], final_loss[a:b], reach[a:b], diverged_at[a:b] = rows_fn(scene, run_index, axes, n, (a, b))
+        final[a:b], final_loss[a:b], reach[a:b], diverged_at[a:b], stopped[a:b] = rows_fn(
+            scene, run_index, axes, n, (a, b)
+        )
         if progress is not None:
             progress((c + 1) / len(plan))
     starts = np.broadcast_to(su.start, (n, n, 2)).copy()
@@ -486,6 +507,7 @@ def sweep(
         start_gap=start_gap,
         reach=reach,
         diverged_at=diverged_at,
+        stopped=stopped,
         tol=su.tol,
         has_minima=len(su.land.minima) > 0,
     )
@@ -542,10 +564,10 @@ def basins(scene: Scene, run_index: int, n: int) -> BasinResult:
         path = optimizers.run(run.optimizer, grad, x0, scene.steps, **kwargs)
     except ValueError as e:
         return BasinResult(label, xs, ys, np.full((n, n), -1), minima, str(e))
-    final, _loss, _reach, diverged_at = _outcomes(land, path, 0.0)
+    final, _loss, _reach, diverged_at, stopped = _outcomes(land, path, 0.0)
     labels = nearest_minimum(final, minima, radius)
     labels = np.where(diverged_at >= 0, -2, labels)
-    return BasinResult(label, xs, ys, labels, minima)
+    return BasinResult(label, xs, ys, labels, minima, stopped=int(stopped.sum()))
 
 
 # --- how much work a grid is ----------------------------------------------------------------------------

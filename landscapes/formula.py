@@ -455,6 +455,24 @@ def _children(node: Node) -> tuple[Node, ...]:
     return ()
 
 
+_RESTRICTED = frozenset({"log", "log10", "log2", "sqrt", "arcsin", "arccos"})  # tan(x) is finite at every float
+
+
+def _may_be_undefined(node: Node) -> bool:
+    """Whether the formula's value may be NaN or ±∞ at a finite point (not counting overflow): a function with
+    a restricted domain or poles, a division by a non-constant, or a non-constant raised to a negative or
+    non-integer power."""
+    if isinstance(node, Func) and node.name in _RESTRICTED and _const_value(node.arg) is None:
+        return True
+    if isinstance(node, Div) and _const_value(node.right) is None:
+        return True
+    if isinstance(node, Pow) and _const_value(node.base) is None:
+        k = _const_value(node.exponent)
+        if k is None or k < 0 or k != int(k):
+            return True
+    return any(_may_be_undefined(child) for child in _children(node))
+
+
 def _compile(outputs: list[Node], limit: int = MAX_INSTRUCTIONS, what: str = "formula") -> _Program:
     """Turn expression DAGs into one straight-line program, computing equal subexpressions once.
 
@@ -959,7 +977,8 @@ class FormulaLandscape(Landscape):
 
     Attributes beyond `Landscape`'s: ``formula`` (the canonical text, with ``^`` for powers; it
     parses back to the same tree), ``tree`` (the parsed expression) and ``lowest`` (the window's lowest
-    points, found numerically; ``minima`` and ``min_value`` come from it). ``title`` is
+    points, found numerically; ``minima`` and ``min_value`` come from it) and ``has_domain`` (whether the
+    value may be undefined at a finite point: ``log``, ``sqrt``, a division by x, …). ``title`` is
     ``"Custom: <formula>"``; ``start`` is described in `_choose_start`.
 
     Immutable: equal formulas (same canonical text) with equal bounds compare equal and hash
@@ -992,6 +1011,7 @@ class FormulaLandscape(Landscape):
             "_hessian_program": _compile([hxx, hxy, hyy], what="Hessian"),
             "_title": f"Custom: {text}",
             "_latex": to_latex(tree),
+            "has_domain": _may_be_undefined(tree),
         }
         state["step_cost"] = _program_cost(state["_gradient_program"])
         state["hessian_cost"] = _program_cost(state["_hessian_program"])

@@ -791,3 +791,26 @@ def test_random_formulas_match_numpy_and_finite_differences(pair: Pair, px: floa
     np.testing.assert_allclose(hess, fd2, atol=1e-5 * scale2)
     # the canonical text parses back to the same surface
     assert from_formula(surface.formula, ((-1, 1), (-1, 1))) == surface
+
+
+@pytest.mark.parametrize(
+    ("text", "undefined_somewhere"),
+    [
+        ("(1 - x)^2 + 100*(y - x^2)^2", False),
+        ("sin(x)*exp(y) + 2^x + x/2 + sqrt(4)*x + abs(y)", False),
+        ("log(y + 3)", True),  # y ≤ -3
+        ("x/(y + 1)", True),  # y = -1
+        ("x^(-1)", True),  # x = 0
+        ("x^0.5", True),  # x < 0
+        ("tan(x)", False),  # no float is exactly π/2: tan is finite at every one
+        ("arcsin(x)", True),  # |x| > 1
+    ],
+)
+def test_has_domain_says_whether_the_value_can_be_undefined_at_a_finite_point(
+    text: str, undefined_somewhere: bool
+) -> None:
+    surface = from_formula(text)
+    assert surface.has_domain is undefined_somewhere
+    if undefined_somewhere:  # and it is, somewhere on a fine grid
+        xs = np.linspace(-10, 10, 2001)
+        assert not np.isfinite(surface.value(np.stack(np.meshgrid(xs, xs), axis=-1))).all()

@@ -14,7 +14,8 @@ import landscapes
 import lessons
 import optimizers
 import sweeps
-from scene import Run, Scene
+from scene import CUSTOM, Run, Scene
+from simulate import simulate
 from tests.harness import markdown_shown
 from viz.sweep import CELLS_META, sig
 
@@ -166,6 +167,43 @@ def test_divergence_found_and_drawn_black() -> None:
         assert abs(10**x - lr) / lr < 1e-3 and abs(r.x.values[j] - lr) / lr < 1e-3
         assert step == _blowup_step(1.0 - 10.0 * r.x.values[j], 1.0, steps)
     assert any(t.get("name") == "diverged" and t.get("showlegend") for t in fig["data"])
+
+
+def test_runs_that_leave_a_formula_s_domain_stop_as_the_playground_says() -> None:
+    """Every cell ends as :func:`simulate.simulate` says the same single run ends: the same step, and "stopped"
+    (the surface has no value where it got to: log(y + 3) at y ≤ -3) told from "diverged" (50x² blows up for
+    η > 0.02). At η = 1 the x blow-up and y's fall below -3 race, so both outcomes appear."""
+    formula = "50*x^2 + log(y + 3)"
+    scene = Scene(landscape=CUSTOM, formula=formula, runs=(Run.make("gd"),), steps=200, start=(1.0, 0.0))
+    r = sweeps.sweep(scene, 0, "lr-start", 6)
+    for i, x0 in enumerate(r.y.values):
+        for j, lr in enumerate(r.x.values):
+            single = Scene(
+                landscape=CUSTOM, formula=formula, runs=(Run.make("gd", lr=float(lr)),), steps=200, start=(x0, 0.0)
+            )
+            run = simulate(single).runs[0]
+            assert r.diverged_at[i, j] == (-1 if run.diverged_at is None else run.diverged_at), (i, j)
+            assert r.stopped[i, j] == (run.stop_reason is not None), (i, j)
+    stopped, ended = int(r.stopped.sum()), int((r.diverged_at >= 0).sum())
+    assert 0 < stopped < ended, "both outcomes are in the grid"
+    fig = _figure(scene, r, "loss")
+    hovers = [t["hovertemplate"] for t in fig["data"] if t.get("meta") == CELLS_META]
+    assert sum("stopped at step" in h and "no value or gradient" in h for h in hovers) == 1
+    assert any(t.get("name") == "diverged / stopped" and t.get("showlegend") for t in fig["data"])
+
+
+def test_basin_cells_that_stop_are_counted_apart_from_divergence() -> None:
+    # GD at η = 0.3 overshoots left past x = -2, where sqrt(x + 2) has no value, from some starts
+    formula = "(x^2 - 1)^2 + y^2 + 0.1*sqrt(x + 2)"
+    scene = Scene(landscape=CUSTOM, formula=formula, runs=(Run.make("gd", lr=0.3),), steps=100)
+    b = sweeps.basins(scene, 0, 10)
+    expected = 0
+    for y in b.ys:
+        for x in b.xs:
+            single = Scene(landscape=CUSTOM, formula=formula, runs=scene.runs, steps=100, start=(float(x), float(y)))
+            expected += simulate(single).runs[0].stop_reason is not None
+    assert b.stopped == expected > 0
+    assert (b.labels == -2).sum() >= b.stopped
 
 
 def _figure(scene: Scene, r: sweeps.SweepResult, metric: str, axes: str = "lr-start", run: int = 0) -> dict:
@@ -406,6 +444,11 @@ def test_app_no_basin_map_explains_why() -> None:
     at = _app({"steps": "30", "sw_n": "25"})
     assert not at.exception
     assert any("basin map needs at least two minima" in i.value for i in at.info)
+    # a custom surface with one lowest point in its window is told so, and offered a double well
+    custom = _app({"steps": "30", "sw_n": "25", "ls": "custom", "f": "x^2 + y^2"})
+    assert not custom.exception
+    text = " ".join(i.value for i in custom.info)
+    assert "has only one lowest point in its window" in text and "(x^2 - 1)^2 + y^2" in text
 
 
 def test_app_big_grid_runs_in_chunks_with_progress_and_reruns_from_cache(monkeypatch: pytest.MonkeyPatch) -> None:

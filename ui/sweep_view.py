@@ -72,9 +72,7 @@ def _basin_part(scene: Scene, run_index: int) -> Scene:
 
 
 @st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs={Scene: _scene_hash})
-def cached_rows(
-    scene: Scene, run_index: int, axes: str, n: int, rows: tuple[int, int]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def cached_rows(scene: Scene, run_index: int, axes: str, n: int, rows: tuple[int, int]) -> sweeps.Rows:
     """:func:`sweeps.sweep_rows`, cached per chunk (so a progress bar can move between chunks)."""
     return sweeps.sweep_rows(scene, run_index, axes, n, rows)
 
@@ -199,7 +197,7 @@ def _coord(axis: sweeps.Axis, v: float) -> float:
 
 def hover_data(r: SweepResult) -> tuple[np.ndarray, list[tuple[str, list[int]]], np.ndarray]:
     """Hover numbers per cell ``(x value, y value, loss gap, reach step, diverged step)``, the templates of
-    reached, diverged and never-reached cells, and which template each cell uses."""
+    reached, diverged, never-reached and stopped cells, and which template each cell uses."""
     gx, gy = np.meshgrid(r.x.values, r.y.values)
     data = np.stack([gx, gy, r.gap, r.reach.astype(float), r.diverged_at.astype(float)], axis=-1)
 
@@ -214,9 +212,19 @@ def hover_data(r: SweepResult) -> tuple[np.ndarray, list[tuple[str, list[int]]],
         (head + loss + reached, [0, 1, 2, 3] if r.has_minima else [0, 1, 2]),
         (head + "<b>diverged at step %{customdata[2]}</b>", [0, 1, 4]),
         (head + loss + never, [0, 1, 2]),
+        (head + "<b>stopped at step %{customdata[2]}</b>: the surface has no value or gradient there", [0, 1, 4]),
     ]
     codes = np.where(r.diverged_at >= 0, 1, np.where(r.has_minima & (r.reach < 0), 2, 0))
+    codes = np.where(r.stopped, 3, codes)
     return data, templates, codes
+
+
+def ended_label(diverged: int, stopped: int) -> str:
+    """The legend name of black cells: runs that diverged, stopped where the surface has no value or gradient,
+    or both."""
+    if stopped and not diverged:
+        return "stopped (no value or gradient)"
+    return "diverged / stopped" if stopped else "diverged"
 
 
 def _ticks(lo: float, hi: float, low_cut: bool, high_cut: bool, log: bool) -> tuple[list[float], list[str]]:
@@ -330,6 +338,7 @@ def sweep_chart(scene: Scene, s: SweepSettings, r: SweepResult, label: str) -> A
         never_label=never_label,
         narrow=is_phone(),
         finite_label=finite_label,
+        diverged_label=ended_label(int((r.diverged_at >= 0).sum() - r.stopped.sum()), int(r.stopped.sum())),
     )
 
 
@@ -420,9 +429,13 @@ def heatmap_section(scene: Scene, s: SweepSettings, notes: list[str]) -> None:
         selection_mode="points",
         config=chart_config(scrollZoom=False),
     )
-    diverged = int((r.diverged_at >= 0).sum())
+    stopped = int(r.stopped.sum())
+    diverged = int((r.diverged_at >= 0).sum()) - stopped
     ran = f"{s.n * s.n:,} runs of {label}, {r.steps} steps each"
-    extra = f"; {diverged:,} diverged (black)" if diverged else "; none diverged"
+    ended = [f"{diverged:,} diverged"] if diverged else []
+    if stopped:
+        ended.append(f"{stopped:,} stopped where the surface has no value or gradient")
+    extra = f"; {', '.join(ended)} (black)" if ended else "; none diverged"
     st.caption(
         f"{ran}{extra}. ○ marks the run's current setting. Hover a cell for its outcome; click it to load that "
         "setting into the sidebar. Gradient noise and mini-batches draw different random numbers per cell, so "
@@ -457,10 +470,13 @@ def basin_section(scene: Scene, n: int) -> None:
     st.subheader("Basins of attraction")
     if len(land.minima) < 2:
         k = len(land.minima)
+        what = f"{'no' if k == 0 else 'only one'} known minim{'a' if k == 0 else 'um'}"
+        if hasattr(land, "lowest"):  # a custom formula: found numerically, in the window
+            what = f"{'no' if k == 0 else 'only one'} lowest point in its window"
         st.info(
-            f"{land.title} lists {'no' if k == 0 else 'only one'} known minim{'a' if k == 0 else 'um'}, so every "
-            "start ends in the same place or nowhere: a basin map needs at least two minima. Try Himmelblau "
-            "(four minima) or the six-hump camel (two)."
+            f"{land.title} has {what}, so every start ends in the same place or nowhere: a basin map needs at "
+            "least two minima. Try Himmelblau (four minima) or the six-hump camel (two)"
+            + (", or a double well such as (x^2 - 1)^2 + y^2." if hasattr(land, "lowest") else ".")
         )
         return
     m = affordable(land, [r.optimizer for r in scene.runs], min(n, sweeps.MAX_BASIN_SIZE), scene.steps, "basin map")
@@ -468,6 +484,7 @@ def basin_section(scene: Scene, n: int) -> None:
         return
     labels = run_labels(scene.runs)
     panels = []
+    ended = stopped = 0  # cells that ended early (label -2), and those of them that stopped
     with st.spinner(f"Running {m * m:,} starts for each of {len(scene.runs)} optimizers…"):
         for i in range(len(scene.runs)):
             b = cached_basins(_basin_part(scene, i), m)
@@ -476,15 +493,21 @@ def basin_section(scene: Scene, n: int) -> None:
                 continue
             panels.append((labels[i], b.labels))
             xs, ys = b.xs, b.ys
+            ended += int((b.labels == -2).sum())
+            stopped += b.stopped
     if not panels:
         return
-    fig = basin_figure(panels, xs, ys, land.minima, land.bounds, columns=min(4, len(panels)), narrow=is_phone())
+    black = ended_label(ended - stopped, stopped)
+    fig = basin_figure(
+        panels, xs, ys, land.minima, land.bounds, columns=min(4, len(panels)), narrow=is_phone(), ended_label=black
+    )
     st.plotly_chart(fig, key=BASIN_CHART, config=chart_config(scrollZoom=False))
     st.caption(
         f"Each cell is a start point ({m} × {m} per optimizer, {scene.steps} steps, each run's own settings); its "
         f"colour is the listed minimum the run ends within {sweeps.BASIN_FRACTION:.0%} of the plot diagonal of. "
-        "Grey: it ended elsewhere (another local minimum, or still moving); black: it diverged. Momentum and Adam "
-        "carry runs over ridges, so their basins differ from gradient descent's."
+        "Grey: it ended elsewhere (another local minimum, or still moving); black: it diverged"
+        + (" or stopped where the surface has no value or gradient" if stopped else "")
+        + ". Momentum and Adam carry runs over ridges, so their basins differ from gradient descent's."
     )
 
 

@@ -94,6 +94,7 @@ def sweep_figure(
     finite_label: str | None = None,
     title: str = "",
     narrow: bool = False,
+    diverged_label: str = "diverged",
 ) -> go.Figure:
     """A sweep heatmap with diverged / never cells, the current setting and clickable cells.
 
@@ -116,6 +117,8 @@ def sweep_figure(
             colour bar (the "diverged or not" map).
         title: figure title.
         narrow: a phone's width: the colour bar lies under the map instead of taking its width.
+        diverged_label: legend name of status 1 (runs that ended early: diverged, or stopped where the
+            surface has no value).
 
     Returns:
         The figure. Trace 0 is the outcome heatmap, trace 1 the diverged/never overlay, the traces with
@@ -197,7 +200,7 @@ def sweep_figure(
     if finite_label is not None:
         data.append(_legend_square(finite_label, SCALE[-1][1], "finite"))
     if (status == 1).any():
-        data.append(_legend_square("diverged", DIVERGED_COLOUR, "diverged"))
+        data.append(_legend_square(diverged_label, DIVERGED_COLOUR, "diverged"))
     if (status == 2).any():
         data.append(_legend_square(never_label, NEVER_COLOUR, "never"))
     if current is not None and all(math.isfinite(v) for v in current):
@@ -260,6 +263,7 @@ def basin_figure(
     columns: int = 4,
     none_label: str = "elsewhere (another local minimum, or still moving)",
     narrow: bool = False,
+    ended_label: str = "diverged",
 ) -> go.Figure:
     """Basin maps side by side: each start cell coloured by the minimum its run ends in.
 
@@ -271,6 +275,7 @@ def basin_figure(
         bounds: the plotting window (every panel has the same axes).
         columns: panels per row.
         none_label: legend name of -1.
+        ended_label: legend name of -2 (diverged, or stopped where the surface has no value).
         narrow: a phone's width: at most two panels a row, shorter, and further apart (their tick labels
             and titles would touch).
 
@@ -284,7 +289,7 @@ def basin_figure(
     for c, colour in enumerate(colours):
         scale += [[c / n_codes, colour], [(c + 1) / n_codes, colour]]
     names = [
-        "diverged",
+        ended_label,
         none_label,
         *[f"minimum {i + 1} ({format_number(m[0])}, {format_number(m[1])})" for i, m in enumerate(minima)],
     ]
