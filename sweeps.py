@@ -296,18 +296,29 @@ def _outcomes(land: landscapes.Landscape, path: np.ndarray, tol: float) -> Rows:
     runner NaNs both coordinates from a diverging row on) or where the surface has no finite value. It
     ``stopped`` rather than diverged when that row's position is finite (the surface has no value there), or
     when the gradient at the row before was not finite. The value along a whole path is looked at only where
-    it can matter: every run on a surface with a domain (a custom formula), else the runs that ended early
-    or whose last value is not finite (elsewhere the value is finite wherever the position is).
+    it can matter: every run on a surface with a domain (a custom formula with log, sqrt, …), else the runs
+    whose value at the end, or just before the runner stopped them, is not finite (on those surfaces the
+    value is finite wherever the position is, but for overflow).
     """
     rows = path.shape[0]
     nan_row = np.isnan(path[..., 0])
-    diverged_at = np.full(nan_row.shape[1:], -1, dtype=int)
-    stopped = np.zeros(diverged_at.shape, dtype=bool)
+    dead = nan_row[-1]  # stopped by the runner: the first NaN row is where
+    diverged_at = np.where(dead, np.argmax(nan_row, axis=0), -1)
+    stopped = np.zeros(dead.shape, dtype=bool)
     with np.errstate(all="ignore"):
         final_loss = np.asarray(land.value(path[-1]), dtype=float)
-        look = np.ones(diverged_at.shape, dtype=bool) if land.has_domain else nan_row[-1] | ~np.isfinite(final_loss)
-        if look.any():
-            idx = np.nonzero(look)
+        if land.has_domain:
+            whole = np.ones(dead.shape, dtype=bool)
+        else:  # the value is finite wherever the position is, but for overflow: check the row before the end
+            whole = ~dead & ~np.isfinite(final_loss)
+            if dead.any():
+                d = np.nonzero(dead)
+                k = diverged_at[d]
+                before = path[(np.maximum(k - 1, 0), *d)]
+                stopped[d] = (k >= 1) & ~np.isfinite(land.gradient(before)).all(axis=-1)
+                whole[d] = (k >= 1) & ~np.isfinite(np.asarray(land.value(before), dtype=float))
+        if whole.any():  # the first row without a finite position or value, along the whole path
+            idx = np.nonzero(whole)
             sub, sub_nan = path[(slice(None), *idx)], nan_row[(slice(None), *idx)]
             bad = sub_nan | ~np.isfinite(np.asarray(land.value(sub), dtype=float))
             ended = bad.any(axis=0)

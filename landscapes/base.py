@@ -72,6 +72,9 @@ class Landscape:
     # True where the value may be undefined at finite points (a custom formula's log(x) at x < 0); built-in
     # surfaces are finite wherever the position is (up to floating-point overflow).
     has_domain: ClassVar[bool] = False
+    # True where ``minima`` are the window's lowest points found numerically (a custom formula), not the
+    # literature's global minimizers.
+    numeric_minima: ClassVar[bool] = False
     # What one gradient and one Hessian cost per point, in Rosenbrock gradients (measured on batches of
     # 10,000 points and rounded up; ``benchmarks/bench_sweep.py --costs`` prints them): how much work a
     # sweep is (``sweeps.work``).

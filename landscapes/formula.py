@@ -987,6 +987,7 @@ class FormulaLandscape(Landscape):
     """
 
     teaches = "Your own surface: watch how each optimizer copes with the valleys, ridges and plateaus you wrote."
+    numeric_minima = True
 
     def __init__(self, formula: str, bounds: Bounds = DEFAULT_BOUNDS) -> None:
         """Parse and compile ``formula``.

@@ -471,12 +471,12 @@ def basin_section(scene: Scene, n: int) -> None:
     if len(land.minima) < 2:
         k = len(land.minima)
         what = f"{'no' if k == 0 else 'only one'} known minim{'a' if k == 0 else 'um'}"
-        if hasattr(land, "lowest"):  # a custom formula: found numerically, in the window
+        if land.numeric_minima:  # a custom formula: found numerically, in the window
             what = f"{'no' if k == 0 else 'only one'} lowest point in its window"
         st.info(
             f"{land.title} has {what}, so every start ends in the same place or nowhere: a basin map needs at "
             "least two minima. Try Himmelblau (four minima) or the six-hump camel (two)"
-            + (", or a double well such as (x^2 - 1)^2 + y^2." if hasattr(land, "lowest") else ".")
+            + (", or a double well such as (x^2 - 1)^2 + y^2." if land.numeric_minima else ".")
         )
         return
     m = affordable(land, [r.optimizer for r in scene.runs], min(n, sweeps.MAX_BASIN_SIZE), scene.steps, "basin map")

@@ -277,7 +277,7 @@ def surface_3d(result: Result, height: int = 640, legend_size: int = 14, large_t
         legend_size=legend_size,
         lowest_nearby=grid.refine > 1,
         tick_size=16 if large_text else None,
-        minima_name="lowest in the window" if hasattr(result.landscape, "lowest") else "global minimum",
+        minima_name="lowest in the window" if result.landscape.numeric_minima else "global minimum",
     )
 
 
@@ -367,9 +367,8 @@ def surface_about(result: Result) -> None:
     minima = np.asarray(land.minima, dtype=float).reshape(-1, 2)
     low = getattr(land, "min_value", None)
     where = ", ".join(f"({format_number(float(x))}, {format_number(float(y))})" for x, y in minima)
-    found = getattr(land, "lowest", None)  # a custom formula's minima, found numerically in the window
-    if found is not None:
-        facts.append(lowest_note(found))
+    if land.numeric_minima:  # a custom formula's, found in the window
+        facts.append(lowest_note(land.lowest))  # type: ignore[attr-defined]
     elif len(minima) and low is not None:
         facts.append(
             f"Global minim{'um' if len(minima) == 1 else 'a'}: loss {format_number(float(low))} at {where} (☆)."
@@ -386,7 +385,7 @@ def star_legend(land: landscapes.Landscape) -> str:
     k = len(land.minima)
     if not k:
         return ""
-    if hasattr(land, "lowest"):  # found numerically, inside the window only
+    if land.numeric_minima:  # found numerically, inside the window only
         return f"☆ lowest point{'s' if k > 1 else ''} in the window, "
     return f"☆ global minim{'a' if k > 1 else 'um'}, "
 
