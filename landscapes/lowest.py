@@ -10,13 +10,15 @@ A built-in surface lists its minima from the literature. A formula typed into th
    64 times its length (a degenerate minimum such as x⁴'s is approached a factor (n-1)/n at a time by
    plain Newton), kept where the value drops; μ shrinks after a success and grows tenfold after a
    failure, so a failing step becomes a short gradient step. Points stay inside the window;
-3. a seed that ends where the gradient vanishes and the Hessian has no negative eigenvalue is a
-   minimum. A seed that ends elsewhere (a kink such as ``abs(x)``'s, where the gradient never
+3. a seed that ends where the gradient vanishes (its Newton step is below 1e-8 of the window's
+   diagonal: a test that does not depend on the scale of the values) and the Hessian has no negative
+   eigenvalue is a minimum. A seed that ends elsewhere (a kink such as ``abs(x)``'s, where the gradient never
    vanishes) is polished by a compass search on the value alone, and is a minimum if no point at the
    search's final step around it is lower;
 4. minima within ``1e-3`` of the window's diagonal of each other are one; those at the lowest value
-   (to ``1e-9`` of the grid's value range) are the answer, unless the grid has a lower value (the
-   surface falls past the window's edge, or to a point no refinement reached): then there is none.
+   (to ``1e-9`` of its size, plus ``1e-15`` of the grid's value range) are the answer, unless the
+   grid has a lower value (the surface falls past the window's edge, or to a point no refinement
+   reached): then there is none.
    More than ``CURVE_COUNT`` of them, or a refinement started off a minimum along its Hessian's flat
    direction that ends at another one, means the lowest value is reached along a curve: no points,
    but the value.
@@ -102,10 +104,28 @@ def _eig_min_max(h: Array) -> tuple[Array, Array]:
     return mid - rad, mid + rad
 
 
-def _refine(value: Fn, gradient: Fn, hessian: Fn, x: Array, bounds: Bounds, gtol: float) -> Array:
-    """Levenberg–Marquardt from each row of ``x`` (shape ``(n, 2)``), inside ``bounds``; returns the end points."""
+def _damped_step(g: Array, h: Array, mu: Array | float, diag: float) -> tuple[Array, Array, Array, Array]:
+    """``(d, μ', λ_min, λ_max)``: the Levenberg–Marquardt step ``d = -(H + μ'I)⁻¹g`` for rows ``g`` ``(n, 2)``
+    and ``h`` ``(n, 2, 2)``, where ``μ' ≥ μ`` is raised until ``H + μ'I`` is positive definite. Curvature
+    is measured against the larger of |λ| and |g|/diag, so that a flat region (H = 0) still gets a step."""
+    lam_min, lam_max = _eig_min_max(h)
+    scale = np.maximum(np.maximum(np.abs(lam_max), np.abs(lam_min)), np.linalg.norm(g, axis=-1) / diag) + 1e-300
+    mu = np.maximum(mu, -lam_min + 1e-9 * scale)
+    a, b, c = h[..., 0, 0] + mu, h[..., 0, 1], h[..., 1, 1] + mu
+    det = a * c - b * b
+    d = -np.stack([c * g[:, 0] - b * g[:, 1], a * g[:, 1] - b * g[:, 0]], axis=-1) / det[:, None]
+    return d, mu, lam_min, lam_max
+
+
+def _refine(value: Fn, gradient: Fn, hessian: Fn, x: Array, bounds: Bounds) -> Array:
+    """Levenberg–Marquardt from each row of ``x`` (shape ``(n, 2)``), inside ``bounds``; returns the end points.
+
+    A point stops when no step improves it and its step has shrunk below 1e-12 of the window's diagonal
+    (at a minimum, or where μ has grown until only tiny gradient steps were left and none helped).
+    """
     lo = np.array([bounds[0][0], bounds[1][0]])
     hi = np.array([bounds[0][1], bounds[1][1]])
+    diag = float(np.hypot(*(hi - lo)))
     x = x.copy()
     f = _finite_or_inf(value(x))
     mu = np.zeros(len(x))
@@ -115,25 +135,18 @@ def _refine(value: Fn, gradient: Fn, hessian: Fn, x: Array, bounds: Bounds, gtol
             break
         xa, fa = x[active], f[active]
         g, h = gradient(xa), hessian(xa)
-        small = np.linalg.norm(g, axis=-1) <= gtol
-        lam_min, lam_max = _eig_min_max(h)
-        scale = np.maximum(np.abs(lam_max), np.abs(lam_min)) + 1e-300
-        mua = np.maximum(mu[active], -lam_min + 1e-9 * scale)  # H + μI positive definite
-        a, b, c = h[..., 0, 0] + mua, h[..., 0, 1], h[..., 1, 1] + mua
-        det = a * c - b * b
-        d = -np.stack([c * g[:, 0] - b * g[:, 1], a * g[:, 1] - b * g[:, 0]], axis=-1) / det[:, None]
+        d, mua, lam_min, lam_max = _damped_step(g, h, mu[active], diag)
         trial = np.clip(xa[:, None, :] + _STRETCH[None, :, None] * d[:, None, :], lo, hi)  # (n, 7, 2)
         ft = _finite_or_inf(value(trial))
         best = np.argmin(ft, axis=1)
         f_new = ft[np.arange(len(xa)), best]
-        better = f_new < fa
-        ok = np.isfinite(d).all(axis=-1) & better
+        ok = np.isfinite(d).all(axis=-1) & (f_new < fa)
         idx = np.flatnonzero(active)
         x[idx[ok]] = trial[ok, best[ok]]
         f[idx[ok]] = f_new[ok]
-        mu[idx] = np.where(ok, mua / 4, np.maximum(mua * 10, 1e-12 * scale + 1e-300))
-        # stop at a critical point that no step improves, or when μ has made the step vanish
-        stuck = ~ok & (small | (mua > 1e12 * (scale + np.linalg.norm(g, axis=-1))))
+        scale = np.maximum(np.maximum(np.abs(lam_max), np.abs(lam_min)), np.linalg.norm(g, axis=-1) / diag)
+        mu[idx] = np.where(ok, mua / 4, np.maximum(mua * 10, 1e-3 * scale))  # a failed step: damp more
+        stuck = ~ok & ~(np.linalg.norm(d, axis=-1) > 1e-12 * diag)  # a NaN step is stuck too
         active[idx[stuck]] = False
     return x
 
@@ -204,13 +217,13 @@ def find_lowest(value: Fn, gradient: Fn, hessian: Fn, bounds: Bounds) -> Lowest:
         f_range = float(f_grid[finite].max() - f_grid[finite].min())
         if f_range == 0.0:  # flat: every point is lowest
             return Lowest("curve", np.empty((0, 2)), float(f_grid[lowest_grid]))
-        tol = 1e-9 * f_range
-        gtol = 1e-7 * f_range / diag  # a slope 1e-7 of the window's typical one
-        ends = _refine(value, gradient, hessian, points[seeds], bounds, gtol)
-        g_end, h_end = gradient(ends), hessian(ends)
-        lam_min, lam_max = _eig_min_max(h_end)
-        curvature = np.maximum(np.abs(lam_max), f_range / diag**2)
-        critical = (np.linalg.norm(g_end, axis=-1) <= 1e2 * gtol) & (lam_min >= -1e-6 * curvature)
+        ends = _refine(value, gradient, hessian, points[seeds], bounds)
+        # a minimum: the gradient vanishes (its Newton step is below 1e-8 of the window) and the Hessian has
+        # no negative eigenvalue (to 1e-6 of its largest)
+        g_end = gradient(ends)
+        newton, _, lam_min, lam_max = _damped_step(g_end, hessian(ends), 0.0, diag)
+        flat = (np.linalg.norm(g_end, axis=-1) == 0) | (np.linalg.norm(newton, axis=-1) <= 1e-8 * diag)
+        critical = flat & (lam_min >= -1e-6 * np.abs(lam_max))
         spacing = min(x1 - x0, y1 - y0) / (GRID - 1)
         polished, converged = _compass(value, ends[~critical], bounds, spacing / 4, 1e-10 * diag)
         inside = (polished[:, 0] > x0) & (polished[:, 0] < x1) & (polished[:, 1] > y0) & (polished[:, 1] < y1)
@@ -221,21 +234,21 @@ def find_lowest(value: Fn, gradient: Fn, hessian: Fn, bounds: Bounds) -> Lowest:
         f_cand = _finite_or_inf(value(candidates))
         good = np.isfinite(f_cand)
         low = float(f_cand[good].min()) if good.any() else np.inf
+        # one level: rounding at symmetric minima is far below this; the grid's range only sets a floor
+        tol = 1e-9 * (abs(low) + 1e-6 * f_range) if np.isfinite(low) else 0.0
         if f_grid[lowest_grid] < low - tol:  # the grid found lower ground than any minimum
             on_edge = near[0] in (x0, x1) or near[1] in (y0, y1)
             return Lowest("edge" if on_edge else "none", np.empty((0, 2)), None, near)
         minima, f_min = _merge(candidates[good], f_cand[good], 1e-3 * diag)
         minima = minima[f_min <= low + tol]
-        if len(minima) > CURVE_COUNT or _along_a_curve(value, gradient, hessian, minima, bounds, gtol, low + tol):
+        if len(minima) > CURVE_COUNT or _along_a_curve(value, gradient, hessian, minima, bounds, low + tol):
             return Lowest("curve", np.empty((0, 2)), low)
         minima = _tidy(value, minima, diag, tol)
         minima = minima[np.lexsort((minima[:, 1], minima[:, 0]))]
     return Lowest("found", minima, low)
 
 
-def _along_a_curve(
-    value: Fn, gradient: Fn, hessian: Fn, minima: Array, bounds: Bounds, gtol: float, level: float
-) -> bool:
+def _along_a_curve(value: Fn, gradient: Fn, hessian: Fn, minima: Array, bounds: Bounds, level: float) -> bool:
     """Whether a refinement started off a minimum, along its Hessian's flat direction, ends at another
     point at the lowest level (a valley floor such as (x - y)²'s or a ring's)."""
     (x0, x1), (y0, y1) = bounds
@@ -253,7 +266,7 @@ def _along_a_curve(
     starts = np.concatenate([m + 0.05 * diag * v, m - 0.05 * diag * v])
     lo, hi = np.array([x0, y0]), np.array([x1, y1])
     starts = np.clip(starts, lo, hi)
-    ends = _refine(value, gradient, hessian, starts, bounds, gtol)
+    ends = _refine(value, gradient, hessian, starts, bounds)
     at_level = _finite_or_inf(value(ends)) <= level
     origin = np.concatenate([m, m])
     moved = np.linalg.norm(ends - origin, axis=-1) > 1e-2 * diag

@@ -189,3 +189,24 @@ def test_no_point_of_a_fine_grid_is_lower_than_what_it_finds(seed: int) -> None:
         assert found.value <= values.min() + 1e-9 * (values.max() - values.min()), land.formula
         assert np.all(np.abs(found.minima) <= 3)
         np.testing.assert_allclose(land.value(found.minima), found.value, atol=1e-9 * np.ptp(values))
+
+
+@pytest.mark.parametrize(
+    ("formula", "bounds", "minimum"),
+    [
+        # the value's range in the window (1e14, 1e22) must not loosen what counts as a minimum: (0, 0), where
+        # the gradient is (-2, 0), passed for one under a tolerance relative to that range
+        ("(1 - x)^2 + 100*(y - x^2)^2", ((-1e3, 1e3), (-1e3, 1e3)), (1.0, 1.0)),
+        ("(1 - x)^2 + 100*(y - x^2)^2", ((-1e5, 1e5), (-1e5, 1e5)), (1.0, 1.0)),
+        ("1e6*(x^2 + y^2)", ((-1, 1), (-1, 1)), (0.0, 0.0)),
+        ("1e-6*((x - 0.3)^2 + y^2)", ((-1, 1), (-1, 1)), (0.3, 0.0)),
+        ("(x - 1000.03)^2 + (y - 2)^2", ((1000, 1000.2), (1.99, 2.01)), (1000.03, 2.0)),  # a narrow window far out
+    ],
+)
+def test_it_does_not_depend_on_the_scale_of_the_window_or_the_values(
+    formula: str, bounds: tuple[tuple[float, float], tuple[float, float]], minimum: tuple[float, float]
+) -> None:
+    found = search(from_formula(formula, bounds=bounds))
+    assert found.kind == "found"
+    np.testing.assert_allclose(found.minima, [minimum], rtol=1e-9, atol=1e-9)
+    assert found.value == pytest.approx(0.0, abs=1e-12)
