@@ -137,6 +137,32 @@ def test_a_run_stopped_at_a_cone_tip_says_why_in_the_step() -> None:
     assert any("No arrows" in i.value for i in at.info)
 
 
+def test_a_run_that_left_the_domain_ends_where_the_panels_end_it() -> None:
+    # GD, η = 0.9, on log(x) + y² from (1.5, 1): x goes 1.5 → 1.5 − 0.9/1.5 = 0.9 → 0.9 − 0.9/0.9 = −0.1, where
+    # log has no value. There the gradient 1/x is finite, so the optimizer would go on (to x = 8.9); the
+    # panels stop the run at step 2, and so does the table.
+    query = {"ls": "custom", "f": "log(x) + y^2", "x0": "1.5", "y0": "1", "r": "gd~lr:0.9", "steps": "10"}
+    at = app(query)
+    df = steps_table(at)
+    assert df["θₜ (x)"].iloc[0] == pytest.approx(0.9)
+    assert df["θₜ (x)"].iloc[1] == pytest.approx(-0.1)  # step 2 lands on the point with no value ...
+    assert len(df) == 2, "... and the table ends there (not 8 more rows without numbers)"
+    assert any("its steps until it stopped at step 2" in m.value for m in at.markdown)
+    assert not at.warning, "step 1 is before the stop"
+    at.session_state["steps_t"] = 2
+    at.run()
+    text = " ".join(w.value for w in at.warning)
+    assert "The run stopped at step 2: the surface has no value at (-0.1, 0.64): outside its domain" in text
+
+
+def test_a_diverged_run_s_table_ends_at_the_step_it_diverged() -> None:
+    # GD with η = 1 on ½(x² + 10y²) from (1, 1): y is multiplied by 1 - 10 = -9 each step, past 1e12 at step 13
+    at = app({"ls": "quadratic", "lp": "kappa:10~theta:0", "r": "gd~lr:1", "x0": "1", "y0": "1", "steps": "50"})
+    df = steps_table(at)
+    assert len(df) == 13 and any("its steps until it diverged at step 13" in m.value for m in at.markdown)
+    assert df["θₜ (y)"].iloc[11] == pytest.approx((-9.0) ** 12) and np.isnan(df["θₜ (y)"].iloc[12])
+
+
 def test_nesterov_look_ahead_point() -> None:
     at = app({**SEED_002, "r": "sgd~lr:0.1~momentum:0.9~nesterov:1"})
     (chart,) = [c for c in at.get("plotly_chart") if "look-ahead" in c.proto.spec]

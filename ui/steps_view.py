@@ -403,11 +403,25 @@ def hessian_facts(H: np.ndarray) -> dict[str, Any]:
 def _trace(result: Result, rr: RunResult, n: int) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     grad, kwargs = run_inputs(result.scene, result.landscape, rr.run)
     tr = optimizers.trace(rr.run.optimizer, grad, result.start, n, **kwargs)
+    if rr.diverged_at is not None:
+        cut_trace(tr, rr.diverged_at)
     kw = dict(kwargs)
     kw.pop("hess", None)
     if "beta1" in kw:
         kw["beta1"], kw["beta2"] = float(kw["beta1"]), float(kw["beta2"])
     return tr, kw
+
+
+def cut_trace(tr: dict[str, np.ndarray], k: int) -> None:
+    """NaN, in place, every entry of the steps after step ``k``: the run ended at row ``k`` (as the panels say).
+
+    The optimizer's trace only cuts a run whose position stops being finite; a run that reached a point
+    where the surface has no value (a custom formula's log of a negative number) goes on from there with
+    a finite gradient, but the page has stopped it. Step ``k`` itself stays: it shows where the run
+    landed (NaN already where the runner cut it).
+    """
+    for values in tr.values():
+        values[k:] = np.nan
 
 
 def step_by_step(result: Result) -> None:
@@ -424,6 +438,8 @@ def step_by_step(result: Result) -> None:
     label = c1.selectbox("Run", labels, key=RUN_KEY, help="Which of the scene's runs to take apart.")
     rr = runs[labels.index(label)]
     n = min(result.scene.steps, MAX_TABLE_STEPS)
+    if rr.diverged_at is not None:  # up to the step that ended the run: the rows after it have no numbers
+        n = min(n, max(rr.diverged_at, 1))
     try:
         tr, kw = _trace(result, rr, n)
     except (ValueError, TypeError) as e:
@@ -436,9 +452,11 @@ def step_by_step(result: Result) -> None:
     else:
         t = 1
     spec = optimizers.spec(rr.run.optimizer)
-    dead = not np.all(np.isfinite(tr["next"][t - 1]))
+    # from the step that ended the run on (it may land on a finite point where the surface has no value)
+    dead = not np.all(np.isfinite(tr["next"][t - 1])) or (rr.diverged_at is not None and t >= rr.diverged_at)
 
-    st.markdown(f"**{rr.label}: the first {n} steps, every quantity of its rule**")
+    steps_shown = f"the first {n} steps" if rr.diverged_at is None else f"its steps until it {rr.ended}"
+    st.markdown(f"**{rr.label}: {steps_shown}, every quantity of its rule**")
     df = step_table(tr)
     eff_name = EFFECTIVE.get(rr.run.optimizer, "η_eff")
     df = df.rename(columns={f"η_eff ({c})": f"{eff_name} ({c})" for c in "xy"})
@@ -453,7 +471,7 @@ def step_by_step(result: Result) -> None:
 
     st.markdown(f"**Step {t} with its numbers**")
     if dead and rr.stop_reason:
-        st.warning(f"The run stopped at step {rr.diverged_at}: {rr.stop_reason}. Its numbers are no longer finite.")
+        st.warning(f"The run stopped at step {rr.diverged_at}: {rr.stop_reason}. It takes no steps after that one.")
     elif dead:
         st.warning(f"The run has diverged by step {t}: its numbers are no longer finite.")
     phone = is_phone()
