@@ -161,6 +161,16 @@ def test_a_diverged_run_s_table_ends_at_the_step_it_diverged() -> None:
     df = steps_table(at)
     assert len(df) == 13 and any("its steps until it diverged at step 13" in m.value for m in at.markdown)
     assert df["θₜ (y)"].iloc[11] == pytest.approx((-9.0) ** 12) and np.isnan(df["θₜ (y)"].iloc[12])
+    # looking at step 40 of a stable run, then raising η until it diverges, shows the step it diverged at
+    stable = app({"ls": "quadratic", "lp": "kappa:10~theta:0", "r": "gd~lr:0.1", "x0": "1", "y0": "1", "steps": "50"})
+    stable.session_state["steps_t"] = 40
+    stable.session_state["run.gd.1"] = True  # the run's controls are drawn while its expander is open
+    stable.run()
+    assert stable.slider(key="steps_t").value == 40
+    stable.select_slider(key="hp.gd.1.lr").set_value(1.0).run()
+    assert not stable.exception
+    assert stable.slider(key="steps_t").value == 13 and stable.slider(key="steps_t").max == 13
+    assert any("The run has diverged by step 13" in w.value for w in stable.warning)
 
 
 def test_nesterov_look_ahead_point() -> None:

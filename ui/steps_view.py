@@ -446,8 +446,9 @@ def step_by_step(result: Result) -> None:
         st.error(f"The internals of {rr.label} could not be traced: {e}")
         return
     if n > 1:
-        if not 1 <= int(st.session_state.get(STEP_KEY, 1)) <= n:
-            st.session_state[STEP_KEY] = 1
+        current = int(st.session_state.get(STEP_KEY, 1))
+        if not 1 <= current <= n:  # past the end (the run now ends sooner, or fewer steps): its last step
+            st.session_state[STEP_KEY] = min(max(current, 1), n)
         t = int(c2.slider("Step t", 1, n, key=STEP_KEY, help="The step whose numbers are substituted below."))
     else:
         t = 1
