@@ -598,7 +598,9 @@ def test_3d_view_is_shorter_on_a_phone_and_when_presenting() -> None:
     for name in ("xaxis", "yaxis", "zaxis"):
         big, normal = presenting["scene"][name], figure(desk, "surface_3d")["layout"]["scene"][name]
         assert big["tickfont"]["size"] == 16 and big["nticks"] == 5 and big["title"]["font"]["size"] == 18
-        assert "tickfont" not in normal and "nticks" not in normal
+        assert "tickfont" not in normal
+        # seen from above (Rosenbrock's trench, see viz.curves.choose_eye), the short z axis gets 6 ticks
+        assert normal.get("nticks") == (6 if name == "zaxis" else None)
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state["_is_phone"] = True  # what ui.views.is_phone stores for a phone's User-Agent
     at.query_params["view"] = "3d"

@@ -226,6 +226,39 @@ def test_3d_view_takes_its_scale_from_the_surface_not_a_diverging_run() -> None:
             assert max(z for z in t.z if z is not None) <= top + 1e-4, "a path's height stays on the surface's scale"
 
 
+def test_3d_camera_sees_past_a_wall_by_hand() -> None:
+    # A flat floor with a wall of height 1 along x > 0.5 of a [-1, 1]² window. The default eye is on the +x
+    # side, low (front right): the wall stands between it and a floor point at (-0.5, 0), seen at a low
+    # angle, so it is hidden; from the -x side nothing is in the way.
+    from viz.curves import DEFAULT_EYE, choose_eye, visible_fraction
+
+    xs = ys = np.linspace(-1, 1, 81)
+    gx, _ = np.meshgrid(xs, ys)
+    wall = np.where(gx > 0.5, 1.0, 0.0)
+    floor_point = np.array([[-0.5, 0.0, 0.0]])
+    assert visible_fraction(xs, ys, wall, floor_point, DEFAULT_EYE) == 0.0
+    assert visible_fraction(xs, ys, wall, floor_point, (-1.35, -1.35, 0.9)) == 1.0
+    eye = choose_eye(xs, ys, wall, floor_point)
+    assert eye[0] < 0 and eye[2] == DEFAULT_EYE[2], "the nearest unblocked diagonal at the same height"
+    # a bowl hides nothing: the default stays
+    bowl = gx**2 + np.meshgrid(xs, ys)[1] ** 2
+    assert choose_eye(xs, ys, bowl, np.array([[0.0, 0.0, 0.0], [0.5, -0.5, 0.5]])) == DEFAULT_EYE
+
+
+def test_3d_view_looks_into_rosenbrock_s_valley_from_above() -> None:
+    # On a log scale Rosenbrock's valley is a deep trench: from the default eye its walls hid the paths on
+    # its floor (3% of the floor seen). The view moves up, where the floor is seen; Himmelblau keeps the default.
+    from ui.views import surface_3d
+    from viz.curves import DEFAULT_EYE
+
+    rosenbrock = surface_3d(simulate(Scene(landscape="rosenbrock", runs=(Run.make("adam", lr=0.05),))))
+    eye = rosenbrock.layout.scene.camera.eye
+    assert eye.z > DEFAULT_EYE[2]
+    himmelblau = surface_3d(simulate(Scene(landscape="himmelblau", runs=(Run.make("adam", lr=0.05),))))
+    eye = himmelblau.layout.scene.camera.eye
+    assert (eye.x, eye.y, eye.z) == DEFAULT_EYE
+
+
 def test_run_markers_are_distinct_and_none_is_the_minimas_star() -> None:
     # ☆ marks the known minima: a run ending as a black star beside its start read as a minimum.
     from viz.style import SYMBOLS

@@ -21,7 +21,7 @@ from ui.paths_canvas import paths_canvas
 from ui.tables import number_columns
 from ui.widgets import display_math
 from viz.canvas import SUMMARY_HELP, paths_payload
-from viz.curves import Bounds, inside, loss_figure, surface_3d_figure
+from viz.curves import Bounds, choose_eye, inside, loss_figure, surface_3d_figure
 from viz.gif import scene_gif
 from viz.paths import trajectory_figure
 from viz.style import style
@@ -264,10 +264,11 @@ def surface_3d(result: Result, height: int = 640, legend_size: int = 14, large_t
     min_z = result.landscape.value(minima) if len(minima) else np.empty(0)
     scale = landscapes.display_scale(np.concatenate([grid.Z.ravel(), min_z]))
     lifted = [scale(loss) for loss in losses]
+    Zt = scale(grid.Z)
     return surface_3d_figure(
         grid.xs,
         grid.ys,
-        scale(grid.Z),
+        Zt,
         scale.label,
         result.runs,
         lifted,
@@ -278,7 +279,26 @@ def surface_3d(result: Result, height: int = 640, legend_size: int = 14, large_t
         lowest_nearby=grid.refine > 1,
         tick_size=16 if large_text else None,
         minima_name="lowest in the window" if result.landscape.numeric_minima else "global minimum",
+        eye=choose_eye(grid.xs, grid.ys, Zt, _where_paths_go(result, grid.xs, grid.ys, Zt, scale)),
     )
+
+
+def _where_paths_go(
+    result: Result, xs: np.ndarray, ys: np.ndarray, Zt: np.ndarray, scale: landscapes.DisplayScale
+) -> np.ndarray:
+    """Points ``(x, y, display value)`` the 3-D camera should see: the start, the minima and the lowest
+    twentieth of the surface (its valley floors), which depend on the surface and the start only, so the
+    view holds still while a run's settings move."""
+    land = result.landscape
+    ends = np.concatenate([np.asarray(result.start, dtype=float).reshape(1, 2), land.minima])
+    with np.errstate(all="ignore"):
+        z_ends = scale(land.value(ends))
+    gx, gy = np.meshgrid(xs, ys)
+    flat = np.nan_to_num(Zt, nan=np.inf).ravel()
+    low = np.argsort(flat, kind="stable")[: max(1, flat.size // 20)][:: max(1, flat.size // 20 // 60)]
+    floor = np.column_stack([gx.ravel()[low], gy.ravel()[low], Zt.ravel()[low]])
+    points = np.concatenate([np.column_stack([ends, z_ends]), floor])
+    return points[np.isfinite(points).all(axis=1)]
 
 
 MINI_BATCH_GRADIENT = r"\nabla L_{B_t}(\theta_{t-1})"

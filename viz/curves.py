@@ -167,6 +167,73 @@ def loss_figure(
     return fig
 
 
+ASPECT = (1.3, 1.3, 0.7)  # the 3-D box's proportions (x, y, z)
+DEFAULT_EYE = (1.35, -1.35, 0.9)  # from the front right, a little above
+_EYE_DISTANCE = float(np.hypot(np.hypot(DEFAULT_EYE[0], DEFAULT_EYE[1]), DEFAULT_EYE[2]))
+
+
+def _candidate_eyes() -> list[tuple[float, float, float]]:
+    """The default eye first; then, at its height, the other three diagonals (nearest first); then the
+    same higher up, looking down into trenches (a little further away, so that the box still fits the
+    figure)."""
+    eyes = []
+    for z, distance in ((DEFAULT_EYE[2], _EYE_DISTANCE), (1.5, _EYE_DISTANCE * 1.08), (2.0, _EYE_DISTANCE * 1.2)):
+        r = float(np.sqrt(distance**2 - z**2))
+        for turn in (0, 90, -90, 180):  # diagonals only: from an axis' side its tick labels pile up
+            a = np.deg2rad(-45.0 + turn)  # the default looks from azimuth -45° (front right)
+            eyes.append((round(r * np.cos(a), 3), round(r * np.sin(a), 3), z))
+    return eyes
+
+
+def visible_fraction(
+    xs: np.ndarray, ys: np.ndarray, Zt: np.ndarray, points: np.ndarray, eye: tuple[float, float, float]
+) -> float:
+    """Which share of ``points`` (shape ``(n, 3)``: x, y and the display value, on the surface) the surface
+    ``Zt`` does not hide from a camera at ``eye``.
+
+    Plotly draws the scene's box centred on the origin, ``±ASPECT`` in each direction, and puts the camera
+    at ``eye`` in the same units. Each point is followed in a straight line towards the eye, in steps of
+    1% of the box, until it leaves the box; it is hidden if the surface (bilinear between the grid's nodes;
+    NaN hides nothing) rises above that line anywhere on the way, past the first 3% (a path lies on the
+    surface, and its own bump must not hide it).
+    """
+    zlo, zhi = float(np.nanmin(Zt)), float(np.nanmax(Zt))
+    if not zhi > zlo or len(points) == 0:
+        return 1.0
+    half = np.array(ASPECT)
+    lo = np.array([xs[0], ys[0], zlo])
+    size = np.array([xs[-1] - xs[0], ys[-1] - ys[0], zhi - zlo])
+    p = (np.asarray(points, dtype=float) - lo) / size * 2 * half - half  # box units, centred
+    to_eye = np.asarray(eye, dtype=float) - p
+    d = to_eye / np.linalg.norm(to_eye, axis=1, keepdims=True)
+    t = np.arange(0.06, 2 * np.linalg.norm(half), 0.026)
+    q = p[:, None, :] + t[None, :, None] * d[:, None, :]  # (n, steps, 3)
+    inside = (np.abs(q[..., 0]) <= half[0]) & (np.abs(q[..., 1]) <= half[1]) & (q[..., 2] <= half[2])
+    # bilinear surface height at the samples, in box units
+    fx = np.clip((q[..., 0] + half[0]) / (2 * half[0]) * (len(xs) - 1), 0, len(xs) - 1.000001)
+    fy = np.clip((q[..., 1] + half[1]) / (2 * half[1]) * (len(ys) - 1), 0, len(ys) - 1.000001)
+    i, j = fy.astype(int), fx.astype(int)
+    u, v = fx - j, fy - i
+    z = (1 - v) * ((1 - u) * Zt[i, j] + u * Zt[i, j + 1]) + v * ((1 - u) * Zt[i + 1, j] + u * Zt[i + 1, j + 1])
+    with np.errstate(invalid="ignore"):
+        above = (z - lo[2]) / size[2] * 2 * half[2] - half[2] > q[..., 2] + 0.02
+    hidden = (above & inside).any(axis=1)
+    return float(1.0 - hidden.mean())
+
+
+def choose_eye(
+    xs: np.ndarray, ys: np.ndarray, Zt: np.ndarray, points: np.ndarray, keep: float = 0.9
+) -> tuple[float, float, float]:
+    """The camera eye for the 3-D view: the first candidate (the default, then the others at its height
+    nearest it first, then higher up) that shows at least ``keep`` of the most any candidate shows of
+    ``points`` (where the paths go: the start, the minima, the valley floor; see
+    :func:`visible_fraction`). A trench seen from the side hides its floor; seen from higher up, not."""
+    eyes = _candidate_eyes()
+    seen = [visible_fraction(xs, ys, Zt, points, e) for e in eyes]
+    best = max(seen)
+    return next(e for e, v in zip(eyes, seen, strict=True) if v >= keep * best)  # lowest, nearest first
+
+
 def surface_3d_figure(
     xs: np.ndarray,
     ys: np.ndarray,
@@ -181,6 +248,7 @@ def surface_3d_figure(
     lowest_nearby: bool = False,
     tick_size: int | None = None,
     minima_name: str = "global minimum",
+    eye: tuple[float, float, float] = DEFAULT_EYE,
 ) -> go.Figure:
     """The surface in 3-D with each path drawn on it.
 
@@ -196,6 +264,7 @@ def surface_3d_figure(
             hover text says so.
         tick_size: larger axis text (presentation mode), with fewer ticks so that they do not overlap.
         minima_name: the minima's legend entry.
+        eye: the camera's eye (see :func:`choose_eye`).
 
     The axes span the grid's window; a path's points outside it are left out (its line breaks there), so
     a run that leaves the picture cannot stretch the axes and squash the surface into a sliver. Lifted
@@ -257,6 +326,9 @@ def surface_3d_figure(
             out.update(title=dict(text=title, font=dict(size=tick_size + 2)), tickfont=dict(size=tick_size), nticks=5)
         return out
 
+    z_axis = axis(z_label)
+    if eye[2] > DEFAULT_EYE[2]:  # seen from high up the z axis is short on screen: its labels would run together
+        z_axis.setdefault("nticks", 6)
     fig.update_layout(
         height=height,
         font=FONT,
@@ -265,10 +337,10 @@ def surface_3d_figure(
         scene=dict(
             xaxis=axis("x", [x0, x1]),
             yaxis=axis("y", [y0, y1]),
-            zaxis=axis(z_label),
-            camera=dict(eye=dict(x=1.35, y=-1.35, z=0.9)),
+            zaxis=z_axis,
+            camera=dict(eye=dict(x=eye[0], y=eye[1], z=eye[2])),
             aspectmode="manual",
-            aspectratio=dict(x=1.3, y=1.3, z=0.7),
+            aspectratio=dict(x=ASPECT[0], y=ASPECT[1], z=ASPECT[2]),
         ),
     )
     return fig
