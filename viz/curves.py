@@ -192,10 +192,11 @@ def visible_fraction(
     ``Zt`` does not hide from a camera at ``eye``.
 
     Plotly draws the scene's box centred on the origin, ``±ASPECT`` in each direction, and puts the camera
-    at ``eye`` in the same units. Each point is followed in a straight line towards the eye, in steps of
-    1% of the box, until it leaves the box; it is hidden if the surface (bilinear between the grid's nodes;
-    NaN hides nothing) rises above that line anywhere on the way, past the first 3% (a path lies on the
-    surface, and its own bump must not hide it).
+    at ``eye`` in the same units (the renders bear this out: from the default eye a bowl's floor is seen,
+    Rosenbrock's log-scale trench floor is not). Each point is followed in a straight line towards the
+    eye, in steps of 1% of the box's width, until it leaves the box; it is hidden if the surface (bilinear
+    between the grid's nodes; NaN hides nothing) rises more than 1.4% of the box's height above that line
+    anywhere past the first 3% of the way (a path lies on the surface: its own bump must not hide it).
     """
     zlo, zhi = float(np.nanmin(Zt)), float(np.nanmax(Zt))
     if not zhi > zlo or len(points) == 0:
@@ -206,7 +207,8 @@ def visible_fraction(
     p = (np.asarray(points, dtype=float) - lo) / size * 2 * half - half  # box units, centred
     to_eye = np.asarray(eye, dtype=float) - p
     d = to_eye / np.linalg.norm(to_eye, axis=1, keepdims=True)
-    t = np.arange(0.06, 2 * np.linalg.norm(half), 0.026)
+    width = 2 * half[0]
+    t = np.arange(0.03 * width, 2 * np.linalg.norm(half), 0.01 * width)
     q = p[:, None, :] + t[None, :, None] * d[:, None, :]  # (n, steps, 3)
     inside = (np.abs(q[..., 0]) <= half[0]) & (np.abs(q[..., 1]) <= half[1]) & (q[..., 2] <= half[2])
     # bilinear surface height at the samples, in box units
@@ -216,7 +218,7 @@ def visible_fraction(
     u, v = fx - j, fy - i
     z = (1 - v) * ((1 - u) * Zt[i, j] + u * Zt[i, j + 1]) + v * ((1 - u) * Zt[i + 1, j] + u * Zt[i + 1, j + 1])
     with np.errstate(invalid="ignore"):
-        above = (z - lo[2]) / size[2] * 2 * half[2] - half[2] > q[..., 2] + 0.02
+        above = (z - lo[2]) / size[2] * 2 * half[2] - half[2] > q[..., 2] + 0.014 * 2 * half[2]
     hidden = (above & inside).any(axis=1)
     return float(1.0 - hidden.mean())
 
