@@ -210,3 +210,18 @@ def test_it_does_not_depend_on_the_scale_of_the_window_or_the_values(
     assert found.kind == "found"
     np.testing.assert_allclose(found.minima, [minimum], rtol=1e-9, atol=1e-9)
     assert found.value == pytest.approx(0.0, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("formula", "sentence"),
+    [
+        ("(x^2 - 1)^2 + y^2", "Lowest points in the window (found numerically): loss 0 at (-1, 0), (1, 0) (☆)."),
+        ("(x - y)^2 + 2", "Lowest loss in the window (found numerically): 2, along a curve or everywhere."),
+        ("x", "No minimum in the window: the surface is lowest at its edge, near (-2, -2), and may fall further"),
+        ("log(x) + y^2", "No minimum found in the window where the gradient vanishes or at a kink (lowest sampled"),
+    ],
+)
+def test_the_page_says_what_the_search_found(formula: str, sentence: str) -> None:
+    from ui.views import lowest_note
+
+    assert lowest_note(search(from_formula(formula, bounds=((-2, 2), (-2, 2))))).startswith(sentence)
