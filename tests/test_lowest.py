@@ -12,10 +12,12 @@ import pickle
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 import landscapes
 from landscapes import from_formula
 from landscapes.lowest import Lowest, find_lowest
+from tests.test_formula import FORMULAS
 from viz.curves import loss_quantity
 
 
@@ -225,3 +227,21 @@ def test_the_page_says_what_the_search_found(formula: str, sentence: str) -> Non
     from ui.views import lowest_note
 
     assert lowest_note(search(from_formula(formula, bounds=((-2, 2), (-2, 2))))).startswith(sentence)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(FORMULAS)
+def test_any_formula_gets_a_consistent_answer(pair: tuple[str, object]) -> None:
+    # random formulas of sin, cos, tanh, arctan, exp, +, -, *, powers (tests/test_formula.py's generator)
+    land = from_formula(pair[0], bounds=((-1, 1), (-1, 1)))
+    found = search(land)
+    assert found.kind in ("found", "curve", "edge", "none")
+    xs = np.linspace(-1, 1, 101)
+    grid = land.value(np.stack(np.meshgrid(xs, xs), axis=-1))
+    if found.kind == "found":
+        assert len(found.minima) >= 1 and np.isfinite(found.minima).all() and np.abs(found.minima).max() <= 1
+        np.testing.assert_allclose(land.value(found.minima), found.value, atol=1e-9 * (1 + np.ptp(grid)))
+    if found.value is not None:  # nothing on a finer grid is lower
+        assert found.value <= np.nanmin(grid) + 1e-7 * (1 + np.ptp(grid))
+    else:
+        assert found.minima.shape == (0, 2) and found.near is not None
