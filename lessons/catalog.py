@@ -7,7 +7,7 @@ Values sit on the controls' grids (learning rates on the 1-1.2-1.5-2-2.5-3-4-…
 
 from __future__ import annotations
 
-from scene import Scene, runs_from
+from scene import CUSTOM, Scene, runs_from
 
 from .base import Lesson, lesson
 
@@ -136,6 +136,40 @@ SADDLE = lesson(
     training works better than exact gradient descent would suggest.
     """,
     source="Seed 001 (momentum escapes); Dauphin et al. 2014 on saddle points.",
+)
+
+LOCAL_MINIMUM = lesson(
+    "local-minimum",
+    "A local minimum: a hump to get over",
+    Scene(
+        landscape=CUSTOM,
+        formula="(x^2 - 1)^2 + 0.3*x + y^2",
+        formula_bounds=((-2.0, 2.0), (-1.5, 1.5)),
+        runs=runs_from([("gd", {"lr": 0.05}), ("sgd", {"lr": 0.05, "momentum": 0.9}), ("adam", {"lr": 0.1})]),
+        start=(1.6, 1.0),
+        steps=200,
+    ),
+    "Two valleys, and the left one (☆) is deeper. Every run starts above the right one. Gradient descent, "
+    "heavy-ball momentum and Adam: which of them end in the deeper valley?",
+    r"""
+    **The two valleys.** Along $y = 0$ the slope $4x(x^2 - 1) + 0.3$ vanishes at $x pprox -1.036$ (loss
+    −0.305: the deeper valley, ☆, the lowest point the page finds in the window), at $x pprox 0.960$ (loss
+    0.294: a *local* minimum) and at $x pprox 0.075$, the top of the hump between them (loss 1.011).
+
+    **GD** (η = 0.05) only goes downhill: its loss falls at every step, so from the start (loss 3.91) it
+    slides into the valley below it and stays there, at the local minimum. A pure descent method cannot
+    climb a hump.
+
+    **Heavy-ball momentum** (PyTorch SGD, μ = 0.9, the same η) keeps 90% of its velocity. It comes down too
+    fast to stop at the bottom, runs over the hump (at step 4) as far as $x pprox -1.51$, and settles in
+    the deeper valley. From higher up it can have too much speed: started at (1.8, 0.5) it crosses back and
+    ends in the right valley. Momentum helps a run out of shallow minima; it does not aim for the deepest.
+
+    **Adam** (η = 0.1) has momentum too, but it divides by the root of the squared gradients' average, so
+    its steps stay about η long however steep the slope: it overshoots the bottom only to $x pprox 0.67$
+    and settles in the right valley as well.
+    """,
+    source="Seed 001 (momentum escapes shallow minima); a custom formula with its minimum found numerically.",
 )
 
 ADAGRAD = lesson(
@@ -413,6 +447,7 @@ LESSONS: tuple[Lesson, ...] = (
     RAVINE,
     ROSENBROCK,
     SADDLE,
+    LOCAL_MINIMUM,
     ADAGRAD,
     ADAM_BIAS,
     EPSILON,

@@ -138,6 +138,32 @@ def test_saddle_gd_stalls_noise_and_momentum_escape() -> None:
     assert 120 <= leave[noisy.label] <= 160
 
 
+def test_local_minimum_momentum_gets_over_the_hump() -> None:
+    les = lessons.get("local-minimum")
+    result = simulate(les.scene)
+    gd, heavy, adam = result.runs
+    # the critical points along y = 0, by hand: roots of f'(x) = 4x³ - 4x + 0.3
+    left, hump, right = np.sort(np.roots([4.0, 0.0, -4.0, 0.3]).real)
+    f = lambda x: (x * x - 1) ** 2 + 0.3 * x  # noqa: E731
+    assert (round(left, 3), round(hump, 3), round(right, 3)) == (-1.036, 0.075, 0.960)
+    assert (round(f(left), 3), round(f(hump), 3), round(f(right), 3)) == (-0.305, 1.011, 0.294)
+    # the ☆: the page's numerical search finds the deeper valley only
+    np.testing.assert_allclose(result.landscape.minima, [[left, 0.0]], atol=1e-6)
+    assert gd.loss[0] == pytest.approx(3.914, abs=5e-4)
+    # GD: the loss falls at every step; it ends at the local minimum
+    assert np.all(np.diff(gd.loss) <= 0) and gd.path[-1, 0] == pytest.approx(right, abs=1e-3)
+    # heavy ball: over the hump at step 4, as far as x ≈ -1.51, ends in the deeper valley
+    assert int(np.argmax(heavy.path[:, 0] < hump)) == 4
+    assert np.min(heavy.path[:, 0]) == pytest.approx(-1.51, abs=0.005)
+    assert heavy.path[-1, 0] == pytest.approx(left, abs=1e-3)
+    # ... and from (1.8, 0.5) it crosses back and ends in the right valley
+    higher = simulate(les.scene.with_(start=(1.8, 0.5))).runs[1]
+    assert np.min(higher.path[:, 0]) < hump and higher.path[-1, 0] == pytest.approx(right, abs=1e-3)
+    # Adam: overshoots only to x ≈ 0.67, never reaches the hump
+    assert np.min(adam.path[:, 0]) == pytest.approx(0.67, abs=0.005)
+    assert adam.path[-1, 0] == pytest.approx(right, abs=1e-3)
+
+
 def test_adagrad_learning_rate_dies_out() -> None:
     scene = lessons.get("adagrad").scene
     land, _ = make_landscape(scene)
