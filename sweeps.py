@@ -184,7 +184,7 @@ class BasinResult:
         xs, ys: the start grid's coordinates, shapes ``(n,)``.
         labels: shape ``(n, n)`` (rows follow ``ys``): the index of the minimum in ``minima``, -1 when the
             run ends near none of them, -2 when it diverged or stopped.
-        minima: the landscape's minima, shape ``(k, 2)``.
+        minima: the minima told apart (``landscape.basin_minima``), shape ``(k, 2)``.
         error: why the run could not start, else ``None``.
         stopped: how many of the -2 cells stopped where the surface had no value or gradient rather than
             diverged (see ``SweepResult.stopped``).
@@ -569,7 +569,7 @@ def basins(scene: Scene, run_index: int, n: int) -> BasinResult:
     x0 = np.stack([gx, gy], axis=-1)
     (bx0, bx1), (by0, by1) = land.bounds
     radius = BASIN_FRACTION * float(np.hypot(bx1 - bx0, by1 - by0))
-    minima = land.minima
+    minima = land.basin_minima
     try:
         grad, kwargs = run_inputs(scene, land, run)
         path = optimizers.run(run.optimizer, grad, x0, scene.steps, **kwargs)

@@ -174,6 +174,12 @@ class Landscape:
         return np.asarray(self.default_minima, dtype=float).reshape(-1, 2)
 
     @property
+    def basin_minima(self) -> Array:
+        """The minima a basin map tells apart, shape ``(k, 2)``: the known minima (a custom formula adds its
+        window's local minima, lowest first)."""
+        return self.minima
+
+    @property
     def start(self) -> Array:
         """A start point that makes a good demonstration, shape ``(2,)``."""
         return np.asarray(self.default_start, dtype=float)

@@ -1092,6 +1092,12 @@ class FormulaLandscape(Landscape):
         return self.lowest.minima.copy()
 
     @property
+    def basin_minima(self) -> Array:
+        """Every minimum the search found in the window, lowest first (the ☆ ones, then local ones), for
+        basin maps; ``(0, 2)`` where it found no lowest point."""
+        return self.lowest.local.copy()
+
+    @property
     def start(self) -> Array:
         """A start point for demonstrations (see `_choose_start`)."""
         return np.array(self._start, dtype=float)

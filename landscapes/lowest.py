@@ -15,7 +15,8 @@ A built-in surface lists its minima from the literature. A formula typed into th
    eigenvalue is a minimum. A seed that ends elsewhere (a kink such as ``abs(x)``'s, where the gradient never
    vanishes) is polished by a compass search on the value alone, and is a minimum if no point at the
    search's final step around it is lower;
-4. minima within ``1e-3`` of the window's diagonal of each other are one; those at the lowest value
+4. minima within ``1e-3`` of the window's diagonal of each other are one (all of them, lowest first,
+   are kept as ``local`` for basin maps); those at the lowest value
    (to ``1e-9`` of its size, plus ``1e-15`` of the grid's value range) are the answer, unless the
    grid has a lower value (the surface falls past the window's edge, or to a point no refinement
    reached): then there is none.
@@ -34,7 +35,7 @@ compass steps.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -46,6 +47,7 @@ MAX_SEEDS = 24
 MAX_ITERATIONS = 100
 MAX_COMPASS = 200
 CURVE_COUNT = 8
+MAX_LOCAL = 7  # a basin map tells at most seven minima apart by colour
 _STRETCH = 2.0 ** np.arange(7)  # 1, 2, 4, …, 64 times the Levenberg–Marquardt step
 _DIRECTIONS = (
     np.array([[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [1, -1], [-1, 1], [-1, -1]])
@@ -68,12 +70,15 @@ class Lowest:
         minima: shape ``(k, 2)``; empty unless ``kind == "found"``.
         value: the lowest value for ``"found"`` and ``"curve"``, else ``None``.
         near: for ``"edge"`` and ``"none"``, the lowest grid point, else ``None``.
+        local: for ``"found"``, every minimum the search reached, lowest first (the global ones, then the
+            local ones; at most ``MAX_LOCAL``), for basin maps; else empty.
     """
 
     kind: Kind
     minima: Array
     value: float | None
     near: tuple[float, float] | None = None
+    local: Array = field(default_factory=lambda: np.empty((0, 2)))
 
 
 def _finite_or_inf(v: Array) -> Array:
@@ -239,13 +244,15 @@ def find_lowest(value: Fn, gradient: Fn, hessian: Fn, bounds: Bounds) -> Lowest:
         if f_grid[lowest_grid] < low - tol:  # the grid found lower ground than any minimum
             on_edge = near[0] in (x0, x1) or near[1] in (y0, y1)
             return Lowest("edge" if on_edge else "none", np.empty((0, 2)), None, near)
-        minima, f_min = _merge(candidates[good], f_cand[good], 1e-3 * diag)
-        minima = minima[f_min <= low + tol]
+        every, f_every = _merge(candidates[good], f_cand[good], 1e-3 * diag)
+        minima = every[f_every <= low + tol]
         if len(minima) > CURVE_COUNT or _along_a_curve(value, gradient, hessian, minima, bounds, low + tol):
             return Lowest("curve", np.empty((0, 2)), low)
         minima = _tidy(value, minima, diag, tol)
         minima = minima[np.lexsort((minima[:, 1], minima[:, 0]))]
-    return Lowest("found", minima, low)
+        higher = _tidy(value, every[f_every > low + tol], diag, tol)
+        local = np.concatenate([minima, higher])[:MAX_LOCAL]
+    return Lowest("found", minima, low, local=local)
 
 
 def _along_a_curve(value: Fn, gradient: Fn, hessian: Fn, minima: Array, bounds: Bounds, level: float) -> bool:

@@ -152,22 +152,26 @@ LOCAL_MINIMUM = lesson(
     "Two valleys, and the left one (☆) is deeper. Every run starts above the right one. Gradient descent, "
     "heavy-ball momentum and Adam: which of them end in the deeper valley?",
     r"""
-    **The two valleys.** Along $y = 0$ the slope $4x(x^2 - 1) + 0.3$ vanishes at $x pprox -1.036$ (loss
-    −0.305: the deeper valley, ☆, the lowest point the page finds in the window), at $x pprox 0.960$ (loss
-    0.294: a *local* minimum) and at $x pprox 0.075$, the top of the hump between them (loss 1.011).
+    **The two valleys.** Along $y = 0$ the slope $4x(x^2 - 1) + 0.3$ vanishes at $x \approx -1.036$ (loss
+    −0.305: the deeper valley, ☆, the lowest point the page finds in the window), at $x \approx 0.960$ (loss
+    0.294: a *local* minimum) and at $x \approx 0.075$, the top of the hump between them (loss 1.011).
 
     **GD** (η = 0.05) only goes downhill: its loss falls at every step, so from the start (loss 3.91) it
     slides into the valley below it and stays there, at the local minimum. A pure descent method cannot
     climb a hump.
 
     **Heavy-ball momentum** (PyTorch SGD, μ = 0.9, the same η) keeps 90% of its velocity. It comes down too
-    fast to stop at the bottom, runs over the hump (at step 4) as far as $x pprox -1.51$, and settles in
+    fast to stop at the bottom, runs over the hump (at step 4) as far as $x \approx -1.51$, and settles in
     the deeper valley. From higher up it can have too much speed: started at (1.8, 0.5) it crosses back and
     ends in the right valley. Momentum helps a run out of shallow minima; it does not aim for the deepest.
 
     **Adam** (η = 0.1) has momentum too, but it divides by the root of the squared gradients' average, so
-    its steps stay about η long however steep the slope: it overshoots the bottom only to $x pprox 0.67$
+    its steps stay about η long however steep the slope: it overshoots the bottom only to $x \approx 0.67$
     and settles in the right valley as well.
+
+    **Every start at once:** the Sweeps tab's basin maps colour each start point by the valley its run ends
+    in. Gradient descent's two basins meet at the hump; heavy-ball momentum's come in stripes, because how
+    often it crosses depends on how high it starts.
     """,
     source="Seed 001 (momentum escapes shallow minima); a custom formula with its minimum found numerically.",
 )

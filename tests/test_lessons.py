@@ -138,6 +138,13 @@ def test_saddle_gd_stalls_noise_and_momentum_escape() -> None:
     assert 120 <= leave[noisy.label] <= 160
 
 
+def test_lesson_texts_have_no_control_characters() -> None:
+    # "\approx" written in a non-raw string is a BEL character followed by "pprox": KaTeX shows junk
+    for les in lessons.LESSONS:
+        for text in (les.title, les.question, les.explanation):
+            assert not [c for c in text if ord(c) < 32 and c != "\n"], les.key
+
+
 def test_local_minimum_momentum_gets_over_the_hump() -> None:
     les = lessons.get("local-minimum")
     result = simulate(les.scene)

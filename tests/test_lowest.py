@@ -245,3 +245,14 @@ def test_any_formula_gets_a_consistent_answer(pair: tuple[str, object]) -> None:
         assert found.value <= np.nanmin(grid) + 1e-7 * (1 + np.ptp(grid))
     else:
         assert found.minima.shape == (0, 2) and found.near is not None
+
+
+def test_local_minima_are_kept_for_basin_maps_lowest_first() -> None:
+    # (x² − 1)² + 0.3x + y²: minima where 4x³ − 4x + 0.3 = 0 at x ≈ -1.036 (the lowest) and 0.960 (local)
+    left, _hump, right = np.sort(np.roots([4.0, 0.0, -4.0, 0.3]).real)
+    land = from_formula("(x^2 - 1)^2 + 0.3*x + y^2", bounds=((-2, 2), (-1.5, 1.5)))
+    np.testing.assert_allclose(land.minima, [[left, 0.0]], atol=1e-7)
+    np.testing.assert_allclose(land.basin_minima, [[left, 0.0], [right, 0.0]], atol=1e-7)
+    assert search(from_formula("(x - y)^2")).local.shape == (0, 2), "a curve has no points to tell apart"
+    himmelblau = landscapes.get("himmelblau")
+    np.testing.assert_array_equal(himmelblau.basin_minima, himmelblau.minima)

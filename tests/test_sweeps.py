@@ -440,6 +440,27 @@ def test_app_himmelblau_basins_side_by_side() -> None:
         assert len(h["z"]) == 25
 
 
+def test_a_custom_double_well_s_basins_split_at_the_hump() -> None:
+    """The local-minimum lesson's (x² − 1)² + 0.3x + y²: its window's two minima, the lowest first, are told
+    apart. x and y do not interact, so GD's basins split exactly at the hump x ≈ 0.075 (a root of
+    4x³ − 4x + 0.3, by hand); heavy-ball momentum carries some starts right of it into the left valley."""
+    scene = lessons.get("local-minimum").scene
+    left, hump, right = np.sort(np.roots([4.0, 0.0, -4.0, 0.3]).real)
+    gd = sweeps.basins(scene, 0, 20)
+    np.testing.assert_allclose(gd.minima, [[left, 0.0], [right, 0.0]], atol=1e-6)
+    want = np.where(gd.xs < hump, 0, 1)
+    assert (gd.labels == want[None, :]).all()
+    heavy = sweeps.basins(scene, 1, 20)
+    assert ((heavy.labels == 0) & (heavy.xs[None, :] > hump)).any()
+    at = _app({"lesson": "local-minimum", "sw_n": "25"})
+    assert not at.exception
+    names = [
+        str(t.get("name")) for c in at.get("plotly_chart") for t in json.loads(c.proto.spec)["data"] if t.get("name")
+    ]
+    assert any(n.startswith("minimum 1 (-1.036, 0), the lowest") for n in names), names
+    assert any(n.startswith("minimum 2 (0.9601, 0), local") for n in names), names
+
+
 def test_app_no_basin_map_explains_why() -> None:
     at = _app({"steps": "30", "sw_n": "25"})
     assert not at.exception
@@ -448,7 +469,7 @@ def test_app_no_basin_map_explains_why() -> None:
     custom = _app({"steps": "30", "sw_n": "25", "ls": "custom", "f": "x^2 + y^2"})
     assert not custom.exception
     text = " ".join(i.value for i in custom.info)
-    assert "has only one lowest point in its window" in text and "(x^2 - 1)^2 + y^2" in text
+    assert "has only one minimum in its window" in text and "(x^2 - 1)^2 + y^2" in text
 
 
 def test_app_big_grid_runs_in_chunks_with_progress_and_reruns_from_cache(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -468,11 +468,12 @@ def basin_section(scene: Scene, n: int) -> None:
     """Basin maps of every run of the scene side by side, or why there are none."""
     land, _ = make_landscape(scene)
     st.subheader("Basins of attraction")
-    if len(land.minima) < 2:
-        k = len(land.minima)
+    told_apart = land.basin_minima
+    if len(told_apart) < 2:
+        k = len(told_apart)
         what = f"{'no' if k == 0 else 'only one'} known minim{'a' if k == 0 else 'um'}"
         if land.numeric_minima:  # a custom formula: found numerically, in the window
-            what = f"{'no' if k == 0 else 'only one'} lowest point in its window"
+            what = f"{'no' if k == 0 else 'only one'} minimum in its window"
         st.info(
             f"{land.title} has {what}, so every start ends in the same place or nowhere: a basin map needs at "
             "least two minima. Try Himmelblau (four minima) or the six-hump camel (two)"
@@ -499,7 +500,16 @@ def basin_section(scene: Scene, n: int) -> None:
         return
     black = ended_label(ended - stopped, stopped)
     fig = basin_figure(
-        panels, xs, ys, land.minima, land.bounds, columns=min(4, len(panels)), narrow=is_phone(), ended_label=black
+        panels,
+        xs,
+        ys,
+        told_apart,
+        land.bounds,
+        columns=min(4, len(panels)),
+        narrow=is_phone(),
+        ended_label=black,
+        # a custom formula's local minima are listed too: say which are the lowest (its ☆)
+        lowest=len(land.minima) if land.numeric_minima and len(land.minima) < len(told_apart) else 0,
     )
     st.plotly_chart(fig, key=BASIN_CHART, config=chart_config(scrollZoom=False))
     st.caption(

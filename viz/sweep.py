@@ -264,6 +264,7 @@ def basin_figure(
     none_label: str = "elsewhere (another local minimum, or still moving)",
     narrow: bool = False,
     ended_label: str = "diverged",
+    lowest: int = 0,
 ) -> go.Figure:
     """Basin maps side by side: each start cell coloured by the minimum its run ends in.
 
@@ -276,6 +277,8 @@ def basin_figure(
         columns: panels per row.
         none_label: legend name of -1.
         ended_label: legend name of -2 (diverged, or stopped where the surface has no value).
+        lowest: the first ``lowest`` minima are the lowest ones and the rest only local minima (their legend
+            names say so); 0 when all are alike (the known global minima).
         narrow: a phone's width: at most two panels a row, shorter, and further apart (their tick labels
             and titles would touch).
 
@@ -291,7 +294,11 @@ def basin_figure(
     names = [
         ended_label,
         none_label,
-        *[f"minimum {i + 1} ({format_number(m[0])}, {format_number(m[1])})" for i, m in enumerate(minima)],
+        *[
+            f"minimum {i + 1} ({format_number(m[0])}, {format_number(m[1])})"
+            + ("" if not lowest else ", the lowest" if i < lowest else ", local")
+            for i, m in enumerate(minima)
+        ],
     ]
     n = max(1, len(panels))
     cols = max(1, min(columns, 2 if narrow else columns, n))
