@@ -232,8 +232,33 @@ def _point(p: np.ndarray) -> str:
     return f"({format_number(float(p[0]))}, {format_number(float(p[1]))})"
 
 
-def _stop_reason(land: landscapes.Landscape, path: np.ndarray, loss: np.ndarray, k: int) -> str | None:
-    """Why a run whose row ``k`` is bad stopped, when it did not diverge (see ``RunResult.stop_reason``)."""
+def ended_early(land: landscapes.Landscape, path: np.ndarray, loss: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of a batch of runs ended early, and whether it stopped rather than diverged.
+
+    Args:
+        land: the surface.
+        path: positions, shape ``(steps + 1, n, 2)``.
+        loss: ``land.value(path)``, shape ``(steps + 1, n)``.
+
+    Returns:
+        ``(first bad row, stopped)``, shapes ``(n,)``: a row is bad where its position is not finite (the
+        runner's divergence) or the surface has no finite value there; -1 where no row is. A run *stopped*
+        (rather than diverged) where that row's position is finite, or where the gradient at the row
+        before is not finite.
+    """
+    with np.errstate(all="ignore"):
+        bad = ~np.isfinite(path).all(axis=-1) | ~np.isfinite(loss)
+        ended = bad.any(axis=0)
+        first = np.argmax(bad, axis=0)
+        runs = np.arange(path.shape[1])
+        no_value = ended & np.isfinite(path[first, runs]).all(axis=-1)
+        before = path[np.maximum(first - 1, 0), runs]
+        no_gradient = ended & ~no_value & (first >= 1) & ~np.isfinite(land.gradient(before)).all(axis=-1)
+    return np.where(ended, first, -1), no_value | no_gradient
+
+
+def _stop_reason(path: np.ndarray, loss: np.ndarray, k: int) -> str:
+    """Why a run that stopped at row ``k`` (see :func:`ended_early`) stopped, for ``RunResult.stop_reason``."""
     if np.isfinite(path[k]).all():  # the position is fine: the loss there is not
         where = ("the start " if k == 0 else "") + _point(path[k])
         if np.isnan(loss[k]):
@@ -241,13 +266,8 @@ def _stop_reason(land: landscapes.Landscape, path: np.ndarray, loss: np.ndarray,
         if loss[k] > 0:
             return f"the surface's value at {where} is +∞: a pole, or a number too large for floating point"
         return f"the surface's value at {where} is −∞: it has no bottom there"
-    if k >= 1:
-        with np.errstate(all="ignore"):
-            g = np.asarray(land.gradient(path[k - 1]), dtype=float)
-        if not np.isfinite(g).all():
-            where = _point(path[k - 1])
-            return f"the gradient at {where} is not a number: a kink, a pole or the edge of the surface's domain"
-    return None
+    where = _point(path[k - 1])
+    return f"the gradient at {where} is not a number: a kink, a pole or the edge of the surface's domain"
 
 
 def simulate(scene: Scene, paths: Callable[[Scene, Run], np.ndarray] = path_of) -> Result:
@@ -274,9 +294,9 @@ def simulate(scene: Scene, paths: Callable[[Scene, Run], np.ndarray] = path_of) 
             continue
         with np.errstate(all="ignore"):
             loss = land.value(path)
-        bad = ~np.isfinite(path).all(axis=1) | ~np.isfinite(loss)
-        diverged_at = int(np.argmax(bad)) if bad.any() else None
-        reason = None if diverged_at is None else _stop_reason(land, path, loss, diverged_at)
+        ends, stopped = ended_early(land, path[:, None, :], loss[:, None])
+        diverged_at = int(ends[0]) if ends[0] >= 0 else None
+        reason = _stop_reason(path, loss, int(ends[0])) if stopped[0] else None
         if diverged_at is not None:
             path = path.copy()
             path[diverged_at:] = np.nan

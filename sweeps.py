@@ -46,7 +46,7 @@ import numpy as np
 import landscapes
 import optimizers
 from scene import Scene, format_number, make_landscape, quote_value
-from simulate import REACH_FRACTION, run_inputs, run_labels
+from simulate import REACH_FRACTION, ended_early, run_inputs, run_labels
 
 #: Axis pairs: key -> (x setting kind, y setting kind). Kinds: "lr", "beta", "eps", "beta1", "beta2", "x0".
 AXES: dict[str, tuple[str, str]] = {
@@ -292,10 +292,9 @@ Rows = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 def _outcomes(land: landscapes.Landscape, path: np.ndarray, tol: float) -> Rows:
     """``(final position, final loss, reach step, diverged step, stopped)`` of a batch of paths ``(steps+1, *b, 2)``.
 
-    A run ends early, as in :func:`simulate.simulate`, at its first row whose position is not finite (the
-    runner NaNs both coordinates from a diverging row on) or where the surface has no finite value. It
-    ``stopped`` rather than diverged when that row's position is finite (the surface has no value there), or
-    when the gradient at the row before was not finite. The value along a whole path is looked at only where
+    A run ends early, and stops rather than diverges, by the rule of :func:`simulate.ended_early`, which the
+    Playground uses too (the runner NaNs both coordinates from a diverging row on, which gives most runs'
+    ends without looking at the value). The value along a whole path is looked at only where
     it can matter: every run on a surface with a domain (a custom formula with log, sqrt, …), else the runs
     whose value at the end, or just before the runner stopped them, is not finite (on those surfaces the
     value is finite wherever the position is, but for overflow).
@@ -319,16 +318,8 @@ def _outcomes(land: landscapes.Landscape, path: np.ndarray, tol: float) -> Rows:
                 whole[d] = (k >= 1) & ~np.isfinite(np.asarray(land.value(before), dtype=float))
         if whole.any():  # the first row without a finite position or value, along the whole path
             idx = np.nonzero(whole)
-            sub, sub_nan = path[(slice(None), *idx)], nan_row[(slice(None), *idx)]
-            bad = sub_nan | ~np.isfinite(np.asarray(land.value(sub), dtype=float))
-            ended = bad.any(axis=0)
-            first = np.argmax(bad, axis=0)
-            cols = np.arange(len(first))
-            no_value = ended & ~sub_nan[first, cols]  # a finite position without a value
-            before = sub[np.maximum(first - 1, 0), cols]
-            no_gradient = ended & ~no_value & (first >= 1) & ~np.isfinite(land.gradient(before)).all(axis=-1)
-            diverged_at[idx] = np.where(ended, first, -1)
-            stopped[idx] = no_value | no_gradient
+            sub = path[(slice(None), *idx)]
+            diverged_at[idx], stopped[idx] = ended_early(land, sub, np.asarray(land.value(sub), dtype=float))
         diverged = diverged_at >= 0
         last = np.where(diverged, np.maximum(diverged_at - 1, 0), rows - 1)
         final = np.take_along_axis(path, last[None, ..., None], axis=0)[0]
