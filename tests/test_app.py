@@ -609,6 +609,40 @@ def test_3d_view_is_shorter_on_a_phone_and_when_presenting() -> None:
     assert figure(at, "surface_3d")["layout"]["height"] == 440
 
 
+def test_presenting_the_3d_view_fills_the_screen_the_browser_reports() -> None:
+    # A fixed 440 px fit a 720-pixel projector but left most of a 1080-pixel one empty. The browser reports
+    # its window's height and where the figure's place starts (ui/screen.py; the browser tests check the
+    # report itself); the figure fills the rest, less Streamlit's 16 px gap above it and 8 px below.
+    at = make_app({"view": "3d", "present": "1"})
+    assert figure(at, "surface_3d")["layout"]["height"] == 440  # nothing reported yet: the 720-pixel size
+    assert [el for el in at.get("bidi_component") if el.proto.id.endswith("screen_3d")], "the reporter is there"
+    cases = [
+        ({"height": 1080, "top": 90}, 1080 - 90 - 16 - 8),
+        ({"height": 1200, "top": 300}, 1200 - 300 - 16 - 8),
+        ({"height": 720, "top": 270}, 440),  # a small screen keeps the least height (the page scrolls)
+        ({"height": 4000, "top": 90}, 1400),  # the tallest figure drawn
+    ]
+    junk = [
+        {"height": "1080", "top": 90},
+        {"height": True, "top": 90},
+        {"height": float("nan"), "top": 90},
+        {"height": 1080},
+        {"height": 1080, "top": -5},
+        {"height": 1e9, "top": 0},
+        [1080, 90],
+        None,
+    ]
+    for reported, expected in cases + [(j, 440) for j in junk]:
+        at.session_state["screen_3d"] = {"screen": reported}
+        at.run()
+        clean(at)
+        assert figure(at, "surface_3d")["layout"]["height"] == expected, reported
+    # Not presenting, nothing is asked of the browser and the desktop height holds.
+    desk = make_app({"view": "3d"})
+    assert figure(desk, "surface_3d")["layout"]["height"] == 640
+    assert not [el for el in desk.get("bidi_component") if el.proto.id.endswith("screen_3d")]
+
+
 def test_a_misspelt_link_parameter_is_named_and_the_page_still_draws() -> None:
     at = make_app({"setps": "100", "utm_source": "newsletter", "tab": "play", "sw_n": "25", "present": "0"})
     clean(at)

@@ -555,6 +555,47 @@ def test_presenting_four_runs_on_a_720_pixel_projector_shows_every_panel(page: A
         assert question is not None and question["y"] >= 0
 
 
+BOX = "(sel) => { const r = document.querySelector(sel).getBoundingClientRect(); return [r.top, r.bottom]; }"
+
+
+def test_presenting_on_a_1080_pixel_projector_fills_the_screen(page: Any, server: str) -> None:
+    # Sized for a 720-pixel projector, a 1920 × 1080 one showed the overlay 1800 × 330 px and the 3-D view
+    # 440 px high, half the screen empty below them. The panels now fill the screen below what stands
+    # above them, and follow it when Reveal puts the explanation there; the 3-D figure takes the height
+    # the browser reports.
+    with new_session(page, viewport={"width": 1920, "height": 1080}) as pg:
+        open_app(pg, server, "?present=1&view=overlay")
+        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+        top, bottom = pg.evaluate(BOX, ".pp-host .pp-canvas")
+        assert bottom - top > 600, (top, bottom)
+        assert pg.evaluate(BOX, ".pp-host .pp-bar")[1] <= 1080, "the Play bar stays on the screen"
+
+        open_app(pg, server, "?present=1&lesson=ravine")
+        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+        top, bottom = pg.evaluate(BOX, ".pp-host .pp-canvas")
+        assert bottom - top > 500 and pg.evaluate(BOX, ".pp-host .pp-bar")[1] <= 1080
+        pg.get_by_role("button", name="Reveal").click()
+        pg.wait_for_function(
+            finished_with(f"document.querySelector('.pp-host .pp-canvas').getBoundingClientRect().top > {top + 100}"),
+            timeout=60_000,
+        )
+        shown = pg.evaluate(BOX, ".pp-host .pp-canvas")
+        assert shown[1] - shown[0] < bottom - top, "the panels shrink below the explanation"
+        # ... to keep the Play bar on the screen, but not below the 720-pixel projector's 330 px (this
+        # explanation is long: the page scrolls)
+        assert pg.evaluate(BOX, ".pp-host .pp-bar")[1] <= 1080 or round(shown[1] - shown[0]) == 330, shown
+
+        pg.goto(server + "/?present=1&view=3d")
+        chart = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+        pg.wait_for_function(
+            finished_with(f"!!document.querySelector('{chart}') && document.querySelector('{chart}').clientHeight > 800"),
+            timeout=120_000,
+        )
+        top, bottom = pg.evaluate(BOX, chart)
+        assert bottom <= 1080 and bottom - top > 800, (top, bottom)
+        assert pg.locator('[data-testid="stException"]').count() == 0
+
+
 #: The page's Plotly charts: per chart, the boxes (left, top, right, bottom) of its plotting area, its text
 #: annotations (the basin panels' titles), its colour bar's tick labels and its legend, and whether it
 #: has a mode bar.

@@ -268,3 +268,33 @@ def test_run_markers_are_distinct_and_none_is_the_minimas_star() -> None:
     js = (Path(__file__).resolve().parents[1] / "ui" / "paths_canvas.js").read_text(encoding="utf-8")
     for symbol in SYMBOLS[1:]:
         assert f'case "{symbol}":' in js, symbol
+
+
+def test_3d_axes_keep_their_ticks_off_the_box_corners() -> None:
+    # The x and y axes end at the box's corners, where the z axis stands: Rosenbrock's y tick "-1" at the
+    # window's end was written over the z axis's "-2". Ticks stay at least 4 % of the span inside each
+    # end, on steps of 1, 2 or 5 times a power of ten.
+    from ui.views import surface_3d
+    from viz.curves import inner_ticks
+
+    for lo, hi in [(-2, 2), (-1, 3), (0, 0.01), (-100.02, -100), (999_900, 1e6), (-1e6, 1e6), (-5.5, 7.25)]:
+        for target in (5, 6):
+            ticks = inner_ticks(lo, hi, target)
+            span = hi - lo
+            assert 2 <= len(ticks) <= 2 * target, (lo, hi, ticks)
+            assert all(lo + 0.04 * span - 1e-9 * span <= t <= hi - 0.04 * span + 1e-9 * span for t in ticks)
+            step = ticks[1] - ticks[0]
+            assert np.allclose(np.diff(ticks), step, rtol=1e-9)
+            mantissa = step / 10 ** np.floor(np.log10(step) + 1e-9)
+            assert min(abs(mantissa - m) for m in (1, 2, 5, 10)) < 1e-6, step
+            # every multiple of the step that is far enough from the ends is a tick (none skipped)
+            assert ticks[0] - step < lo + 0.04 * span and ticks[-1] + step > hi - 0.04 * span
+    assert inner_ticks(-2, 2, 6) == [-1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5]  # by hand: step 4/6 ≈ 0.5
+    assert inner_ticks(-2, 2, 5) == [-1.0, 0.0, 1.0]  # 4/5 = 0.8 is nearer 1 than 0.5
+    assert inner_ticks(1.0, 1.0, 5) == []
+    fig = surface_3d(simulate(Scene(landscape="rosenbrock", runs=(Run.make("adam", lr=0.05),)))).to_dict()
+    scene = fig["layout"]["scene"]
+    assert scene["yaxis"]["range"] == [-1.0, 3.0] and -1.0 not in scene["yaxis"]["tickvals"]
+    for name in ("xaxis", "yaxis"):
+        (lo, hi), ticks = scene[name]["range"], scene[name]["tickvals"]
+        assert len(ticks) >= 3 and lo < min(ticks) and max(ticks) < hi

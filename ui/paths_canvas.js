@@ -8,6 +8,7 @@
 // The host element carries what tests and benchmarks read: data-frame (the step shown), data-draws
 // (how many frames were shown), data-signature (changes with the data), data-playing; each panel its
 // data-paints (how often its canvas was painted: new data repaints only the panels whose runs changed).
+// pageTop() comes from page_top.js, which paths_canvas.py puts before this file.
 
 const DASHES = {
   solid: [],
@@ -650,10 +651,44 @@ class View {
     const cols = width < 620 ? 1 : Math.min(d.columns, n);
     this.grid.style.gridTemplateColumns = `repeat(${cols}, minmax(0, 1fr))`;
     const gap = 14, cell = (width - gap * (cols - 1)) / cols;
-    const height = Math.round(Math.min(d.panelPx, Math.max(220, cell * 0.9)));
+    const natural = Math.max(220, cell * 0.9);
+    let height = Math.min(d.panelPx, natural);
+    // Presenting, the panels grow to fill the screen below what is above them (a 1080-pixel projector has
+    // room for far more than panelPx), down to panelPx where the screen is short.
+    if (d.fit) height = Math.min(natural, Math.max(height, this.screenLeft()));
+    height = Math.round(height);
     for (const p of this.panels) p.layout(Math.floor(cell), height);
     if (d.loss) this.lossChart.layout(Math.floor(width), d.loss, d.rows);
     this.show(this.step);
+  }
+
+  // The canvas height that keeps the panels' titles, the Play bar and the caption on one screen with what
+  // stands above the panels (the lesson's question, its explanation).
+  screenLeft() {
+    this.fitTop = pageTop(this.grid);
+    this.fitScreen = window.innerHeight;
+    const title = Math.max(0, ...this.panels.map((p) => p.title.offsetHeight)) + 6;
+    const below = this.bar.offsetHeight + 8 + this.caption.offsetHeight + 6 + 16;
+    return this.fitScreen - this.fitTop - title - below;
+  }
+
+  // Presenting: lay out again when the screen's height changes or what stands above the panels grows or
+  // shrinks (Reveal adds the explanation above them).
+  watchScreen() {
+    if (this.screenWatch) return;
+    const again = () => {
+      if (!this.data || !this.data.fit) return;
+      if (window.innerHeight !== this.fitScreen || Math.abs(pageTop(this.grid) - this.fitTop) > 1) this.layout();
+    };
+    const page = this.host.closest('[data-testid="stMainBlockContainer"]') || document.body;
+    this.screenWatch = new ResizeObserver(again);
+    this.screenWatch.observe(page);
+    window.addEventListener("resize", again);
+    this.unwatchScreen = () => {
+      this.screenWatch.disconnect();
+      window.removeEventListener("resize", again);
+      this.screenWatch = null;
+    };
   }
 
   show(step) {
@@ -711,11 +746,16 @@ export default function (component) {
   view.resize.observe(host);
   const signature = data.signature;
   if (host.dataset.signature !== signature) view.update(data, signature);
+  if (data.fit) view.watchScreen();
   // Asked once per page (the page's first run): say that the panels are on screen, so the page can add
   // what it held back until then.
   if (data.notify_drawn && !host.__notified) {
     host.__notified = true;
     requestAnimationFrame(() => setTriggerValue("drawn", signature));
   }
-  return () => { view.pause(); view.resize.disconnect(); };
+  return () => {
+    view.pause();
+    view.resize.disconnect();
+    if (view.unwatchScreen) view.unwatchScreen();
+  };
 }

@@ -18,6 +18,7 @@ from scene import BATCH_PARAM, Run, Scene, format_number, to_json
 from simulate import Result, RunResult, run_inputs, run_labels
 from ui.cache import IMAGE_GRID, IMAGE_GRID_LARGE, cached_grid, cached_surface, surface_part
 from ui.paths_canvas import paths_canvas
+from ui.screen import fill_height, space_below
 from ui.tables import number_columns
 from ui.widgets import display_math
 from viz.canvas import SUMMARY_HELP, paths_payload
@@ -27,6 +28,7 @@ from viz.paths import trajectory_figure
 from viz.style import style
 
 PATHS_CHART = "paths_chart"
+SCREEN = "screen_3d"  # the reporter of the space left for the 3-D view when presenting
 IS_PHONE = "_is_phone"  # session state: the answer of is_phone()
 
 
@@ -206,9 +208,10 @@ def trajectories(
         st.info("Choose at least one optimizer in the sidebar.")
         return None
     if scene.view == "3d" and not hidden:  # hidden: the 2-D panels without paths give nothing away
-        # A phone's narrow box leaves most of a tall figure empty; presenting, the question sits above it and
-        # the figure with its legend must fit a 720-pixel projector.
-        height = 440 if is_phone() or presentation else 640
+        # A phone's narrow box leaves most of a tall figure empty. Presenting, the figure with its legend fills
+        # the screen below the question (the browser reports the space; 440 px fit a 720-pixel projector).
+        small = 440 if is_phone() or presentation else 640
+        height = fill_height(space_below(SCREEN), least=small, most=1400) if presentation else small
         fig = surface_3d(result, height=height, legend_size=20 if presentation else 14, large_text=presentation)
         st.plotly_chart(fig, key="surface_3d", config=chart_config())
         return None
@@ -229,6 +232,7 @@ def trajectories(
         line_width=5 if presentation else 2.5,
         scale=1.5 if presentation else 1.0,
         panel_px=330 if presentation else (340 if narrow else 430),
+        fit=presentation,
         loss_min=getattr(result.landscape, "min_value", None),
         show_loss=not presentation,
         summary=result.summary,

@@ -56,6 +56,7 @@ def paths_payload(
     line_width: float = 2.5,
     scale: float = 1.0,
     panel_px: int = 430,
+    fit: bool = False,
     clickable: bool = True,
     loss_min: float | None = None,
     show_loss: bool = False,
@@ -74,7 +75,9 @@ def paths_payload(
         hidden: the surface without paths (predict-then-reveal).
         line_width: width of the trails (presentation mode uses thicker ones).
         scale: multiplies fonts and markers (presentation mode on a projector uses 1.5).
-        panel_px: the largest panel height in CSS pixels.
+        panel_px: the largest panel height in CSS pixels (with ``fit``, the least the panels shrink to).
+        fit: grow the panels to fill the browser's window below what stands above them (presentation
+            mode: a projector's screen), at most 0.9 times as tall as wide.
         clickable: a click on a panel reports the point (to start there).
         loss_min: the landscape's global minimum value (the loss chart then shows the gap to it, on a log
             axis), or None where it is unknown.
@@ -139,6 +142,7 @@ def paths_payload(
         "lineWidth": line_width,
         "scale": scale,
         "panelPx": panel_px,
+        "fit": fit,
         "frameMs": CANVAS_FRAME_MS,
         "loss": loss,
         "summary": _summary_data(summary) if loss is not None and summary else None,

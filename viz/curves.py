@@ -236,6 +236,23 @@ def choose_eye(
     return next(e for e, v in zip(eyes, seen, strict=True) if v >= keep * best)  # lowest, nearest first
 
 
+def inner_ticks(lo: float, hi: float, target: int) -> list[float]:
+    """About ``target`` round tick values (a step of 1, 2 or 5 times a power of ten) within ``[lo, hi]``,
+    none within 4 % of the span of either end.
+
+    In the 3-D view the x and y axes end at the box's corners, where the z axis stands: a tick at the end
+    of x or y wrote its label over the z axis's lowest one.
+    """
+    span = hi - lo
+    if not (np.isfinite(span) and span > 0):
+        return []
+    raw = span / max(1, target)
+    power = 10.0 ** np.floor(np.log10(raw))
+    step = power * min((1, 2, 5, 10), key=lambda m: abs(np.log(m * power / raw)))
+    first, last = np.ceil((lo + 0.04 * span) / step), np.floor((hi - 0.04 * span) / step)
+    return [float(f"{k * step:.12g}") + 0.0 for k in np.arange(first, last + 1)]  # + 0.0: no -0
+
+
 def surface_3d_figure(
     xs: np.ndarray,
     ys: np.ndarray,
@@ -323,7 +340,7 @@ def surface_3d_figure(
     def axis(title: str, span: list[float] | None = None) -> dict[str, object]:
         out: dict[str, object] = dict(title=dict(text=title))
         if span is not None:
-            out["range"] = span
+            out.update(range=span, tickvals=inner_ticks(span[0], span[1], 5 if tick_size is not None else 6))
         if tick_size is not None:
             out.update(title=dict(text=title, font=dict(size=tick_size + 2)), tickfont=dict(size=tick_size), nticks=5)
         return out

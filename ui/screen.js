@@ -1,0 +1,32 @@
+// Reports the height of the browser's window and where this (empty) element stands on the page, so that
+// the page can size a figure it draws below it to the screen (a Streamlit v2 component; ui/screen.py).
+// It reports again, at most a few times a second, when either changes by more than SLACK pixels: the
+// window is resized, or what stands above grows (Reveal adds a lesson's explanation).
+// pageTop() comes from page_top.js, which screen.py puts before this file.
+
+const SLACK = 24;
+
+export default function (component) {
+  const { parentElement, setStateValue } = component;
+  const box = parentElement;
+  let timer = null;
+  const report = () => {
+    timer = null;
+    const now = { height: window.innerHeight, top: Math.round(pageTop(box)) };
+    const last = box.__sent;
+    if (last && Math.abs(last.height - now.height) <= SLACK && Math.abs(last.top - now.top) <= SLACK) return;
+    box.__sent = now;
+    setStateValue("screen", now);
+  };
+  const later = () => { if (timer === null) timer = setTimeout(report, 200); };
+  report();
+  const page = box.closest('[data-testid="stMainBlockContainer"]') || document.body;
+  const watch = new ResizeObserver(later);
+  watch.observe(page);
+  window.addEventListener("resize", later);
+  return () => {
+    watch.disconnect();
+    window.removeEventListener("resize", later);
+    if (timer !== null) clearTimeout(timer);
+  };
+}
