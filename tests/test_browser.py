@@ -588,7 +588,7 @@ def test_presenting_on_a_1080_pixel_projector_fills_the_screen(page: Any, server
         pg.goto(server + "/?present=1&view=3d")
         chart = '[data-testid="stPlotlyChart"] .js-plotly-plot'
         pg.wait_for_function(
-            finished_with(f"!!document.querySelector('{chart}') && document.querySelector('{chart}').clientHeight > 800"),
+            finished_with(f"(document.querySelector('{chart}') || {{clientHeight: 0}}).clientHeight > 800"),
             timeout=120_000,
         )
         top, bottom = pg.evaluate(BOX, chart)
