@@ -72,7 +72,7 @@ def playground(result: Result, places: Playground) -> None:
     and summary (3-D view), downloads.
 
     While the class predicts (paths hidden) nothing that gives the paths away is shown; presentation mode
-    shows only the question and the panels.
+    shows only the question and the panels (and, once revealed, the explanation under them).
     """
     hidden, present = lessons_view.paths_hidden(), lessons_view.presenting()
     with places.question:
@@ -81,6 +81,10 @@ def playground(result: Result, places: Playground) -> None:
         with places.messages:
             views.run_messages(result)
     if present:
+        # A container on every run: a fragment rerun (Reveal) may fill only a place outside it that the last
+        # full run wrote to.
+        with places.rest.container():
+            lessons_view.explanation()
         return
     with places.rest:
         if hidden:

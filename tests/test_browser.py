@@ -561,8 +561,7 @@ BOX = "(sel) => { const r = document.querySelector(sel).getBoundingClientRect();
 def test_presenting_on_a_1080_pixel_projector_fills_the_screen(page: Any, server: str) -> None:
     # Sized for a 720-pixel projector, a 1920 × 1080 one showed the overlay 1800 × 330 px and the 3-D view
     # 440 px high, half the screen empty below them. The panels now fill the screen below what stands
-    # above them, and follow it when Reveal puts the explanation there; the 3-D figure takes the height
-    # the browser reports.
+    # above them, and follow the window's height; the 3-D figure takes the height the browser reports.
     with new_session(page, viewport={"width": 1920, "height": 1080}) as pg:
         open_app(pg, server, "?present=1&view=overlay")
         pg.wait_for_function(RUN_FINISHED, timeout=120_000)
@@ -572,19 +571,24 @@ def test_presenting_on_a_1080_pixel_projector_fills_the_screen(page: Any, server
 
         open_app(pg, server, "?present=1&lesson=ravine")
         pg.wait_for_function(RUN_FINISHED, timeout=120_000)
-        top, bottom = pg.evaluate(BOX, ".pp-host .pp-canvas")
-        assert bottom - top > 500 and pg.evaluate(BOX, ".pp-host .pp-bar")[1] <= 1080
+        panels = pg.evaluate(BOX, ".pp-host .pp-canvas")
+        assert panels[1] - panels[0] > 500 and pg.evaluate(BOX, ".pp-host .pp-bar")[1] <= 1080
+        # Reveal puts the explanation under the panels: they stay where the class is looking (above them,
+        # it pushed them off the screen)
         pg.get_by_role("button", name="Reveal").click()
-        pg.wait_for_function(
-            finished_with(f"document.querySelector('.pp-host .pp-canvas').getBoundingClientRect().top > {top + 100}"),
-            timeout=60_000,
-        )
-        shown = pg.evaluate(BOX, ".pp-host .pp-canvas")
-        assert shown[1] - shown[0] < bottom - top, "the panels shrink below the explanation"
-        # ... to keep the Play bar on the screen, but not below the 720-pixel projector's 330 px (this
-        # explanation is long: the page scrolls)
-        assert pg.evaluate(BOX, ".pp-host .pp-bar")[1] <= 1080 or round(shown[1] - shown[0]) == 330, shown
+        pg.wait_for_function(finished_with("document.body.innerText.includes('Across the valley the curvature')"))
+        assert pg.evaluate(BOX, ".pp-host .pp-canvas") == panels
+        explanation = pg.get_by_text("Across the valley the curvature").bounding_box()
+        assert explanation is not None and explanation["y"] > pg.evaluate(BOX, ".pp-host .pp-bar")[1]
+        pointer = pg.get_by_text("The explanation is under the panels").bounding_box()
+        assert pointer is not None and pointer["y"] + pointer["height"] < panels[0], "a pointer to it, above them"
+        # a shorter window: the panels shrink to keep the Play bar on the screen
+        pg.set_viewport_size({"width": 1920, "height": 800})
+        pg.wait_for_function("document.querySelector('.pp-host .pp-bar').getBoundingClientRect().bottom <= 800")
+        shrunk = pg.evaluate(BOX, ".pp-host .pp-canvas")
+        assert shrunk[0] == panels[0] and 330 <= shrunk[1] - shrunk[0] < panels[1] - panels[0], shrunk
 
+        pg.set_viewport_size({"width": 1920, "height": 1080})
         pg.goto(server + "/?present=1&view=3d")
         chart = '[data-testid="stPlotlyChart"] .js-plotly-plot'
         pg.wait_for_function(

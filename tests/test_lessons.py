@@ -291,6 +291,7 @@ def test_lesson_link_opens_lesson(key: str) -> None:
     at.button(key="reveal").click().run()
     assert not at.exception
     assert les.explanation.splitlines()[0][:40] in texts(at)
+    assert "under the panels" not in texts(at)  # not presenting: it stands above them
 
 
 def test_picking_a_lesson_sets_the_scene_and_free_play_keeps_it() -> None:
@@ -367,6 +368,15 @@ def test_presentation_mode() -> None:
     (four,) = [json.loads(el.proto.bytes) for el in app(lesson="epsilon", present="1").get("bidi_component")]
     (grid,) = [json.loads(el.proto.bytes) for el in app(lesson="epsilon").get("bidi_component")]
     assert four["columns"] == 4 and grid["columns"] == 2
+    # ... and fill the screen below the question (the browser fits them; see test_browser)
+    assert four["fit"] and panels["fit"] and not grid["fit"]
+    # Reveal: the explanation, under the panels, and a pointer to it above them (the browser test checks
+    # where they stand)
+    les = lessons.get("saddle")
+    at.button(key="reveal").click().run()
+    assert not at.exception
+    assert les.explanation.splitlines()[0][:40] in texts(at)
+    assert "The explanation is under the panels." in texts(at)
     assert at.query_params["present"] == "1"
     at.button(key="leave_present").click().run()
     assert not at.toggle(key="present").value

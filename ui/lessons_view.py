@@ -180,7 +180,8 @@ def query_extra() -> dict[str, str]:
 
 
 def question_panel() -> None:
-    """Above the panels: the lesson's question, the Reveal button and, once revealed, the explanation.
+    """Above the panels: the lesson's question, the Reveal button and, once revealed, the explanation
+    (when presenting, :func:`explanation` puts it under the panels instead).
 
     In free play with "hide the paths" on, only the Reveal button is shown.
     """
@@ -194,7 +195,7 @@ def question_panel() -> None:
         st.info("The paths are hidden: what will each optimizer do? Reveal shows them.", icon=":material/quiz:")
     if les is None and not hidden and not presenting():
         return  # free play: nothing to ask (no empty row of buttons)
-    c1, c2, _ = st.columns([1, 1, 3] if not presenting() else [1, 1, 2])
+    c1, c2, c3 = st.columns([1, 1, 3] if not presenting() else [1, 1, 2])
     if not revealed and (les is not None or hidden):
         c1.button(
             "Reveal",
@@ -208,8 +209,22 @@ def question_panel() -> None:
         c1.button("Hide again", key="hide_again", on_click=_hide_again, width="stretch")
     if presenting():
         c2.button("Leave presentation mode", key="leave_present", on_click=_leave_present, width="stretch")
-    if les is not None and revealed:
-        with st.container(border=True):
-            st.markdown(les.explanation)
-            if les.source and not presenting():
-                st.caption(f"Source: {les.source}")
+        if les is not None and revealed:
+            c3.markdown("↓ The explanation is under the panels.")
+    else:
+        explanation()
+
+
+def explanation() -> None:
+    """A revealed lesson's explanation (and its source, but when presenting); nothing before Reveal.
+
+    Presenting, it goes under the panels: above them it pushed them off a projector's screen at the
+    moment the class was to see them (a lesson's explanation is up to half a 1080-line screen).
+    """
+    les = current()
+    if les is None or not st.session_state.get(REVEALED):
+        return
+    with st.container(border=True):
+        st.markdown(les.explanation)
+        if les.source and not presenting():
+            st.caption(f"Source: {les.source}")
