@@ -600,6 +600,40 @@ def test_presenting_on_a_1080_pixel_projector_fills_the_screen(page: Any, server
         assert pg.locator('[data-testid="stException"]').count() == 0
 
 
+def test_presenting_the_keyboard_drives_the_animation(page: Any, server: str) -> None:
+    # A lecturer at a laptop or with a clicker: Space plays and pauses, the arrows step, Home and End jump.
+    with new_session(page, viewport={"width": 1280, "height": 720}) as pg:
+        errors: list[str] = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        open_app(pg, server, "?present=1&steps=200")
+        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+        assert host(pg, "frame") == "200"  # the panels open on the last step
+        pg.keyboard.press("Home")
+        assert host(pg, "frame") == "0"
+        pg.keyboard.press("ArrowRight")
+        second = int(host(pg, "frame"))
+        assert second > 0
+        pg.keyboard.press("ArrowRight")
+        pg.keyboard.press("ArrowLeft")
+        assert int(host(pg, "frame")) == second
+        pg.keyboard.press("End")
+        assert host(pg, "frame") == "200"
+        pg.keyboard.press("Home")
+        pg.keyboard.press(" ")
+        pg.wait_for_function(f"Number({HOST}.dataset.frame) > {second}")  # it plays
+        assert host(pg, "playing") == "1"
+        pg.keyboard.press(" ")
+        assert host(pg, "playing") == "0"
+        assert errors == []
+    # Not presenting, the keys are the page's own (Space scrolls it): the panels leave them alone.
+    with new_session(page) as pg:
+        open_app(pg, server, "?steps=200")
+        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+        pg.keyboard.press("Home")
+        pg.keyboard.press(" ")
+        assert host(pg, "frame") == "200" and host(pg, "playing") == "0"
+
+
 #: The page's Plotly charts: per chart, the boxes (left, top, right, bottom) of its plotting area, its text
 #: annotations (the basin panels' titles), its colour bar's tick labels and its legend, and whether it
 #: has a mode bar.

@@ -370,6 +370,9 @@ def test_presentation_mode() -> None:
     assert four["columns"] == 4 and grid["columns"] == 2
     # ... and fill the screen below the question (the browser fits them; see test_browser)
     assert four["fit"] and panels["fit"] and not grid["fit"]
+    # ... and take the keyboard, which the caption tells
+    assert panels["keys"] and not grid["keys"]
+    assert "Space plays and pauses" in panels["caption"] and "Space" not in grid["caption"]
     # Reveal: the explanation, under the panels, and a pointer to it above them (the browser test checks
     # where they stand)
     les = lessons.get("saddle")

@@ -20,6 +20,8 @@ const DASHES = {
 };
 const MARGIN = { left: 48, right: 16, top: 8, bottom: 30 };  // left: the least; each panel widens it
 const INK = "#1f2933";
+// What takes its own keys: the keyboard's shortcuts (see View.watchKeys) leave them alone.
+const CONTROLS = 'input, textarea, select, button, [contenteditable="true"], [role="slider"], [role="combobox"]';
 const AXIS = "#9aa5b1";
 const DECODER = new TextDecoder();
 
@@ -691,6 +693,34 @@ class View {
     };
   }
 
+  // Presenting: the keyboard drives the animation (a lecturer at a laptop or with a clicker): Space plays
+  // and pauses, the arrow keys step, Home and End jump to the ends. Keys meant for a control (a focused
+  // button, slider or text box) are left to it.
+  watchKeys() {
+    if (this.keyWatch) return;
+    this.keyWatch = (e) => {
+      if (!this.data || !this.data.keys || e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+      const target = e.target;
+      if (target && target.closest && target.closest(CONTROLS)) return;
+      const last = this.frames.length - 1, i = Math.max(0, this.frames.indexOf(this.step));
+      const to = { ArrowRight: Math.min(last, i + 1), ArrowLeft: Math.max(0, i - 1), Home: 0, End: last }[e.key];
+      if (e.key === " ") {
+        if (this.timer) this.pause(); else this.start(false);
+      } else if (to !== undefined) {
+        this.pause();
+        this.show(this.frames[to]);
+      } else {
+        return;
+      }
+      e.preventDefault();
+    };
+    document.addEventListener("keydown", this.keyWatch);
+    this.unwatchKeys = () => {
+      document.removeEventListener("keydown", this.keyWatch);
+      this.keyWatch = null;
+    };
+  }
+
   show(step) {
     this.step = step;
     for (const p of this.panels) p.draw(step);
@@ -747,6 +777,7 @@ export default function (component) {
   const signature = data.signature;
   if (host.dataset.signature !== signature) view.update(data, signature);
   if (data.fit) view.watchScreen();
+  if (data.keys) view.watchKeys();
   // Asked once per page (the page's first run): say that the panels are on screen, so the page can add
   // what it held back until then.
   if (data.notify_drawn && !host.__notified) {
@@ -757,5 +788,6 @@ export default function (component) {
     view.pause();
     view.resize.disconnect();
     if (view.unwatchScreen) view.unwatchScreen();
+    if (view.unwatchKeys) view.unwatchKeys();
   };
 }

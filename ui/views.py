@@ -233,6 +233,7 @@ def trajectories(
         scale=1.5 if presentation else 1.0,
         panel_px=330 if presentation else (340 if narrow else 430),
         fit=presentation,
+        keys=presentation,
         loss_min=getattr(result.landscape, "min_value", None),
         show_loss=not presentation,
         summary=result.summary,
@@ -240,6 +241,7 @@ def trajectories(
             f"Shading: {surface.label}, dark = low. {star_legend(result.landscape)}○ start. "
             "Click a panel to start there; "
             "▶ Play animates every panel in step, the slider scrubs, hovering a path shows its step."
+            + (" Keys: Space plays and pauses, ← → step, Home and End jump to the ends." if presentation else "")
             + start_outside_note(result.start, surface.bounds)
         ),
     )

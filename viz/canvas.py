@@ -57,6 +57,7 @@ def paths_payload(
     scale: float = 1.0,
     panel_px: int = 430,
     fit: bool = False,
+    keys: bool = False,
     clickable: bool = True,
     loss_min: float | None = None,
     show_loss: bool = False,
@@ -78,6 +79,8 @@ def paths_payload(
         panel_px: the largest panel height in CSS pixels (with ``fit``, the least the panels shrink to).
         fit: grow the panels to fill the browser's window below what stands above them (presentation
             mode: a projector's screen), at most 0.9 times as tall as wide.
+        keys: the keyboard drives the animation (presentation mode): Space plays and pauses, ← and →
+            step, Home and End jump to the first and last step.
         clickable: a click on a panel reports the point (to start there).
         loss_min: the landscape's global minimum value (the loss chart then shows the gap to it, on a log
             axis), or None where it is unknown.
@@ -143,6 +146,7 @@ def paths_payload(
         "scale": scale,
         "panelPx": panel_px,
         "fit": fit,
+        "keys": keys,
         "frameMs": CANVAS_FRAME_MS,
         "loss": loss,
         "summary": _summary_data(summary) if loss is not None and summary else None,
