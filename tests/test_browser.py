@@ -624,6 +624,13 @@ def test_presenting_the_keyboard_drives_the_animation(page: Any, server: str) ->
         assert host(pg, "playing") == "1"
         pg.keyboard.press(" ")
         assert host(pg, "playing") == "0"
+        # Clicked with the mouse, Play keeps the focus: Space presses it (once), the arrows still step
+        pg.locator(".pp-host .pp-button").first.click()
+        assert host(pg, "playing") == "1"
+        pg.keyboard.press(" ")
+        assert host(pg, "playing") == "0"
+        pg.keyboard.press("End")
+        assert host(pg, "frame") == "200"
         assert errors == []
     # Not presenting, the keys are the page's own (Space scrolls it): the panels leave them alone.
     with new_session(page) as pg:

@@ -20,8 +20,9 @@ const DASHES = {
 };
 const MARGIN = { left: 48, right: 16, top: 8, bottom: 30 };  // left: the least; each panel widens it
 const INK = "#1f2933";
-// What takes its own keys: the keyboard's shortcuts (see View.watchKeys) leave them alone.
-const CONTROLS = 'input, textarea, select, button, [contenteditable="true"], [role="slider"], [role="combobox"]';
+// What takes its own keys: the keyboard's shortcuts (see View.watchKeys) leave them alone (and Space to a
+// focused button, which it presses).
+const CONTROLS = 'input, textarea, select, [contenteditable="true"], [role="slider"], [role="combobox"]';
 const AXIS = "#9aa5b1";
 const DECODER = new TextDecoder();
 
@@ -695,13 +696,13 @@ class View {
 
   // Presenting: the keyboard drives the animation (a lecturer at a laptop or with a clicker): Space plays
   // and pauses, the arrow keys step, Home and End jump to the ends. Keys meant for a control (a focused
-  // button, slider or text box) are left to it.
+  // slider or text box; Space on a button) are left to it.
   watchKeys() {
     if (this.keyWatch) return;
     this.keyWatch = (e) => {
       if (!this.data || !this.data.keys || e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
       const target = e.target;
-      if (target && target.closest && target.closest(CONTROLS)) return;
+      if (target && target.closest && (target.closest(CONTROLS) || (e.key === " " && target.closest("button")))) return;
       const last = this.frames.length - 1, i = Math.max(0, this.frames.indexOf(this.step));
       const to = { ArrowRight: Math.min(last, i + 1), ArrowLeft: Math.max(0, i - 1), Home: 0, End: last }[e.key];
       if (e.key === " ") {
