@@ -631,6 +631,13 @@ def test_presenting_the_keyboard_drives_the_animation(page: Any, server: str) ->
         assert host(pg, "playing") == "0"
         pg.keyboard.press("End")
         assert host(pg, "frame") == "200"
+        # Leaving presentation mode hands the keys back to the page
+        pg.get_by_role("button", name="Leave presentation mode").click()
+        pg.wait_for_function(finished_with("!document.body.innerText.includes('Leave presentation mode')"))
+        pg.wait_for_function(finished_with(f"{HOST}.dataset.draws > 0"))
+        pg.locator("h1").first.click()  # the focus off the buttons
+        pg.keyboard.press("Home")
+        assert host(pg, "frame") == "200"
         assert errors == []
     # Not presenting, the keys are the page's own (Space scrolls it): the panels leave them alone.
     with new_session(page) as pg:

@@ -666,7 +666,7 @@ class View {
   }
 
   // The canvas height that keeps the panels' titles, the Play bar and the caption on one screen with what
-  // stands above the panels (the lesson's question, its explanation).
+  // stands above the panels (the lesson's question and its buttons).
   screenLeft() {
     this.fitTop = pageTop(this.grid);
     this.fitScreen = window.innerHeight;
@@ -676,7 +676,7 @@ class View {
   }
 
   // Presenting: lay out again when the screen's height changes or what stands above the panels grows or
-  // shrinks (Reveal adds the explanation above them).
+  // shrinks (a lesson's question, a message).
   watchScreen() {
     if (this.screenWatch) return;
     const again = () => {
@@ -690,7 +690,7 @@ class View {
     this.unwatchScreen = () => {
       this.screenWatch.disconnect();
       window.removeEventListener("resize", again);
-      this.screenWatch = null;
+      this.screenWatch = this.unwatchScreen = null;
     };
   }
 
@@ -718,7 +718,7 @@ class View {
     document.addEventListener("keydown", this.keyWatch);
     this.unwatchKeys = () => {
       document.removeEventListener("keydown", this.keyWatch);
-      this.keyWatch = null;
+      this.keyWatch = this.unwatchKeys = null;
     };
   }
 
