@@ -287,13 +287,14 @@ def test_scene_gif_cuts_paths_at_the_plots_edge() -> None:
 def test_the_step_size_chart_labels_a_log_axis_with_round_values() -> None:
     # Over one or two decades Plotly labelled every digit, 2 to 9, in small type; on a phone they ran
     # together. Ticks are now 1, 2 and 5 times the powers of ten (hand-picked for these ranges).
-    from viz.steps import effective_lr_figure, log_ticks
+    from viz.curves import log_ticks
+    from viz.steps import effective_lr_figure
 
     assert log_ticks(5e-4, 9e-3) == ([5e-4, 1e-3, 2e-3, 5e-3], ["0.0005", "0.001", "0.002", "0.005"])
     assert log_ticks(7e-9, 3e-7) == ([1e-8, 2e-8, 5e-8, 1e-7, 2e-7], ["1e-8", "2e-8", "5e-8", "1e-7", "2e-7"])
-    # many decades: the powers of ten, every other one past eight
-    assert log_ticks(1e-3, 1e5) == ([1e-3, 1e-1, 1e1, 1e3, 1e5], ["0.001", "0.1", "10", "1000", "100000"])
-    assert log_ticks(1e-3, 1.5e-3) is None  # under a decade Plotly's few plain labels stay
+    # over more decades (more than eight such ticks) and under one, Plotly's own read well and stay
+    assert log_ticks(1e-3, 1e5) is None and log_ticks(1e-3, 1.5e-3) is None
+    assert log_ticks(0.3, 40) == ([0.5, 1, 2, 5, 10, 20], ["0.5", "1", "2", "5", "10", "20"])
     assert log_ticks(0.0, 1.0) is None and log_ticks(float("nan"), 1.0) is None
     eff = np.column_stack([np.linspace(5e-4, 4e-3, 50), np.linspace(1e-3, 9e-3, 50)])
     eff[3, 0] = np.nan  # a gap is left out of the range

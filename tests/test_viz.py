@@ -124,6 +124,21 @@ def test_loss_figure_uses_gap_to_minimum_on_log_axis() -> None:
     assert loss_figure(saddle.runs, None).validated().layout.yaxis.type == "linear"  # the loss goes negative
 
 
+def test_loss_figure_labels_one_to_three_decades_with_round_values() -> None:
+    # Over one to three decades Plotly labels every digit 2-9; the ticks are 1, 2 and 5 times the powers
+    # of ten instead. A loss falling from 8 to 0.05 (min 0): the padded axis spans about 0.04 .. 10.
+    from types import SimpleNamespace
+
+    loss = np.geomspace(8.0, 0.05, 40)
+    run = SimpleNamespace(label="r", path=np.zeros((40, 2)), loss=loss, diverged_at=None, error=None, ended="")
+    y = loss_figure([run], 0.0).validated().layout.yaxis
+    assert y.type == "log" and list(y.tickvals) == [0.05, 0.1, 0.2, 0.5, 1, 2, 5]
+    assert list(y.ticktext) == ["0.05", "0.1", "0.2", "0.5", "1", "2", "5"]
+    # twelve decades: Plotly's powers of ten stay
+    run.loss = np.geomspace(1e2, 1e-10, 40)
+    assert loss_figure([run], 0.0).validated().layout.yaxis.tickvals is None
+
+
 def test_loss_range_caps_a_diverging_run_by_hand() -> None:
     # Log axis: the curves span 10^0 .. 10^12, but the top stays two decades above the highest start
     # (10^2): [0, 4], padded by 4 % of its width (0.16).

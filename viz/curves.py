@@ -103,6 +103,25 @@ def loss_range(values: Sequence[np.ndarray], log: bool, view: Sequence[float] | 
     return [lo - pad, hi + pad]
 
 
+def log_ticks(lo: float, hi: float, most: int = 8) -> tuple[list[float], list[str]] | None:
+    """Ticks of a log axis over ``[lo, hi]`` at 1, 2 and 5 times each power of ten, where that makes at
+    most ``most`` ticks.
+
+    Over one to three decades Plotly labels every digit, 2 to 9, in small type: on a phone they ran
+    together. Under a decade its few plain labels, and over more its powers of ten, read well.
+
+    Returns:
+        ``(values, labels)`` (labels as ``%g`` writes them: 0.0005, 2e-5), or None to keep Plotly's.
+    """
+    if not (np.isfinite(lo) and np.isfinite(hi) and 0 < lo < hi) or np.log10(hi / lo) < 1:
+        return None
+    decades = range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)
+    values = [m * 10.0**e for e in decades for m in (1, 2, 5) if lo <= m * 10.0**e <= hi]
+    if len(values) > most:
+        return None
+    return values, [f"{v:g}".replace("e-0", "e-").replace("e+0", "e").replace("e+", "e") for v in values]
+
+
 def significant(a: np.ndarray, digits: int) -> np.ndarray:
     """``a`` rounded to ``digits`` significant digits (NaN and inf pass through): short JSON."""
     with np.errstate(all="ignore"):
@@ -146,6 +165,8 @@ def loss_figure(
                 hovertemplate=f"{r.label}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>",
             )
         )
+    span = loss_range(ys, log, view)
+    ticks = log_ticks(10 ** span[0], 10 ** span[1]) if log else None
     layout = dict(
         height=height,
         font=FONT,
@@ -157,10 +178,11 @@ def loss_figure(
         yaxis=dict(
             title=dict(text=title),
             type="log" if log else "linear",
-            range=loss_range(ys, log, view),
+            range=span,
             showgrid=True,
             gridcolor="#e5e8ec",
             exponentformat="power",
+            **({"tickvals": ticks[0], "ticktext": ticks[1]} if ticks else {}),
         ),
     )
     fig = SpecFigure({"data": data, "layout": layout})

@@ -7,32 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
+from viz.curves import log_ticks
 from viz.style import FONT
 
 COORD_COLOURS = ("#D55E00", "#0072B2")
 ARROW_COLOURS = {"gradient": "#CC79A7", "moment": "#009E73", "step": "#D55E00", "lookahead": "#0072B2"}
-
-
-def log_ticks(lo: float, hi: float, most: int = 8) -> tuple[list[float], list[str]] | None:
-    """Round ticks of a log axis over ``[lo, hi]``: 1, 2 and 5 times each power of ten when they are at most
-    ``most``, else the powers of ten (every k-th one beyond ``most``).
-
-    Plotly's own ticks over one or two decades label every digit, 2 to 9, in small type: on a phone
-    they ran together.
-
-    Returns:
-        ``(values, labels)`` (labels as ``%g`` writes them: 0.0005, 2e-5, 1e6), or None where Plotly's own
-        are kept: under a decade (they are then few and plain) or no valid range.
-    """
-    if not (np.isfinite(lo) and np.isfinite(hi) and 0 < lo < hi) or np.log10(hi / lo) < 1:
-        return None
-    decades = range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)
-    values = [m * 10.0**e for e in decades for m in (1, 2, 5) if lo <= m * 10.0**e <= hi]
-    if len(values) > most:
-        powers = [10.0**e for e in decades if lo <= 10.0**e <= hi]
-        values = powers[:: -(-len(powers) // most)]
-    labels = [f"{v:g}".replace("e-0", "e-").replace("e+0", "e").replace("e+", "e") for v in values]
-    return values, labels
 
 
 def effective_lr_figure(eff: np.ndarray, current: int | None = None, title: str = "") -> go.Figure:
