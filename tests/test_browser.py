@@ -539,6 +539,22 @@ def test_on_a_phone_the_title_is_one_line_and_the_panels_stack(page: Any, server
         assert abs(l0 - l1) < 2 and t1 >= b0  # stacked, not side by side
         assert r0 <= 360 and r0 - l0 > 0.6 * 360  # each panel spans most of the screen's width
         assert t0 < 740  # the first panel starts on the first screen
+        # The summary's five columns did not fit: the status ("diverged at step k") was off to the right.
+        # Each run is a block of lines, each value after its column's name, all within the screen.
+        summary = pg.evaluate(
+            """() => { const box = document.querySelector('.pp-summary'), cells = [...box.querySelectorAll('td')];
+              return {overflow: box.scrollWidth - box.clientWidth, header: box.querySelector('tr').offsetHeight,
+                      right: Math.max(...cells.map((c) => c.getBoundingClientRect().right)),
+                      before: cells.map((c) => getComputedStyle(c, '::before').content)}; }"""
+        )
+        assert summary["overflow"] <= 0 and summary["right"] <= 360 and summary["header"] == 0, summary
+        assert summary["before"][:5] == [
+            "none",
+            '"final loss: "',
+            '"distance to minimum: "',
+            '"steps to reach: "',
+            '"status: "',
+        ], summary["before"]
         assert pg.locator('[data-testid="stException"]').count() == 0
         assert errors == []
 

@@ -534,6 +534,7 @@ function summaryTable(box, summary) {
     row.forEach((v, j) => {
       const td = el("td", typeof v === "number" ? "pp-num" : "");
       const c = summary.columns[j];
+      td.dataset.label = c;  // a phone shows it before the value (paths_canvas.css)
       td.textContent = v === null ? "–" : typeof v !== "number" ? v
         : c === "steps to reach" ? String(Math.round(v)) : Number(v).toPrecision(c === "final loss" ? 4 : 3);
       tr.append(td);
