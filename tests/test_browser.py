@@ -591,7 +591,7 @@ def test_presenting_on_a_1080_pixel_projector_fills_the_screen(page: Any, server
         assert panels[1] - panels[0] > 500 and pg.evaluate(BOX, ".pp-host .pp-bar")[1] <= 1080
         # Reveal puts the explanation under the panels: they stay where the class is looking (above them,
         # it pushed them off the screen)
-        pg.get_by_role("button", name="Reveal").click()
+        pg.get_by_role("button", name="Reveal", exact=True).click()
         pg.wait_for_function(finished_with("document.body.innerText.includes('Across the valley the curvature')"))
         assert pg.evaluate(BOX, ".pp-host .pp-canvas") == panels
         explanation = pg.get_by_text("Across the valley the curvature").bounding_box()
@@ -648,7 +648,7 @@ def test_presenting_the_keyboard_drives_the_animation(page: Any, server: str) ->
         pg.keyboard.press("End")
         assert host(pg, "frame") == "200"
         # Leaving presentation mode hands the keys back to the page
-        pg.get_by_role("button", name="Leave presentation mode").click()
+        pg.get_by_role("button", name="Leave presentation mode", exact=True).click()
         pg.wait_for_function(finished_with("!document.body.innerText.includes('Leave presentation mode')"))
         pg.wait_for_function(finished_with(f"{HOST}.dataset.draws > 0"))
         pg.locator("h1").first.click()  # the focus off the buttons
@@ -662,6 +662,39 @@ def test_presenting_the_keyboard_drives_the_animation(page: Any, server: str) ->
         pg.keyboard.press("Home")
         pg.keyboard.press(" ")
         assert host(pg, "frame") == "200" and host(pg, "playing") == "0"
+
+
+def test_presenting_the_sidebar_folds_away_and_opens_to_change_a_setting(page: Any, server: str) -> None:
+    # The sidebar was hidden outright: trying a larger η in front of the class meant leaving presentation
+    # mode. It now folds away; » opens it, in its usual type, and a setting moved there redraws the panels.
+    width = "document.querySelector('[data-testid=\"stSidebar\"]').getBoundingClientRect().width"
+    with new_session(page, viewport={"width": 1280, "height": 720}) as pg:
+        errors: list[str] = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        open_app(pg, server, "?present=1&lesson=ravine")
+        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+        assert pg.evaluate(width) < 5, "folded away"
+        pg.locator('[data-testid="stExpandSidebarButton"]').click()
+        pg.wait_for_function(f"{width} > 200")
+        label = "parseFloat(getComputedStyle(document.querySelector(%r)).fontSize)"
+        assert pg.evaluate(label % '[data-testid="stSidebar"] [data-testid="stWidgetLabel"] p') <= 16
+        assert pg.evaluate(label % '[data-testid="stMain"] [data-testid="stAlert"] p') >= 24  # the question
+        pg.locator('[data-testid="stSidebar"] [data-testid="stExpander"] summary').first.click()
+        pg.wait_for_function(RUN_FINISHED, timeout=60_000)
+        signature = host(pg, "signature")
+        lr = pg.locator('[data-testid="stSidebar"] input[type="range"][aria-label*="η"]').first
+        lr.focus()
+        pg.keyboard.press("ArrowRight")
+        pg.wait_for_function(finished_with(f"{HOST}.dataset.signature !== '{signature}'"), timeout=60_000)
+        assert pg.evaluate(width) > 200, "the sidebar stays open while its settings change"
+        assert errors == []
+    # Left, presentation mode gives the sidebar back
+    with new_session(page, viewport={"width": 1280, "height": 720}) as pg:
+        open_app(pg, server, "?present=1")
+        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+        assert pg.evaluate(width) < 5
+        pg.get_by_role("button", name="Leave presentation mode", exact=True).click()
+        pg.wait_for_function(f"{width} > 200", timeout=60_000)
 
 
 #: The page's Plotly charts: per chart, the boxes (left, top, right, bottom) of its plotting area, its text

@@ -27,18 +27,22 @@ PRESENT = "present"
 #: The picker's controls (the page sends their values again where the sidebar's go again).
 CONTROL_KEYS = (PICK, PREDICT, PRESENT)
 
-#: Presentation mode: bigger text everywhere, no sidebar, no tab bar (only the first tab is shown).
+#: Presentation mode: bigger text in the main area, no tab bar (only the first tab is shown), the sidebar
+#: folded away: its » button (the header's only control left) opens it to change a setting in front of
+#: the class, in its usual type.
 _PRESENT_CSS = """
 <style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
-[data-baseweb="tab-list"], [data-baseweb="tab-border"], [role="tablist"], [data-testid="stHeader"]
-{ display: none !important; }
+[data-baseweb="tab-list"], [data-baseweb="tab-border"], [role="tablist"], [data-testid="stToolbarActions"],
+[data-testid="stMainMenu"], [data-testid="stDecoration"] { display: none !important; }
+[data-testid="stHeader"] { background: transparent !important; pointer-events: none; }
+[data-testid="stHeader"] button { pointer-events: auto; }
 .block-container, [data-testid="stMainBlockContainer"] { padding-top: 1rem !important; max-width: 100% !important; }
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.6rem !important;
-  line-height: 1.4 !important; }
-[data-testid="stAlert"] [data-testid="stMarkdownContainer"] p { font-size: 1.75rem !important; }
-[data-testid="stCaptionContainer"] { display: none !important; }
-.stButton button p { font-size: 1.3rem !important; }
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] li {
+  font-size: 1.6rem !important; line-height: 1.4 !important; }
+[data-testid="stMain"] [data-testid="stAlert"] [data-testid="stMarkdownContainer"] p { font-size: 1.75rem !important; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"] { display: none !important; }
+[data-testid="stMain"] .stButton button p { font-size: 1.3rem !important; }
 </style>
 """
 
@@ -151,7 +155,10 @@ def picker() -> None:
     st.toggle(
         "Presentation mode",
         key=PRESENT,
-        help="Large text and thick lines, no sidebar, only the panels and the question (for a projector).",
+        help=(
+            "For a projector: large text and thick lines, only the question and the panels. The sidebar folds "
+            "away; » (top left) opens it to change a setting in front of the class."
+        ),
     )
     st.divider()
 
@@ -168,9 +175,11 @@ def presenting() -> bool:
 
 
 def present_style() -> None:
-    """In presentation mode: the large-text, no-sidebar style and a way out."""
+    """In presentation mode: the large-text style, and the sidebar folded away (it opens again when the
+    mode is left: the page's first ``st.set_page_config`` asks for ``auto``)."""
     if not presenting():
         return
+    st.set_page_config(initial_sidebar_state="collapsed")
     st.markdown(_PRESENT_CSS, unsafe_allow_html=True)
 
 
