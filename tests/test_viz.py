@@ -137,6 +137,9 @@ def test_loss_figure_labels_one_to_three_decades_with_round_values() -> None:
     # twelve decades: Plotly's powers of ten stay
     run.loss = np.geomspace(1e2, 1e-10, 40)
     assert loss_figure([run], 0.0).validated().layout.yaxis.tickvals is None
+    # losses near the largest float: the padded axis ends past 1e308, and the figure is still drawn
+    run.loss = np.geomspace(1e308, 1e290, 40)
+    assert loss_figure([run], 0.0).validated().layout.yaxis.tickvals is None
 
 
 def test_loss_range_caps_a_diverging_run_by_hand() -> None:

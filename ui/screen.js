@@ -1,7 +1,7 @@
 // Reports the height of the browser's window and where this (empty) element stands on the page, so that
 // the page can size a figure it draws below it to the screen (a Streamlit v2 component; ui/screen.py).
 // It reports again, at most a few times a second, when either changes by more than SLACK pixels: the
-// window is resized, or what stands above grows (Reveal adds a lesson's explanation).
+// window is resized, or what stands above grows or shrinks (a lesson's question, a message).
 // pageTop() comes from page_top.js, which screen.py puts before this file.
 
 const SLACK = 24;

@@ -166,7 +166,8 @@ def loss_figure(
             )
         )
     span = loss_range(ys, log, view)
-    ticks = log_ticks(10 ** span[0], 10 ** span[1]) if log else None
+    with np.errstate(over="ignore"):  # a span past 1e308 has no round ticks to give (log_ticks: None)
+        ticks = log_ticks(*np.power(10.0, span).tolist()) if log else None
     layout = dict(
         height=height,
         font=FONT,
