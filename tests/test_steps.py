@@ -296,6 +296,11 @@ def test_the_step_size_chart_labels_a_log_axis_with_round_values() -> None:
     assert log_ticks(1e-3, 1e5) is None and log_ticks(1e-3, 1.5e-3) is None
     assert log_ticks(0.3, 40) == ([0.5, 1, 2, 5, 10, 20], ["0.5", "1", "2", "5", "10", "20"])
     assert log_ticks(0.0, 1.0) is None and log_ticks(float("nan"), 1.0) is None
+    top = (
+        [1e306, 2e306, 5e306, 1e307, 2e307, 5e307, 1e308],
+        ["1e306", "2e306", "5e306", "1e307", "2e307", "5e307", "1e308"],
+    )
+    assert log_ticks(1e306, 1.7e308) == top  # and no 10.0**309 on the way
     eff = np.column_stack([np.linspace(5e-4, 4e-3, 50), np.linspace(1e-3, 9e-3, 50)])
     eff[3, 0] = np.nan  # a gap is left out of the range
     y = effective_lr_figure(eff, current=3).layout.yaxis

@@ -115,7 +115,7 @@ def log_ticks(lo: float, hi: float, most: int = 8) -> tuple[list[float], list[st
     """
     if not (np.isfinite(lo) and np.isfinite(hi) and 0 < lo < hi) or np.log10(hi / lo) < 1:
         return None
-    decades = range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)
+    decades = range(int(np.floor(np.log10(lo))), min(308, int(np.ceil(np.log10(hi)))) + 1)  # 10.0**309 overflows
     values = [m * 10.0**e for e in decades for m in (1, 2, 5) if lo <= m * 10.0**e <= hi]
     if len(values) > most:
         return None
