@@ -204,7 +204,7 @@ def question_panel() -> None:
         st.info("The paths are hidden: what will each optimizer do? Reveal shows them.", icon=":material/quiz:")
     if les is None and not hidden and not presenting():
         return  # free play: nothing to ask (no empty row of buttons)
-    c1, c2, c3 = st.columns([1, 1, 3] if not presenting() else [1, 1, 2])
+    c1, c2, c3 = st.columns([1, 1, 3] if not presenting() else [1, 1.3, 1.7])  # the long label fits beside the sidebar
     if not revealed and (les is not None or hidden):
         c1.button(
             "Reveal",
