@@ -697,6 +697,20 @@ def test_presenting_the_sidebar_folds_away_and_opens_to_change_a_setting(page: A
         pg.wait_for_function(f"{width} > 200", timeout=60_000)
 
 
+def test_on_a_phone_the_guide_table_s_toolbar_leaves_the_sentence_above_it_alone(page: Any, server: str) -> None:
+    # A touch screen shows a table's toolbar at all times, above the table: it covered the end of the
+    # sentence that introduces the Optimizer guide's table.
+    with new_session(page, **PHONE) as pg:
+        pg.goto(server + "/?tab=guide")
+        pg.wait_for_function(finished_with("!!document.querySelector('[data-testid=\"stElementToolbar\"]')"))
+        toolbar, sentence = pg.evaluate(
+            """() => [document.querySelector('[data-testid="stElementToolbar"]'),
+                      [...document.querySelectorAll('p')].find((p) => p.innerText.includes('Which optimizer when'))]
+                     .map((e) => { const r = e.getBoundingClientRect(); return [r.top, r.bottom]; })"""
+        )
+        assert toolbar[0] >= sentence[1], (toolbar, sentence)
+
+
 #: The page's Plotly charts: per chart, the boxes (left, top, right, bottom) of its plotting area, its text
 #: annotations (the basin panels' titles), its colour bar's tick labels and its legend, and whether it
 #: has a mode bar.

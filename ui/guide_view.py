@@ -81,6 +81,11 @@ def guide() -> None:
     st.markdown(
         "**Which optimizer when.** Every optimizer of the playground, generated from its registry entry; "
         "*see it* opens a scene that shows it (in a new tab)."
+        # A touch screen shows the table's toolbar at all times, above the table: room for it, so that it does
+        # not cover the end of this sentence.
+        "<style>@media (hover: none) { [data-testid='stMain'] [data-testid='stElementContainer']"
+        ":has([data-testid='stDataFrame']) { margin-top: 2.5rem; } }</style>",
+        unsafe_allow_html=True,
     )
     st.dataframe(
         guide_frame(),
