@@ -239,9 +239,12 @@ def trajectories(
         summary=result.summary,
         caption=(
             f"Shading: {surface.label}, dark = low. {star_legend(result.landscape)}○ start. "
-            "Click a panel to start there; "
-            "▶ Play animates every panel in step, the slider scrubs, hovering a path shows its step."
-            + (" Keys: Space plays and pauses, ← → step, Home and End jump to the ends." if presentation else "")
+            + (
+                "Keys: Space plays and pauses, ← → step, Home and End jump to the ends."  # one line on a projector
+                if presentation
+                else "Click a panel to start there; ▶ Play animates every panel in step, the slider scrubs, "
+                "hovering a path shows its step."
+            )
             + start_outside_note(result.start, surface.bounds)
         ),
     )
