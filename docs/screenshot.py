@@ -18,7 +18,7 @@ from tests.harness import launch_chromium, streamlit_server  # noqa: E402
 SHOTS = {
     "screenshot.png": ("", {"width": 1440, "height": 1100}),
     "phone.png": ("?lesson=ravine", {"width": 390, "height": 1400}),
-    "presentation.png": ("?lesson=saddle&present=1", {"width": 1280, "height": 720}),
+    "presentation.png": ("?lesson=saddle&present=1", {"width": 1920, "height": 1080}),
 }
 PHONE = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"
