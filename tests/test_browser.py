@@ -676,10 +676,15 @@ def test_presenting_the_sidebar_folds_away_and_opens_to_change_a_setting(page: A
         assert pg.evaluate(width) < 5, "folded away"
         pg.locator('[data-testid="stExpandSidebarButton"]').click()
         pg.wait_for_function(f"{width} > 200")
+        # Space on a focused expander's title opens it (the panels' Space shortcut leaves it alone)
+        summary = pg.locator('[data-testid="stSidebar"] [data-testid="stExpander"] summary').first
+        summary.focus()
+        pg.keyboard.press(" ")
+        pg.wait_for_function(finished_with("!!document.querySelector('[data-testid=\"stSidebar\"] details[open]')"))
+        assert host(pg, "playing") == "0"
         label = "parseFloat(getComputedStyle(document.querySelector(%r)).fontSize)"
         assert pg.evaluate(label % '[data-testid="stSidebar"] [data-testid="stWidgetLabel"] p') <= 16
         assert pg.evaluate(label % '[data-testid="stMain"] [data-testid="stAlert"] p') >= 24  # the question
-        pg.locator('[data-testid="stSidebar"] [data-testid="stExpander"] summary').first.click()
         pg.wait_for_function(RUN_FINISHED, timeout=60_000)
         signature = host(pg, "signature")
         lr = pg.locator('[data-testid="stSidebar"] input[type="range"][aria-label*="η"]').first

@@ -20,9 +20,10 @@ const DASHES = {
 };
 const MARGIN = { left: 48, right: 16, top: 8, bottom: 30 };  // left: the least; each panel widens it
 const INK = "#1f2933";
-// What takes its own keys: the keyboard's shortcuts (see View.watchKeys) leave them alone (and Space to a
-// focused button, which it presses).
+// What takes its own keys: the keyboard's shortcuts (see View.watchKeys) leave them alone, and Space to what
+// it presses (a focused button, an expander's title, a link).
 const CONTROLS = 'input, textarea, select, [contenteditable="true"], [role="slider"], [role="combobox"]';
+const PRESSED = 'button, summary, a, [role="button"]';
 const AXIS = "#9aa5b1";
 const DECODER = new TextDecoder();
 
@@ -697,13 +698,13 @@ class View {
 
   // Presenting: the keyboard drives the animation (a lecturer at a laptop or with a clicker): Space plays
   // and pauses, the arrow keys step, Home and End jump to the ends. Keys meant for a control (a focused
-  // slider or text box; Space on a button) are left to it.
+  // slider or text box; Space on a button or an expander's title) are left to it.
   watchKeys() {
     if (this.keyWatch) return;
     this.keyWatch = (e) => {
       if (!this.data || !this.data.keys || e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
       const target = e.target;
-      if (target && target.closest && (target.closest(CONTROLS) || (e.key === " " && target.closest("button")))) return;
+      if (target && target.closest && (target.closest(CONTROLS) || (e.key === " " && target.closest(PRESSED)))) return;
       const last = this.frames.length - 1, i = Math.max(0, this.frames.indexOf(this.step));
       const to = { ArrowRight: Math.min(last, i + 1), ArrowLeft: Math.max(0, i - 1), Home: 0, End: last }[e.key];
       if (e.key === " ") {
