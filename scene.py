@@ -18,7 +18,7 @@ import json
 import math
 import re
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -276,6 +276,11 @@ def format_number(v: float) -> str:
         return f"{v:.4g}"
     m, e = f"{v:.2e}".split("e")
     return f"{m.rstrip('0').rstrip('.')}e{int(e)}"
+
+
+def format_point(p: Sequence[float]) -> str:
+    """A point as ``(x, y)`` with :func:`format_number`'s coordinates: ``(1, 0.5)``, ``(-2.5e-8, 3)``."""
+    return f"({format_number(float(p[0]))}, {format_number(float(p[1]))})"
 
 
 def landscape_param(p: landscapes.Param) -> HyperParam:

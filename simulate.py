@@ -16,7 +16,7 @@ import numpy as np
 import landscapes
 import optimizers
 from landscapes.formula import FormulaLandscape
-from scene import BATCH_PARAM, Run, Scene, Value, format_number, make_landscape, settings_of
+from scene import BATCH_PARAM, Run, Scene, Value, format_point, make_landscape, settings_of
 
 #: A run "reaches" a minimum when it comes within this fraction of the plot's diagonal of one.
 REACH_FRACTION = 0.01
@@ -228,10 +228,6 @@ def path_of(scene: Scene, run: Run) -> np.ndarray:
     return run_one(scene, land, run, start)
 
 
-def _point(p: np.ndarray) -> str:
-    return f"({format_number(float(p[0]))}, {format_number(float(p[1]))})"
-
-
 def ended_early(land: landscapes.Landscape, path: np.ndarray, loss: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where each of a batch of runs ended early, and whether it stopped rather than diverged.
 
@@ -260,13 +256,13 @@ def ended_early(land: landscapes.Landscape, path: np.ndarray, loss: np.ndarray) 
 def _stop_reason(path: np.ndarray, loss: np.ndarray, k: int) -> str:
     """Why a run that stopped at row ``k`` (see :func:`ended_early`) stopped, for ``RunResult.stop_reason``."""
     if np.isfinite(path[k]).all():  # the position is fine: the loss there is not
-        where = ("the start " if k == 0 else "") + _point(path[k])
+        where = ("the start " if k == 0 else "") + format_point(path[k])
         if np.isnan(loss[k]):
             return f"the surface has no value at {where}: outside its domain"
         if loss[k] > 0:
             return f"the surface's value at {where} is +∞: a pole, or a number too large for floating point"
         return f"the surface's value at {where} is −∞: it has no bottom there"
-    where = _point(path[k - 1])
+    where = format_point(path[k - 1])
     return f"the gradient at {where} is not a number: a kink, a pole or the edge of the surface's domain"
 
 

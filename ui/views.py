@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -14,7 +14,7 @@ import streamlit as st
 import landscapes
 import optimizers
 from landscapes.lowest import Lowest
-from scene import BATCH_PARAM, Run, Scene, format_number, to_json
+from scene import BATCH_PARAM, Run, Scene, format_number, format_point, to_json
 from simulate import Result, RunResult, run_inputs, run_labels
 from ui.cache import IMAGE_GRID, IMAGE_GRID_LARGE, cached_grid, cached_surface, surface_part
 from ui.paths_canvas import paths_canvas
@@ -259,8 +259,7 @@ def start_outside_note(start: np.ndarray, bounds: Bounds) -> str:
     the paths come in from an edge, or never); empty otherwise."""
     if inside(start, bounds)[0]:
         return ""
-    x, y = (format_number(float(v)) for v in start)
-    return f" The start ({x}, {y}) lies outside the picture, so its ○ is not shown."
+    return f" The start {format_point(start)} lies outside the picture, so its ○ is not shown."
 
 
 def surface_3d(result: Result, height: int = 640, legend_size: int = 14, large_text: bool = False) -> go.Figure:
@@ -395,7 +394,7 @@ def surface_about(result: Result) -> None:
     )
     minima = np.asarray(land.minima, dtype=float).reshape(-1, 2)
     low = getattr(land, "min_value", None)
-    where = ", ".join(f"({format_number(float(x))}, {format_number(float(y))})" for x, y in minima)
+    where = ", ".join(format_point(m) for m in minima)
     if land.numeric_minima:  # a custom formula's, found in the window
         facts.append(lowest_note(land.lowest))  # type: ignore[attr-defined]
     elif len(minima) and low is not None:
@@ -422,12 +421,9 @@ def star_legend(land: landscapes.Landscape) -> str:
 def lowest_note(found: Lowest) -> str:
     """One sentence on what the numerical search of a custom formula's window found (see `landscapes.lowest`)."""
 
-    def point(p: Sequence[float]) -> str:
-        return f"({format_number(float(p[0]))}, {format_number(float(p[1]))})"
-
     if found.kind == "found" and found.value is not None:
         k = len(found.minima)
-        where = ", ".join(point(m) for m in found.minima)
+        where = ", ".join(format_point(m) for m in found.minima)
         return (
             f"Lowest point{'s' if k > 1 else ''} in the window (found numerically): loss "
             f"{format_number(found.value)} at {where} (☆)."
@@ -435,7 +431,7 @@ def lowest_note(found: Lowest) -> str:
     if found.kind == "curve" and found.value is not None:
         value = format_number(found.value)
         return f"Lowest loss in the window (found numerically): {value}, along a curve or everywhere."
-    near = f", near {point(found.near)}" if found.near is not None else ""
+    near = f", near {format_point(found.near)}" if found.near is not None else ""
     if found.kind == "edge":
         return f"No minimum in the window: the surface is lowest at its edge{near}, and may fall further beyond it."
     return f"No minimum found in the window where the gradient vanishes or at a kink (lowest sampled point{near})."

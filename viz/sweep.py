@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from scene import format_number
+from scene import format_point
 from viz.style import FONT, MINIMUM_COLOUR, PALETTE
 
 DIVERGED_COLOUR = "#000000"
@@ -295,8 +295,7 @@ def basin_figure(
         ended_label,
         none_label,
         *[
-            f"minimum {i + 1} ({format_number(m[0])}, {format_number(m[1])})"
-            + ("" if not lowest else ", the lowest" if i < lowest else ", local")
+            f"minimum {i + 1} {format_point(m)}" + ("" if not lowest else ", the lowest" if i < lowest else ", local")
             for i, m in enumerate(minima)
         ],
     ]
