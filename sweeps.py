@@ -170,6 +170,12 @@ class SweepResult:
     tol: float
     has_minima: bool
 
+    @property
+    def ended(self) -> tuple[int, int]:
+        """``(diverged, stopped)``: how many cells' runs diverged, and how many stopped (see ``stopped``)."""
+        stopped = int(self.stopped.sum())
+        return int((self.diverged_at >= 0).sum()) - stopped, stopped
+
     def cell(self, i: int, j: int) -> dict[str, float]:
         """The settings of cell (row ``i``, column ``j``), keyed by the axes' names."""
         return {self.x.name: float(self.x.values[j]), self.y.name: float(self.y.values[i])}

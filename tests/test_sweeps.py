@@ -186,6 +186,7 @@ def test_runs_that_leave_a_formula_s_domain_stop_as_the_playground_says() -> Non
             assert r.stopped[i, j] == (run.stop_reason is not None), (i, j)
     stopped, ended = int(r.stopped.sum()), int((r.diverged_at >= 0).sum())
     assert 0 < stopped < ended, "both outcomes are in the grid"
+    assert r.ended == (ended - stopped, stopped)
     fig = _figure(scene, r, "loss")
     hovers = [t["hovertemplate"] for t in fig["data"] if t.get("meta") == CELLS_META]
     assert sum("stopped at step" in h and "no value or gradient" in h for h in hovers) == 1

@@ -338,7 +338,7 @@ def sweep_chart(scene: Scene, s: SweepSettings, r: SweepResult, label: str) -> A
         never_label=never_label,
         narrow=is_phone(),
         finite_label=finite_label,
-        diverged_label=ended_label(int((r.diverged_at >= 0).sum() - r.stopped.sum()), int(r.stopped.sum())),
+        diverged_label=ended_label(*r.ended),
     )
 
 
@@ -429,8 +429,7 @@ def heatmap_section(scene: Scene, s: SweepSettings, notes: list[str]) -> None:
         selection_mode="points",
         config=chart_config(scrollZoom=False),
     )
-    stopped = int(r.stopped.sum())
-    diverged = int((r.diverged_at >= 0).sum()) - stopped
+    diverged, stopped = r.ended
     ran = f"{s.n * s.n:,} runs of {label}, {r.steps} steps each"
     ended = [f"{diverged:,} diverged"] if diverged else []
     if stopped:
