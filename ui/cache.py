@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -57,6 +58,7 @@ class _LRU:
 
 _PATHS = _LRU(4 * MAX_ENTRIES)
 _RESULTS = _LRU(MAX_ENTRIES)
+_EYES = _LRU(MAX_ENTRIES)
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -73,6 +75,20 @@ def cached_path(part: Scene, run: Run) -> np.ndarray:
         path = _frozen(path_of(part, run))
         _PATHS.put(key, path)
     return path
+
+
+def cached_eye(
+    surface: Scene, start: np.ndarray, compute: Callable[[], tuple[float, float, float]]
+) -> tuple[float, float, float]:
+    """The 3-D view's camera eye for a surface (:func:`surface_part` of the scene) and a start: ``compute()``
+    once, shared by all sessions. The eye depends on neither run's settings (``viz.curves.choose_eye``), so
+    a moved slider does not trace the surface again (about 17 ms of the view's 86)."""
+    key = (_scene_hash(surface), repr([float(v) for v in start]))
+    eye = _EYES.get(key)
+    if eye is None:
+        eye = compute()
+        _EYES.put(key, eye)
+    return eye
 
 
 def cached_simulate(scene: Scene) -> Result:

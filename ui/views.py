@@ -16,7 +16,7 @@ import optimizers
 from landscapes.lowest import Lowest
 from scene import BATCH_PARAM, Run, Scene, format_number, format_point, to_json
 from simulate import Result, RunResult, run_inputs, run_labels
-from ui.cache import IMAGE_GRID, IMAGE_GRID_LARGE, cached_grid, cached_surface, surface_part
+from ui.cache import IMAGE_GRID, IMAGE_GRID_LARGE, cached_eye, cached_grid, cached_surface, surface_part
 from ui.paths_canvas import paths_canvas
 from ui.screen import fill_height, space_below
 from ui.tables import number_columns
@@ -287,7 +287,11 @@ def surface_3d(result: Result, height: int = 640, legend_size: int = 14, large_t
         lowest_nearby=grid.refine > 1,
         tick_size=16 if large_text else None,
         minima_name="lowest in the window" if result.landscape.numeric_minima else "global minimum",
-        eye=choose_eye(grid.xs, grid.ys, Zt, _where_paths_go(result, grid.xs, grid.ys, Zt, scale)),
+        eye=cached_eye(
+            surface_part(result.scene),
+            result.start,
+            lambda: choose_eye(grid.xs, grid.ys, Zt, _where_paths_go(result, grid.xs, grid.ys, Zt, scale)),
+        ),
     )
 
 
