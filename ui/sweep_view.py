@@ -22,7 +22,7 @@ from ui import widgets
 from ui.controls import SHARED_LR, hp_key
 from ui.state import TAB, TABS, query_dict
 from ui.views import chart_config, is_phone
-from viz.curves import Bounds, capped_range, loss_view
+from viz.curves import Bounds, capped_range, loss_view, nice_step
 from viz.sweep import basin_figure, sweep_figure
 
 CHART = "sweep_chart"
@@ -248,9 +248,7 @@ def _ticks(lo: float, hi: float, low_cut: bool, high_cut: bool, log: bool) -> tu
             vals.append(hi)
         texts = [sweeps.format_number(10.0**v) for v in vals]
     else:  # multiples of 1, 2 or 5 × 10^k, about five; the cut ends get their own ticks
-        raw = (hi - lo) / 5 if np.isfinite(hi - lo) and hi > lo else 1.0
-        power = 10.0 ** np.floor(np.log10(raw))
-        step = power * next(m for m in (1, 2, 5, 10) if m * power >= raw)
+        step = nice_step((hi - lo) / 5 if np.isfinite(hi - lo) and hi > lo else 1.0, up=True)
         margin = 0.3 * step if (low_cut or high_cut) else 0.0
         vals = [float(k * step) for k in range(int(np.ceil(lo / step)), int(np.floor(hi / step)) + 1)]
         vals = [v for v in vals if (not low_cut or v >= lo + margin) and (not high_cut or v <= hi - margin)]

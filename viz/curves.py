@@ -259,6 +259,15 @@ def choose_eye(
     return next(e for e, v in zip(eyes, seen, strict=True) if v >= keep * best)  # lowest, nearest first
 
 
+def nice_step(raw: float, up: bool = False) -> float:
+    """A tick step of 1, 2 or 5 times a power of ten: the least one at or above ``raw`` (``up``), else the one
+    nearest to it by ratio. ``raw`` must be positive and finite."""
+    power = 10.0 ** np.floor(np.log10(raw))
+    if up:
+        return float(power * next(m for m in (1, 2, 5, 10) if m * power >= raw))
+    return float(power * min((1, 2, 5, 10), key=lambda m: abs(np.log(m * power / raw))))
+
+
 def inner_ticks(lo: float, hi: float, target: int) -> list[float]:
     """About ``target`` round tick values (a step of 1, 2 or 5 times a power of ten) within ``[lo, hi]``,
     none within 4 % of the span of either end.
@@ -269,9 +278,7 @@ def inner_ticks(lo: float, hi: float, target: int) -> list[float]:
     span = hi - lo
     if not (np.isfinite(span) and span > 0):
         return []
-    raw = span / max(1, target)
-    power = 10.0 ** np.floor(np.log10(raw))
-    step = power * min((1, 2, 5, 10), key=lambda m: abs(np.log(m * power / raw)))
+    step = nice_step(span / max(1, target))
     first, last = np.ceil((lo + 0.04 * span) / step), np.floor((hi - 0.04 * span) / step)
     return [float(f"{k * step:.12g}") + 0.0 for k in np.arange(first, last + 1)]  # + 0.0: no -0
 
