@@ -8,7 +8,7 @@
 // The host element carries what tests and benchmarks read: data-frame (the step shown), data-draws
 // (how many frames were shown), data-signature (changes with the data), data-playing; each panel its
 // data-paints (how often its canvas was painted: new data repaints only the panels whose runs changed).
-// pageTop() comes from page_top.js, which paths_canvas.py puts before this file.
+// pageTop() and watchPage() come from page.js, which paths_canvas.py puts before this file.
 
 const DASHES = {
   solid: [],
@@ -680,19 +680,14 @@ class View {
   // Presenting: lay out again when the screen's height changes or what stands above the panels grows or
   // shrinks (a lesson's question, a message).
   watchScreen() {
-    if (this.screenWatch) return;
-    const again = () => {
+    if (this.unwatchScreen) return;
+    const stop = watchPage(this.host, () => {
       if (!this.data || !this.data.fit) return;
       if (window.innerHeight !== this.fitScreen || Math.abs(pageTop(this.grid) - this.fitTop) > 1) this.layout();
-    };
-    const page = this.host.closest('[data-testid="stMainBlockContainer"]') || document.body;
-    this.screenWatch = new ResizeObserver(again);
-    this.screenWatch.observe(page);
-    window.addEventListener("resize", again);
+    });
     this.unwatchScreen = () => {
-      this.screenWatch.disconnect();
-      window.removeEventListener("resize", again);
-      this.screenWatch = this.unwatchScreen = null;
+      stop();
+      this.unwatchScreen = null;
     };
   }
 

@@ -21,7 +21,7 @@ _PANELS = st.components.v2.component(
     "optimizer_playground.paths",
     html="",
     css=(_HERE / "paths_canvas.css").read_text(encoding="utf-8"),
-    js=(_HERE / "page_top.js").read_text(encoding="utf-8") + (_HERE / "paths_canvas.js").read_text(encoding="utf-8"),
+    js=(_HERE / "page.js").read_text(encoding="utf-8") + (_HERE / "paths_canvas.js").read_text(encoding="utf-8"),
     isolate_styles=False,  # tests and benchmarks read the host's data-* attributes from the page
 )
 

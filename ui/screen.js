@@ -2,7 +2,7 @@
 // the page can size a figure it draws below it to the screen (a Streamlit v2 component; ui/screen.py).
 // It reports again, at most a few times a second, when either changes by more than SLACK pixels: the
 // window is resized, or what stands above grows or shrinks (a lesson's question, a message).
-// pageTop() comes from page_top.js, which screen.py puts before this file.
+// pageTop() and watchPage() come from page.js, which screen.py puts before this file.
 
 const SLACK = 24;
 
@@ -20,13 +20,9 @@ export default function (component) {
   };
   const later = () => { if (timer === null) timer = setTimeout(report, 200); };
   report();
-  const page = box.closest('[data-testid="stMainBlockContainer"]') || document.body;
-  const watch = new ResizeObserver(later);
-  watch.observe(page);
-  window.addEventListener("resize", later);
+  const stop = watchPage(box, later);
   return () => {
-    watch.disconnect();
-    window.removeEventListener("resize", later);
+    stop();
     if (timer !== null) clearTimeout(timer);
   };
 }

@@ -21,7 +21,7 @@ _MARGIN = 8  # left free under the figure
 _SCREEN = st.components.v2.component(
     "optimizer_playground.screen",
     html="",
-    js=(_HERE / "page_top.js").read_text(encoding="utf-8") + (_HERE / "screen.js").read_text(encoding="utf-8"),
+    js=(_HERE / "page.js").read_text(encoding="utf-8") + (_HERE / "screen.js").read_text(encoding="utf-8"),
     isolate_styles=False,
 )
 
