@@ -702,18 +702,54 @@ def test_presenting_the_sidebar_folds_away_and_opens_to_change_a_setting(page: A
         pg.wait_for_function(f"{width} > 200", timeout=60_000)
 
 
-def test_on_a_phone_the_guide_table_s_toolbar_leaves_the_sentence_above_it_alone(page: Any, server: str) -> None:
-    # A touch screen shows a table's toolbar at all times, above the table: it covered the end of the
-    # sentence that introduces the Optimizer guide's table.
-    with new_session(page, **PHONE) as pg:
+#: The Optimizer guide's table: its box, the page's width, and per row the boxes of its cells and whether
+#: any cell's text is cut (its content wider or taller than the cell shows).
+GUIDE_TABLE = """() => {
+  const t = document.querySelector('table.og-guide');
+  if (!t) return null;
+  const box = (e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const rows = [...t.tBodies[0].rows].map((tr) => ({
+    cells: [...tr.cells].map(box),
+    cut: [...tr.cells].some((c) => c.scrollWidth > c.clientWidth + 1 || c.scrollHeight > c.clientHeight + 1),
+    labels: [...tr.cells].map((c) => getComputedStyle(c, '::before').content),
+  }));
+  return {table: box(t), width: document.documentElement.clientWidth, rows,
+          head: getComputedStyle(t.tHead).display};
+}"""
+
+
+GUIDE_SCREENS = {
+    "desktop": {},
+    "laptop, sidebar open": {"viewport": {"width": 1000, "height": 800}},  # a main column of 540 pixels
+    "phone": PHONE,
+}
+
+
+#: The right edge of the main column's content (inside its padding).
+MAIN_RIGHT = """(() => { const m = document.querySelector('[data-testid="stMainBlockContainer"]');
+  return m.getBoundingClientRect().right - parseFloat(getComputedStyle(m).paddingRight); })()"""
+
+
+@pytest.mark.parametrize("where", list(GUIDE_SCREENS))
+def test_the_guide_table_shows_every_text_whole_and_fits_the_page(page: Any, server: str, where: str) -> None:
+    # A data grid showed the guide: it cut "best for", pros and cons at the column's width, and the table
+    # scrolled sideways, on a phone past all but two columns. Now every text wraps inside the page; in a
+    # narrow main column each optimizer is a block.
+    with new_session(page, **GUIDE_SCREENS[where]) as pg:
         pg.goto(server + "/?tab=guide")
-        pg.wait_for_function(finished_with("!!document.querySelector('[data-testid=\"stElementToolbar\"]')"))
-        toolbar, sentence = pg.evaluate(
-            """() => [document.querySelector('[data-testid="stElementToolbar"]'),
-                      [...document.querySelectorAll('p')].find((p) => p.innerText.includes('Which optimizer when'))]
-                     .map((e) => { const r = e.getBoundingClientRect(); return [r.top, r.bottom]; })"""
-        )
-        assert toolbar[0] >= sentence[1], (toolbar, sentence)
+        pg.wait_for_function(finished_with("!!document.querySelector('table.og-guide')"), timeout=120_000)
+        g = pg.evaluate(GUIDE_TABLE)
+        main = pg.evaluate(MAIN_RIGHT)
+        assert g["table"][2] <= min(g["width"], main) + 0.5, (g["table"], g["width"], main)
+        assert len(g["rows"]) == 12 and not any(r["cut"] for r in g["rows"])
+        for r in g["rows"]:
+            assert all(c[2] <= g["width"] + 0.5 and c[2] > c[0] for c in r["cells"])
+            lefts, tops = [c[0] for c in r["cells"]], [c[1] for c in r["cells"]]
+            if where != "desktop":  # one block per optimizer: its parts one under the other, each named
+                assert g["head"] == "none" and max(lefts) - min(lefts) < 1 and tops == sorted(tops)
+                assert r["labels"][1:] == ['"Best for: "', '"Pros: "', '"Cons: "']
+            else:  # side by side, under the column names
+                assert g["head"] != "none" and lefts == sorted(lefts) and max(tops) - min(tops) < 1
 
 
 #: The page's Plotly charts: per chart, the boxes (left, top, right, bottom) of its plotting area, its text

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from html import escape
 from urllib.parse import urlencode
 
-import pandas as pd
 import streamlit as st
 
 import optimizers
@@ -55,25 +55,66 @@ def scene_link(scene: Scene) -> str:
     return "?" + urlencode(encode(scene), doseq=True, safe=":~")
 
 
-def guide_frame() -> pd.DataFrame:
-    """One row per optimizer: label, a link to a scene, what it is best for, pros, cons, type, what it keeps
-    and its PyTorch class. The columns that decide a choice come first: the table is wider than the page."""
+# The guide's table: wrapped text, every word on the page (a data grid cut the texts at a column's width
+# and scrolled sideways). Where the page's main column is narrow (a phone, or a laptop with the sidebar
+# open), each optimizer becomes a block, each part after its name: a container query, on the column's width.
+GUIDE_CSS = """<style>
+.og-wrap { container-type: inline-size; }
+.og-guide { border-collapse: collapse; width: 100%; font-size: 0.92rem; line-height: 1.4; margin: 0.5rem 0 1rem; }
+.og-guide th, .og-guide td { border-bottom: 1px solid #e5e8ec; padding: 8px 10px; text-align: left; }
+.og-guide td { vertical-align: top; }
+.og-guide th { font-weight: 600; color: #52606d; border-bottom-width: 2px; }
+.og-guide td:first-child { width: 24%; }
+.og-guide ul { margin: 0; padding-left: 1.1em; }
+.og-guide li { margin: 0; }
+.og-guide .og-name { font-weight: 600; }
+.og-guide .og-meta { color: #52606d; font-size: 0.85em; }
+.og-guide code { font-size: 0.85em; }
+@container (max-width: 680px) {
+  .og-guide, .og-guide tbody, .og-guide tr, .og-guide td { display: block; width: auto; }
+  .og-guide thead { display: none; }
+  .og-guide tr { border-bottom: 1px solid #e5e8ec; padding: 8px 0; }
+  .og-guide td, .og-guide td:first-child { border: 0; padding: 2px 0; width: auto; }
+  .og-guide td + td::before { content: attr(data-label) ": "; color: #52606d; font-weight: 600; }
+  .og-guide td + td ul { padding-left: 1.1em; }
+}
+</style>"""
+
+GUIDE_COLUMNS = ("Optimizer", "Best for", "Pros", "Cons")
+
+
+def _items(texts: tuple[str, ...]) -> str:
+    return "<ul>" + "".join(f"<li>{escape(t)}</li>" for t in texts) + "</ul>"
+
+
+def guide_table() -> str:
+    """The guide's table as HTML: one row per optimizer, in registry order.
+
+    Returns:
+        A ``<table class="og-guide">`` in a ``div`` (whose width its narrow layout measures). Its columns:
+        the optimizer (its label, a link to a scene that shows it, its type, what it keeps and its PyTorch
+        class), what it is best for, its pros and its cons (lists). Every text is HTML-escaped; no line is
+        blank (the table goes through Markdown).
+    """
+    head = "".join(f"<th>{c}</th>" for c in GUIDE_COLUMNS)
     rows = []
     for name in optimizers.names():
         s = optimizers.spec(name)
-        rows.append(
-            {
-                "optimizer": s.label,
-                "see it": scene_link(scene_for(name)),
-                "best for": s.best_for,
-                "pros": "; ".join(s.pros),
-                "cons": "; ".join(s.cons),
-                "type": s.family,
-                "keeps": s.keeps,
-                "PyTorch": f"torch.optim.{s.pytorch}" if s.pytorch else "— (textbook form)",
-            }
+        torch = f"<code>torch.optim.{escape(s.pytorch)}</code>" if s.pytorch else "textbook form, not in PyTorch"
+        first = (
+            f'<span class="og-name">{escape(s.label)}</span> · '
+            f'<a href="{escape(scene_link(scene_for(name)))}" target="_blank">see it ↗</a><br>'
+            f'<span class="og-meta">{escape(s.family)}; keeps {escape(s.keeps)}; {torch}</span>'
         )
-    return pd.DataFrame(rows)
+        cells = [
+            f"<td>{first}</td>",
+            f'<td data-label="Best for">{escape(s.best_for)}</td>',
+            f'<td data-label="Pros">{_items(s.pros)}</td>',
+            f'<td data-label="Cons">{_items(s.cons)}</td>',
+        ]
+        rows.append(f'<tr data-optimizer="{escape(name)}">{"".join(cells)}</tr>')
+    table = f'<table class="og-guide"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    return f'<div class="og-wrap">{table}</div>'
 
 
 def guide() -> None:
@@ -81,24 +122,8 @@ def guide() -> None:
     st.markdown(
         "**Which optimizer when.** Every optimizer of the playground, generated from its registry entry; "
         "*see it* opens a scene that shows it (in a new tab)."
-        # A touch screen shows the table's toolbar at all times, above the table: room for it, so that it does
-        # not cover the end of this sentence.
-        "<style>@media (hover: none) { [data-testid='stMain'] [data-testid='stElementContainer']"
-        ":has([data-testid='stDataFrame']) { margin-top: 2.5rem; } }</style>",
-        unsafe_allow_html=True,
     )
-    st.dataframe(
-        guide_frame(),
-        hide_index=True,
-        width="stretch",
-        key="guide_table",
-        column_config={
-            "see it": st.column_config.LinkColumn("see it", display_text="open ↗", width="small"),
-            "best for": st.column_config.TextColumn(width="large"),
-            "pros": st.column_config.TextColumn(width="large"),
-            "cons": st.column_config.TextColumn(width="large"),
-        },
-    )
+    st.markdown(GUIDE_CSS + guide_table(), unsafe_allow_html=True)
     st.caption(
         "In short (seeds 002 and 003): start with Adam when you do not know; SGD with momentum and a tuned "
         "schedule often generalizes better; RMSprop for RNNs and non-stationary problems; Adagrad for sparse "
