@@ -518,6 +518,28 @@ PHONE = {
 }
 
 
+#: A summary table's layout: how far it overflows its box, its header row's height, its cells' right edge
+#: and what each cell writes before its value.
+SUMMARY_LAYOUT = """(table) => { const box = table.parentElement, cells = [...table.querySelectorAll('td')];
+  return {overflow: box.scrollWidth - box.clientWidth, header: table.querySelector('tr').offsetHeight,
+          right: Math.max(...cells.map((c) => c.getBoundingClientRect().right)),
+          before: cells.map((c) => getComputedStyle(c, '::before').content)}; }"""
+
+
+def phone_summary_is_blocks(table: Any) -> None:
+    """On a 360-pixel phone, the summary ``table`` shows each run as a block of lines, each value after its
+    column's name, all within the screen."""
+    summary = table.evaluate(SUMMARY_LAYOUT)
+    assert summary["overflow"] <= 0 and summary["right"] <= 360 and summary["header"] == 0, summary
+    assert summary["before"][:5] == [
+        "none",
+        '"final loss: "',
+        '"distance to minimum: "',
+        '"steps to reach: "',
+        '"status: "',
+    ], summary["before"]
+
+
 def test_on_a_phone_the_title_is_one_line_and_the_panels_stack(page: Any, server: str) -> None:
     # A student opens a shared link on a phone: the title must not push the first panel off the first
     # screen (at Streamlit's default 2.75rem it took two lines and ~230 px of a 740 px screen).
@@ -540,23 +562,24 @@ def test_on_a_phone_the_title_is_one_line_and_the_panels_stack(page: Any, server
         assert r0 <= 360 and r0 - l0 > 0.6 * 360  # each panel spans most of the screen's width
         assert t0 < 740  # the first panel starts on the first screen
         # The summary's five columns did not fit: the status ("diverged at step k") was off to the right.
-        # Each run is a block of lines, each value after its column's name, all within the screen.
-        summary = pg.evaluate(
-            """() => { const box = document.querySelector('.pp-summary'), cells = [...box.querySelectorAll('td')];
-              return {overflow: box.scrollWidth - box.clientWidth, header: box.querySelector('tr').offsetHeight,
-                      right: Math.max(...cells.map((c) => c.getBoundingClientRect().right)),
-                      before: cells.map((c) => getComputedStyle(c, '::before').content)}; }"""
-        )
-        assert summary["overflow"] <= 0 and summary["right"] <= 360 and summary["header"] == 0, summary
-        assert summary["before"][:5] == [
-            "none",
-            '"final loss: "',
-            '"distance to minimum: "',
-            '"steps to reach: "',
-            '"status: "',
-        ], summary["before"]
+        phone_summary_is_blocks(pg.locator(".pp-summary table"))
         assert pg.locator('[data-testid="stException"]').count() == 0
         assert errors == []
+
+
+def test_on_a_phone_the_3d_views_summary_is_blocks_too(page: Any, server: str) -> None:
+    # The 3-D view's summary was a data grid: on a phone its last two columns (steps to reach, status) were
+    # off to the right. It is now the panels' table, with their phone layout.
+    with new_session(page, **PHONE) as pg:
+        pg.goto(server + "/?view=3d")
+        table = '[data-testid="stMarkdownContainer"] table.pp-table'
+        pg.wait_for_function(finished_with(f"!!document.querySelector('{table}')"), timeout=120_000)
+        phone_summary_is_blocks(pg.locator(table))
+    with new_session(page) as pg:  # a desktop: one row per run, the column names above
+        pg.goto(server + "/?view=3d")
+        pg.wait_for_function(finished_with(f"!!document.querySelector('{table}')"), timeout=120_000)
+        layout = pg.locator(table).evaluate(SUMMARY_LAYOUT)
+        assert layout["header"] > 0 and layout["overflow"] <= 0 and set(layout["before"]) == {"none"}, layout
 
 
 def test_presenting_four_runs_on_a_720_pixel_projector_shows_every_panel(page: Any, server: str) -> None:

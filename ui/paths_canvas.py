@@ -16,11 +16,13 @@ from typing import Any
 import streamlit as st
 
 _HERE = Path(__file__).resolve().parent
+#: The summary table's style, shared with the 3-D view's table (``viz.canvas.summary_html``).
+SUMMARY_CSS = (_HERE / "summary_table.css").read_text(encoding="utf-8")
 
 _PANELS = st.components.v2.component(
     "optimizer_playground.paths",
     html="",
-    css=(_HERE / "paths_canvas.css").read_text(encoding="utf-8"),
+    css=(_HERE / "paths_canvas.css").read_text(encoding="utf-8") + SUMMARY_CSS,
     js=(_HERE / "page.js").read_text(encoding="utf-8") + (_HERE / "paths_canvas.js").read_text(encoding="utf-8"),
     isolate_styles=False,  # tests and benchmarks read the host's data-* attributes from the page
 )

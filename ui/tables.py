@@ -26,22 +26,17 @@ def _missing(v: Any) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
 
-def number_columns(
-    df: pd.DataFrame, formats: Mapping[str, str], help: Mapping[str, str] | None = None, missing: str | None = None
-) -> tuple[pd.DataFrame, dict[str, Any]]:
+def number_columns(df: pd.DataFrame, formats: Mapping[str, str]) -> tuple[pd.DataFrame, dict[str, Any]]:
     """``(df, column_config)`` for ``st.dataframe``: each column in ``formats`` (printf, e.g. ``"%.4g"``)
     as a ``NumberColumn`` with that format, or, if it holds a finite number beyond ±2⁵³, as text formatted
-    the same way, right-aligned. NaN and None stay missing cells (which Streamlit shows as "None" in a
-    number column), unless ``missing`` is given: then a column with a missing value goes as text too, with
-    ``missing`` in those cells. ``help`` adds a column's tooltip. ``df`` is not changed."""
+    the same way, right-aligned. NaN and None stay missing (empty) cells. ``df`` is not changed."""
     out = df.copy()
     config: dict[str, Any] = {}
     for col, fmt in formats.items():
-        tip = (help or {}).get(col)
         values = out[col].tolist()
-        if any(_too_large(v) for v in values) or (missing is not None and any(_missing(v) for v in values)):
-            out[col] = [missing if _missing(v) else fmt % v if isinstance(v, (int, float)) else v for v in values]
-            config[col] = st.column_config.TextColumn(help=tip, alignment="right")
+        if any(_too_large(v) for v in values):
+            out[col] = [None if _missing(v) else fmt % v if isinstance(v, (int, float)) else v for v in values]
+            config[col] = st.column_config.TextColumn(alignment="right")
         else:
-            config[col] = st.column_config.NumberColumn(format=fmt, help=tip)
+            config[col] = st.column_config.NumberColumn(format=fmt)
     return out, config

@@ -17,11 +17,10 @@ from landscapes.lowest import Lowest
 from scene import BATCH_PARAM, Run, Scene, format_number, format_point, to_json
 from simulate import Result, RunResult, run_inputs, run_labels
 from ui.cache import IMAGE_GRID, IMAGE_GRID_LARGE, cached_eye, cached_grid, cached_surface, surface_part
-from ui.paths_canvas import paths_canvas
+from ui.paths_canvas import SUMMARY_CSS, paths_canvas
 from ui.screen import fill_height, space_below
-from ui.tables import number_columns
 from ui.widgets import display_math
-from viz.canvas import SUMMARY_HELP, paths_payload
+from viz.canvas import paths_payload, summary_html
 from viz.curves import Bounds, choose_eye, inside, loss_figure, surface_3d_figure
 from viz.gif import scene_gif
 from viz.paths import trajectory_figure
@@ -350,11 +349,6 @@ def update_rules(texts: list[str]) -> None:
             col.markdown(text, unsafe_allow_html=True)
 
 
-def summary_frame(result: Result) -> pd.DataFrame:
-    """The summary table as a DataFrame."""
-    return pd.DataFrame(result.summary)
-
-
 def loss_and_summary(result: Result, presentation: bool = False) -> None:
     """The loss curves and the summary table where the animated panels do not draw them (the 3-D view)."""
     ok = [r for r in result.runs if r.error is None]
@@ -373,14 +367,9 @@ def loss_and_summary(result: Result, presentation: bool = False) -> None:
         key="loss_chart",
         config=chart_config(),
     )
+    # The panels' table (a phone shows each run as a block): a data grid cut its last columns off there.
     st.markdown("**Summary**")
-    df, config = number_columns(
-        summary_frame(result),
-        {"final loss": "%.4g", "distance to minimum": "%.3g", "steps to reach": "%d"},
-        help=SUMMARY_HELP,
-        missing="–",  # as the panels' summary shows it
-    )
-    st.dataframe(df, hide_index=True, width="stretch", column_config=config)
+    st.markdown(f"<style>{SUMMARY_CSS}</style>{summary_html(result.summary)}", unsafe_allow_html=True)
 
 
 def surface_about(result: Result) -> None:

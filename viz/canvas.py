@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from html import escape
 from typing import Any
 
 import numpy as np
@@ -177,6 +178,41 @@ def _summary_data(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "help": [SUMMARY_HELP.get(c, "") for c in columns],
         "rows": [[cell(r.get(c)) for c in columns] for r in rows],
     }
+
+
+#: How the summary's numbers are written (the panels' table in paths_canvas.js writes them alike).
+SUMMARY_FORMATS = {"final loss": "%.4g", "distance to minimum": "%.3g", "steps to reach": "%d"}
+
+
+def summary_html(rows: Sequence[Mapping[str, Any]]) -> str:
+    """The summary table as HTML, as the panels draw it (class ``pp-table``, styled by ``ui/summary_table.css``):
+    a header row whose cells carry each column's help as a tooltip, then a row per run, each cell with its
+    column's name in ``data-label`` (a phone shows each run as a block, every value after its name).
+
+    Args:
+        rows: ``simulate.Result.summary``: a mapping per run, column name -> value.
+
+    Returns:
+        One line of HTML (no blank line: it goes through Markdown); numbers in :data:`SUMMARY_FORMATS`,
+        a missing or non-finite value as "–", every text escaped. Empty if there are no rows.
+    """
+    data = _summary_data(rows)
+    if not data["rows"]:
+        return ""
+    head = "".join(
+        f'<th title="{escape(tip)}">{escape(c)}</th>' if tip else f"<th>{escape(c)}</th>"
+        for c, tip in zip(data["columns"], data["help"], strict=True)
+    )
+    body = []
+    for row in data["rows"]:
+        cells = []
+        for c, v in zip(data["columns"], row, strict=True):
+            number = isinstance(v, float)
+            text = "–" if v is None else SUMMARY_FORMATS.get(c, "%.4g") % v if number else str(v)
+            cls = ' class="pp-num"' if number else ""
+            cells.append(f'<td{cls} data-label="{escape(c)}">{escape(text)}</td>')
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return f'<table class="pp-table"><tr>{head}</tr>{"".join(body)}</table>'
 
 
 def _run_signature(style: Mapping[str, Any], pts: np.ndarray) -> str:
