@@ -814,12 +814,34 @@ def test_on_a_phone_the_sweep_basin_and_arrow_charts_keep_their_text_apart(page:
         assert len({round(b[0]) for b in basin["plot"]}) == 2, "two panels a row"
         assert all(b[0] >= 0 and b[2] <= 360 for b in basin["titles"] + basin["plot"])
         assert sweep["modebar"] == basin["modebar"] == 0
-        pg.goto(server + "/?tab=steps&r=sgd~lr:0.001~momentum:0.9~nesterov:1")
-        pg.wait_for_function(finished_with("!!document.querySelector('.js-plotly-plot .legend')"), timeout=180_000)
-        (arrows,) = pg.evaluate(PLOTLY_BOXES)
-        assert arrows["legend"][0][1] >= arrows["plot"][0][3], "the legend under the plot"
-        assert arrows["legend"][0][2] <= 360 and arrows["modebar"] == 0
+        arrows_chart_fits(pg, server, 360)
+        assert pg.evaluate(PLOTLY_BOXES)[0]["modebar"] == 0, "no mode bar on a touch screen"
         assert pg.locator('[data-testid="stException"]').count() == 0
+    with new_session(page, viewport={"width": 390, "height": 800}) as pg:  # a narrow window, not a phone
+        arrows_chart_fits(pg, server, 390)
+
+
+#: The arrows chart (Step by step): the axes' ranges as drawn, and the level lines' extent (the window).
+ARROWS_RANGES = """() => { const gd = [...document.querySelectorAll('.js-plotly-plot')].pop();
+  const c = gd._fullData[0];  // the level lines (decoded arrays)
+  return {x: gd._fullLayout.xaxis.range, y: gd._fullLayout.yaxis.range,
+          window: [[c.x[0], c.x[c.x.length - 1]], [c.y[0], c.y[c.y.length - 1]]]}; }"""
+
+
+def arrows_chart_fits(pg: Any, server: str, width: int) -> None:
+    """Step by step's arrows chart on a screen ``width`` pixels wide: the legend above the plot and apart
+    from it, the plot most of the width, and its axes exactly the window the level lines cover (beside a
+    legend, equal scales had stretched the y axis past them, leaving a blank band)."""
+    pg.goto(server + "/?tab=steps&r=sgd~lr:0.001~momentum:0.9~nesterov:1")
+    pg.wait_for_function(finished_with("!!document.querySelector('.js-plotly-plot .legend')"), timeout=180_000)
+    (arrows,) = pg.evaluate(PLOTLY_BOXES)
+    (left, top, right, _bottom) = arrows["plot"][0]
+    assert arrows["legend"][0][3] <= top, "the legend above the plot"
+    assert arrows["legend"][0][2] <= width
+    assert right - left > 0.6 * width and right <= width, "the plot spans most of the screen"
+    r = pg.evaluate(ARROWS_RANGES)
+    for shown, covered in ((r["x"], r["window"][0]), (r["y"], r["window"][1])):
+        assert shown == pytest.approx(covered, rel=1e-6, abs=1e-9 * abs(covered[1] - covered[0])), r
 
 
 def test_axis_labels_are_whole_for_any_window(page: Any, server: str) -> None:

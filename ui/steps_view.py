@@ -596,7 +596,7 @@ def arrows_block(result: Result, rr: RunResult, tr: dict[str, np.ndarray], kw: d
     lo_i, hi_i = max(0, i - 6), min(len(rr.path), i + 8)
     st.markdown(f"**Arrows at step {t}**")
     st.plotly_chart(
-        arrows_figure(point, arrows, window, (xs, ys, Zt), rr.path[lo_i:hi_i], marks, narrow=is_phone()),
+        arrows_figure(point, arrows, window, (xs, ys, Zt), rr.path[lo_i:hi_i], marks),
         key="steps_arrows_chart",
         config=chart_config(),
     )

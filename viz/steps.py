@@ -85,7 +85,6 @@ def arrows_figure(
     contour: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     path: np.ndarray | None = None,
     marks: list[tuple[tuple[float, float], str, str]] | None = None,
-    narrow: bool = False,
 ) -> go.Figure:
     """A static, zoomed figure around ``point`` with arrows (Plotly annotations in data coordinates).
 
@@ -96,7 +95,6 @@ def arrows_figure(
         contour: optional ``(xs, ys, Z)`` of the surface in the window, drawn as level lines.
         path: optional nearby path points, drawn faintly.
         marks: optional extra points ``((x, y), label, colour)`` (e.g. Nesterov's look-ahead point).
-        narrow: a phone's width: the legend goes under the plot instead of beside it.
 
     Returns:
         The figure; a legend entry per arrow kind (a line trace of the arrow's colour).
@@ -170,13 +168,27 @@ def arrows_figure(
             )
         )
     (xa, xb), (ya, yb) = window
+    entries = len(fig.data) - (contour is not None)  # legend entries: a row each on a phone
     fig.update_layout(
         font=FONT,
-        height=560 if narrow else 440,
-        margin=dict(l=50, r=10 if narrow else 20, t=20, b=40, pad=0),
-        xaxis=dict(range=[xa, xb], title="x", showgrid=False, zeroline=False),
-        yaxis=dict(range=[ya, yb], title="y", scaleanchor="x", scaleratio=1, showgrid=False, zeroline=False),
-        legend=(dict(orientation="h", x=0, y=-0.12, yanchor="top") if narrow else dict(orientation="v", x=1.02, y=1)),
+        height=500 + 16 * max(0, entries - 4),
+        margin=dict(l=50, r=10, t=10, b=40, pad=0),
+        # Equal scales by shrinking the plotting area to the window's shape ("domain"), under the legend:
+        # stretching an axis's range instead ran it past the level lines, which cover only the window.
+        xaxis=dict(range=[xa, xb], title="x", showgrid=False, zeroline=False, constrain="domain"),
+        yaxis=dict(
+            range=[ya, yb],
+            title="y",
+            scaleanchor="x",
+            scaleratio=1,
+            showgrid=False,
+            zeroline=False,
+            constrain="domain",
+            constraintoward="top",
+        ),
+        # Above the plot, in rows: beside it, the legend took a third of a half-page column and more of a
+        # narrow window's.
+        legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"),
         plot_bgcolor="white",
     )
     return fig
