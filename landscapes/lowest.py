@@ -24,7 +24,7 @@ A built-in surface lists its minima from the literature. A formula typed into th
    direction that ends at another one, means the lowest value is reached along a curve: no points,
    but the value.
 
-A well narrower than the grid's spacing (1/32 of the window) can fall between its points and be missed;
+A well narrower than the grid's spacing (1/128 of the window) can fall between its points and be missed;
 zooming the window in finds it.
 
 Everything is deterministic (same formula and window, same answer) and bounded: at most
@@ -42,7 +42,7 @@ import numpy as np
 
 from .base import Array, Bounds
 
-GRID = 33
+GRID = 129
 MAX_SEEDS = 24
 MAX_ITERATIONS = 100
 MAX_COMPASS = 200

@@ -178,7 +178,7 @@ def _random_formula(rng: np.random.Generator) -> str:
 
 @pytest.mark.parametrize("seed", range(4))
 def test_no_point_of_a_fine_grid_is_lower_than_what_it_finds(seed: int) -> None:
-    # The search samples a 33 × 33 grid; a 401 × 401 grid must find nothing lower (wells here are wider than
+    # The search samples a 129 × 129 grid; a 401 × 401 grid must find nothing lower (wells here are wider than
     # the coarse grid's spacing, the documented limit) and the minima must be where the value is that low.
     rng = np.random.default_rng(seed)
     xs = np.linspace(-3, 3, 401)
@@ -191,6 +191,18 @@ def test_no_point_of_a_fine_grid_is_lower_than_what_it_finds(seed: int) -> None:
         assert found.value <= values.min() + 1e-9 * (values.max() - values.min()), land.formula
         assert np.all(np.abs(found.minima) <= 3)
         np.testing.assert_allclose(land.value(found.minima), found.value, atol=1e-9 * np.ptp(values))
+
+
+def test_a_well_a_tenth_wide_in_a_window_of_twenty_is_found() -> None:
+    # A narrow well far from the bowl's centre: the 33-point grid's step was 0.625, it fell between the
+    # points, and the search marked the bowl's centre, where the value is 0, as the minimum. By hand: at
+    # (7.3, -2.1) the value is -1 + 0.001·(7.3² + 2.1²) = -0.9423 and the gradient of both terms vanishes
+    # to within 0.001·2·7.3 (the bowl's pull shifts the minimum by about 1e-4 · its width).
+    land = from_formula("-exp(-((x-7.3)^2+(y+2.1)^2)/0.01) + 0.001*(x^2+y^2)", bounds=((-10, 10), (-10, 10)))
+    found = search(land)
+    assert found.kind == "found" and len(found.minima) == 1
+    np.testing.assert_allclose(found.minima[0], (7.3, -2.1), atol=1e-3)
+    assert found.value == pytest.approx(-1 + 0.001 * (7.3**2 + 2.1**2), abs=1e-4)
 
 
 @pytest.mark.parametrize(
