@@ -844,6 +844,32 @@ def arrows_chart_fits(pg: Any, server: str, width: int) -> None:
         assert shown == pytest.approx(covered, rel=1e-6, abs=1e-9 * abs(covered[1] - covered[0])), r
 
 
+#: Each panel's plot: its pixels per unit along x and along y, where it starts and its width, and its canvas's.
+PLOT_SCALES = f"""{HOST}.__view.panels.map((p) => ({{x: p.w / (p.x1 - p.x0), y: p.h / (p.y1 - p.y0),
+  left: p.left, w: p.w, canvas: p.cssW}}))"""
+
+
+@pytest.mark.parametrize(
+    ("query", "ratio"),
+    [
+        ("?view=overlay&ls=himmelblau", 1.0),  # one wide plot: it was stretched 2:1 across the page
+        ("?r=adam", 1.0),
+        ("?ls=rnn-cliff", 1.0),  # a 4 × 3 window in four panels
+        ("?ls=six-hump-camel&view=overlay", 1.0),
+        # a window 100 times wider than high is drawn 3:1, so a y unit takes 100/3 times an x unit's pixels
+        ("?ls=custom&f=x^2%2By^2&fb=-100~100~-1~1&r=gd", 100 / 3),
+    ],
+)
+def test_panels_draw_the_window_at_equal_scales(page: Any, server: str, query: str, ratio: float) -> None:
+    # Level sets keep their shape and a gradient meets them at a right angle only at equal scales; the
+    # plot was as wide as its cell whatever the window's shape.
+    open_app(page, server, query)
+    page.wait_for_function(RUN_FINISHED, timeout=120_000)
+    for p in page.evaluate(PLOT_SCALES):
+        assert p["y"] / p["x"] == pytest.approx(ratio, rel=0.01), p
+        assert p["left"] >= 40 and p["left"] + p["w"] <= p["canvas"], p
+
+
 def test_axis_labels_are_whole_for_any_window(page: Any, server: str) -> None:
     """The panels' tick labels (``ui/paths_canvas.js``): for windows from ±1e6 down to 0.01 wide (what
     ``landscapes.formula.check_bounds`` lets through), each label reads back as its tick, none has
@@ -871,9 +897,9 @@ def test_axis_labels_are_whole_for_any_window(page: Any, server: str) -> None:
         f"""(() => {{
           const p = {HOST}.__view.panels[0], c = document.createElement("canvas").getContext("2d");
           c.font = p.font();
-          return [p.left, Math.max(...["-1000000", "1000000"].map((t) => c.measureText(t).width))];
+          return [p.margin, Math.max(...["-1000000", "1000000"].map((t) => c.measureText(t).width))];
         }})()"""
     )
     assert left >= widest + 7, "'-1000000' fits left of the axis"
     open_app(page, server, "?r=gd")
-    assert page.evaluate(f"{HOST}.__view.panels[0].left") == 48, "the usual margin where the labels are short"
+    assert page.evaluate(f"{HOST}.__view.panels[0].margin") == 48, "the usual margin where the labels are short"

@@ -185,6 +185,26 @@ def test_phone_layout_stacks_panels_and_presentation_scales_fonts() -> None:
     assert big["sliders"][0]["x"] > wide["sliders"][0]["x"], "the slider makes room for the larger buttons"
 
 
+@pytest.mark.parametrize(
+    ("bounds", "ratio"),
+    # Plotly's scaleratio: on screen, a y unit is ratio times an x unit. At equal scales 1; a window 100 wide
+    # and 1 high is drawn 3:1 (as the app's panels draw it), so a y unit is 100/3 times an x unit; a window
+    # 1 wide and 100 high, 1:3, so 3/100.
+    [(((-2, 2), (-1, 3)), 1.0), (((3, 7), (-4, -1)), 1.0), (((-50, 50), (0, 1)), 100 / 3), (((0, 1), (0, 100)), 0.03)],
+)
+def test_the_offline_animation_draws_the_window_at_equal_scales(bounds: tuple, ratio: float) -> None:
+    land = landscapes.from_formula("x^2 + y^2", bounds=bounds)
+    scene = Scene(landscape="quadratic", runs=(Run.make("gd", lr=0.1),), steps=20)
+    result = simulate(scene)
+    _, _, Z = landscapes.grid(land, 40)
+    surface = render(Z, bounds, "loss")
+    layout = trajectory_figure(result.runs, surface, (0.5, 0.5), land.minima, columns=2).to_dict()["layout"]
+    for ax in ("", "2")[: len(result.runs)]:
+        y = layout[f"yaxis{ax}"]
+        assert y["scaleanchor"] == f"x{ax}" and y["scaleratio"] == pytest.approx(ratio)
+        assert y["constrain"] == layout[f"xaxis{ax}"]["constrain"] == "domain", "the plot shrinks, the window stays"
+
+
 def test_downloads_csv_and_offline_html() -> None:
     import pandas as pd
 

@@ -19,6 +19,14 @@ const DASHES = {
   longdashdot: [16, 5, 2, 5],
 };
 const MARGIN = { left: 48, right: 16, top: 8, bottom: 30 };  // left: the least; each panel widens it
+const MAX_ASPECT = 3;  // a window longer than 3:1 either way is drawn at 3:1 (its scales then differ)
+
+// The plot's width / height for the window [[x0, x1], [y0, y1]]: its own shape (equal scales on both axes,
+// so that level sets keep their shape and a gradient meets them at a right angle), within 1:3 … 3:1.
+export function plotAspect([[x0, x1], [y0, y1]]) {
+  const a = (x1 - x0) / (y1 - y0);
+  return Number.isFinite(a) && a > 0 ? Math.min(MAX_ASPECT, Math.max(1 / MAX_ASPECT, a)) : 1;
+}
 const INK = "#1f2933";
 // What takes its own keys: the keyboard's shortcuts (see View.watchKeys) leave them alone, and Space to what
 // it presses (a focused button, an expander's title, a link).
@@ -184,8 +192,16 @@ class Panel {
     const measure = this.layer.getContext("2d"), ty = ticks(this.y0, this.y1, this.h);
     measure.font = this.font();
     const widest = Math.max(0, ...ty.values.map((v) => measure.measureText(tickLabel(v, ty)).width));
-    this.left = Math.max(MARGIN.left, Math.ceil(widest) + 10);
+    this.margin = Math.max(MARGIN.left, Math.ceil(widest) + 10);
+    this.left = this.margin;
     this.w = Math.max(10, width - this.left - MARGIN.right);
+    // Wider than the window's shape: the plot narrows to it, centred in its cell (the view chose the height
+    // for the cell's width, so a plot too tall for its window does not happen but by a pixel).
+    const fit = this.h * plotAspect(d.bounds);
+    if (this.w > fit + 1) {
+      this.left += Math.floor((this.w - fit) / 2);
+      this.w = fit;
+    }
     this.ratio = ratio;
     resizeCanvases([this.canvas, this.layer], width, height, ratio);
     // What the static layer shows: redrawn only when it changed (a slider move changes one run's panel).
@@ -656,7 +672,8 @@ class View {
     const cols = width < 620 ? 1 : Math.min(d.columns, n);
     this.grid.style.gridTemplateColumns = `repeat(${cols}, minmax(0, 1fr))`;
     const gap = 14, cell = (width - gap * (cols - 1)) / cols;
-    const natural = Math.max(220, cell * 0.9);
+    // The height at which the plot is as wide as its cell, at equal scales (left margin: the least).
+    const natural = Math.max(220, (cell - MARGIN.left - MARGIN.right) / plotAspect(d.bounds) + MARGIN.top + MARGIN.bottom);
     let height = Math.min(d.panelPx, natural);
     // Presenting, the panels grow to fill the screen below what is above them (a 1080-pixel projector has
     // room for far more than panelPx), down to panelPx where the screen is short.

@@ -157,7 +157,13 @@ def trajectory_figure(
                 tickfont=dict(size=round(12 * min(scale, 1.25))),  # ticks sit between panels: grow them less
                 showline=True,
                 linecolor="#9aa5b1",
+                constrain="domain",  # equal scales (below) shrink the plot, never stretch the window
             )
+        # Equal scales on both axes, as the app's panels draw them (a window up to 3:1 either way; a longer
+        # one is stretched to 3:1), the plot at the top of its cell, under its title.
+        layout[f"yaxis{ax}"].update(
+            scaleanchor=f"x{ax}", scaleratio=_scale_ratio(surface.bounds), constraintoward="top"
+        )
         images.append(layout_image(surface, f"x{ax}", f"y{ax}"))
         if not overlay and p < len(runs):
             run = runs[p]
@@ -333,6 +339,18 @@ def trajectory_figure(
     if fig_frames:
         _add_controls(layout, idx, narrow, scale)
     return SpecFigure({"data": data, "layout": layout, "frames": fig_frames})
+
+
+MAX_ASPECT = 3.0  # as ``plotAspect`` in ui/paths_canvas.js
+
+
+def _scale_ratio(bounds: tuple[tuple[float, float], tuple[float, float]]) -> float:
+    """Plotly's ``scaleratio`` (y units per x unit, on screen) that draws the window ``bounds`` at its own shape,
+    or at 3:1 (1:3) where it is longer than that: 1 unless the window is clamped."""
+    (x0, x1), (y0, y1) = bounds
+    aspect = (x1 - x0) / (y1 - y0)
+    shown = min(MAX_ASPECT, max(1 / MAX_ASPECT, aspect))
+    return float(aspect / shown)
 
 
 def run_note(run: PathLike) -> str:
