@@ -782,7 +782,8 @@ PLOTLY_BOXES = """() => [...document.querySelectorAll('[data-testid="stPlotlyCha
   const box = (e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
   const all = (sel) => [...c.querySelectorAll(sel)].map(box);
   return {plot: all('.draglayer .nsewdrag'), titles: all('.annotation-text-g'), bar: all('.colorbar .cbaxis text'),
-          legend: all('.legend .bg'), modebar: c.querySelectorAll('.modebar').length};
+          legend: all('.legend .bg'), modebar: c.querySelectorAll('.modebar').length,
+          ticks: all('.xaxislayer-above .xtick text, .yaxislayer-above .ytick text')};
 })"""
 
 
@@ -812,6 +813,11 @@ def test_on_a_phone_the_sweep_basin_and_arrow_charts_keep_their_text_apart(page:
         assert all(t[1] >= bottom for t in sweep["bar"]), "the colour bar under the map"
         assert len(basin["titles"]) == 4 and _apart(basin["titles"])
         assert len({round(b[0]) for b in basin["plot"]}) == 2, "two panels a row"
+        # Himmelblau's square window at equal scales (the panels were 1.6 times higher than wide), and the
+        # second row's titles clear of the first row's tick labels
+        assert all(abs((b[2] - b[0]) - (b[3] - b[1])) <= 2 for b in basin["plot"]), basin["plot"]
+        clash = [(t, k) for t in basin["titles"] for k in basin["ticks"] if not _apart([t, k])]
+        assert not clash, (clash, basin["plot"])
         assert all(b[0] >= 0 and b[2] <= 360 for b in basin["titles"] + basin["plot"])
         assert sweep["modebar"] == basin["modebar"] == 0
         arrows_chart_fits(pg, server, 360)

@@ -17,7 +17,7 @@ import sweeps
 from scene import CUSTOM, Run, Scene
 from simulate import simulate
 from tests.harness import markdown_shown
-from viz.sweep import CELLS_META, sig
+from viz.sweep import CELLS_META, basin_figure, sig
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -570,3 +570,31 @@ def test_on_a_phone_the_colour_bar_lies_under_the_map_with_at_most_five_labels()
     assert phone["orientation"] == "h" and phone["y"] < 0
     assert 3 <= len(phone["ticktext"]) <= 5 and phone["ticktext"][-1] == "1e2"
     assert set(phone["ticktext"]) <= set(ticks[1])
+
+
+@pytest.mark.parametrize(
+    ("bounds", "ratio"),
+    # a y unit's length on screen in x units' lengths: 1 at equal scales; a window 40 wide and 1 high is
+    # drawn 3:1, so 40/3 (by hand)
+    [(((-5, 5), (-5, 5)), 1.0), (((-2, 2), (-1.2, 1.2)), 1.0), (((-20, 20), (0, 1)), 40 / 3)],
+)
+@pytest.mark.parametrize("narrow", [False, True])
+def test_basin_maps_are_drawn_at_equal_scales_with_titles_on_the_plots(
+    bounds: tuple[tuple[float, float], tuple[float, float]], ratio: float, narrow: bool
+) -> None:
+    xs, ys = np.linspace(*bounds[0], 5), np.linspace(*bounds[1], 5)
+    labels = np.zeros((5, 5), dtype=int)
+    panels = [(f"run {i}", labels) for i in range(4)]
+    fig = basin_figure(panels, xs, ys, np.array([[0.0, 0.5]]), bounds, columns=4, narrow=narrow).to_dict()
+    layout = fig["layout"]
+    for i in range(4):
+        ax = "" if i == 0 else str(i + 1)
+        y = layout[f"yaxis{ax}"]
+        assert y["scaleanchor"] == f"x{ax}" and y["scaleratio"] == pytest.approx(ratio)
+        assert y["constrain"] == layout[f"xaxis{ax}"]["constrain"] == "domain"
+        assert 0 <= y["domain"][0] < y["domain"][1] <= 1
+    # the titles sit on the plots as drawn (a plot shrunk inside its cell keeps its title)
+    titles = [a for a in layout["annotations"] if a["text"].startswith("<b>run")]
+    assert [(a["xref"], a["yref"]) for a in titles] == [
+        (f"x{ax} domain", f"y{ax} domain") for ax in ("", "2", "3", "4")
+    ]

@@ -161,9 +161,7 @@ def trajectory_figure(
             )
         # Equal scales on both axes, as the app's panels draw them (a window up to 3:1 either way; a longer
         # one is stretched to 3:1), the plot at the top of its cell, under its title.
-        layout[f"yaxis{ax}"].update(
-            scaleanchor=f"x{ax}", scaleratio=_scale_ratio(surface.bounds), constraintoward="top"
-        )
+        layout[f"yaxis{ax}"].update(scaleanchor=f"x{ax}", scaleratio=scale_ratio(surface.bounds), constraintoward="top")
         images.append(layout_image(surface, f"x{ax}", f"y{ax}"))
         if not overlay and p < len(runs):
             run = runs[p]
@@ -344,13 +342,18 @@ def trajectory_figure(
 MAX_ASPECT = 3.0  # as ``plotAspect`` in ui/paths_canvas.js
 
 
-def _scale_ratio(bounds: tuple[tuple[float, float], tuple[float, float]]) -> float:
-    """Plotly's ``scaleratio`` (y units per x unit, on screen) that draws the window ``bounds`` at its own shape,
-    or at 3:1 (1:3) where it is longer than that: 1 unless the window is clamped."""
+def shown_aspect(bounds: tuple[tuple[float, float], tuple[float, float]]) -> float:
+    """The width / height at which a plot shows the window ``bounds``: its own shape (equal scales), within
+    1:3 … 3:1."""
     (x0, x1), (y0, y1) = bounds
-    aspect = (x1 - x0) / (y1 - y0)
-    shown = min(MAX_ASPECT, max(1 / MAX_ASPECT, aspect))
-    return float(aspect / shown)
+    return min(MAX_ASPECT, max(1 / MAX_ASPECT, (x1 - x0) / (y1 - y0)))
+
+
+def scale_ratio(bounds: tuple[tuple[float, float], tuple[float, float]]) -> float:
+    """Plotly's ``scaleratio`` (on screen, a y unit's length in x units' lengths) that draws the window
+    ``bounds`` at :func:`shown_aspect`: 1 unless the window is longer than 3:1 either way."""
+    (x0, x1), (y0, y1) = bounds
+    return float((x1 - x0) / (y1 - y0) / shown_aspect(bounds))
 
 
 def run_note(run: PathLike) -> str:

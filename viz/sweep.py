@@ -21,6 +21,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from scene import format_point
+from viz.paths import scale_ratio, shown_aspect
 from viz.style import FONT, MINIMUM_COLOUR, PALETTE
 
 DIVERGED_COLOUR = "#000000"
@@ -302,10 +303,16 @@ def basin_figure(
     n = max(1, len(panels))
     cols = max(1, min(columns, 2 if narrow else columns, n))
     rows = math.ceil(n / cols)
-    gap_x, gap_y = (0.12 if narrow else 0.04), 0.1 / rows
+    (x0, x1), (y0, y1) = bounds
+    # A row about as high as its panels are at equal scales in a main column of ~860 px (a phone's ~330): too
+    # high, each row leaves a band empty under its plots; too low, the plots narrow inside their cells.
+    # Between rows, room for the tick labels above and the titles below (~50 px).
+    cell_px = 120 if narrow else 860 / cols - 40
+    row_px = min(330, max(110, cell_px / shown_aspect(bounds)))
+    plot_px = rows * row_px + (rows - 1) * 50 + 20  # the plotting area: the figure less its margins
+    gap_x, gap_y = (0.12 if narrow else 0.04), 50 / plot_px
     width = (1 - gap_x * (cols - 1)) / cols
     height = (1 - gap_y * (rows - 1)) / rows
-    (x0, x1), (y0, y1) = bounds
     layout: dict[str, Any] = {}
     annotations = []
     data: list[dict[str, Any]] = []
@@ -314,19 +321,34 @@ def basin_figure(
         r, c = divmod(p, cols)
         ax = "" if p == 0 else str(p + 1)
         xd = [c * (width + gap_x), c * (width + gap_x) + width]
-        yd = [1 - r * (height + gap_y) - height, 1 - r * (height + gap_y)]
+        yd = [max(0.0, 1 - r * (height + gap_y) - height), 1 - r * (height + gap_y)]  # rounding: never below 0
         common = dict(showgrid=False, zeroline=False, ticks="outside", showline=True, mirror=True)
         layout[f"xaxis{ax}"] = dict(domain=xd, range=[x0, x1], anchor=f"y{ax}", **common)
-        layout[f"yaxis{ax}"] = dict(domain=yd, range=[y0, y1], anchor=f"x{ax}", showticklabels=c == 0, **common)
+        # Equal scales (a basin's shape is geometry): the plot shrinks inside its cell, under its title.
+        layout[f"xaxis{ax}"]["constrain"] = "domain"
+        layout[f"yaxis{ax}"] = dict(
+            domain=yd,
+            range=[y0, y1],
+            anchor=f"x{ax}",
+            showticklabels=c == 0,
+            scaleanchor=f"x{ax}",
+            scaleratio=scale_ratio(bounds),
+            constrain="domain",
+            constraintoward="top",
+            **common,
+        )
         annotations.append(
             dict(
                 text=f"<b>{title}</b>",
-                x=(xd[0] + xd[1]) / 2,
-                y=yd[1],
-                xref="paper",
-                yref="paper",
+                # on the plot as drawn (equal scales may shrink it inside its cell), clear of the y axis's top
+                # tick label where the title is wider than the plot
+                x=0.5,
+                y=1,
+                xref=f"x{ax} domain",
+                yref=f"y{ax} domain",
                 xanchor="center",
                 yanchor="bottom",
+                yshift=9,
                 showarrow=False,
                 font=dict(size=15),
             )
@@ -373,13 +395,17 @@ def basin_figure(
     for code in range(n_codes):
         if code in present or code >= 2:
             data.append(_legend_square(names[code], colours[code], f"code{code}"))
+    # Room under the plots for the x tick labels and the legend, which Plotly would otherwise take from the
+    # plots (and from the gaps between rows): on a phone its entries stand one a line.
+    entries = sum(1 for d in data if d.get("showlegend"))
+    bottom = 50 + 29 * entries if narrow else 90
     layout.update(
         annotations=annotations,
-        height=int((220 if narrow else 330) * rows + 150),
+        height=int(plot_px + 40 + bottom),
         font=FONT,
         plot_bgcolor="white",
         paper_bgcolor="white",
-        margin=dict(l=50, r=20, t=40, b=90, pad=0),
+        margin=dict(l=50, r=20, t=40, b=bottom, pad=0),
         hovermode="closest",
         dragmode=False,
         hoverlabel=dict(bgcolor="white", font=dict(size=14, color=FONT["color"])),
