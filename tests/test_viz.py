@@ -336,3 +336,31 @@ def test_3d_axes_keep_their_ticks_off_the_box_corners() -> None:
     for name in ("xaxis", "yaxis"):
         (lo, hi), ticks = scene[name]["range"], scene[name]["tickvals"]
         assert len(ticks) >= 3 and lo < min(ticks) and max(ticks) < hi
+
+
+@pytest.mark.parametrize(
+    ("spans", "box"),
+    # by hand: the longer side 1.3, the other in the window's proportion (at most 3:1), z 0.7
+    [
+        ((4, 4), (1.3, 1.3, 0.7)),
+        ((4, 3), (1.3, 0.975, 0.7)),
+        ((5.5, 7), (1.3 * 5.5 / 7, 1.3, 0.7)),
+        ((1, 100), (1.3 / 3, 1.3, 0.7)),
+    ],
+)
+def test_the_3d_box_has_the_window_s_proportions(spans: tuple[float, float], box: tuple[float, float, float]) -> None:
+    from viz.curves import box_aspect
+
+    assert box_aspect(*spans) == pytest.approx(box)
+
+
+def test_the_3d_view_of_the_rnn_cliff_is_four_by_three() -> None:
+    # the cliff's window is 4 wide and 3 high: its box was square
+    result = simulate(Scene(landscape="rnn-cliff", runs=(Run.make("gd", lr=0.1),), steps=10))
+    xs, ys, Z = landscapes.grid(result.landscape, 30)
+    from viz.curves import surface_3d_figure
+
+    lifted = [np.zeros(len(r.path)) for r in result.runs]
+    fig = surface_3d_figure(xs, ys, Z, "loss", result.runs, lifted, np.empty((0, 2)), np.empty(0))
+    ratio = fig.layout.scene.aspectratio
+    assert ratio.x / ratio.y == pytest.approx(4 / 3) and ratio.z == pytest.approx(0.7)

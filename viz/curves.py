@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.paths import PathLike, _listify
+from viz.paths import PathLike, _listify, shown_aspect
 from viz.spec_figure import SpecFigure
 from viz.style import FONT, MINIMUM_COLOUR, style
 
@@ -190,7 +190,18 @@ def loss_figure(
     return fig
 
 
-ASPECT = (1.3, 1.3, 0.7)  # the 3-D box's proportions (x, y, z)
+ASPECT = (1.3, 1.3, 0.7)  # the 3-D box's proportions (x, y, z) for a square window
+
+
+def box_aspect(x_span: float, y_span: float) -> tuple[float, float, float]:
+    """The 3-D box's proportions (x, y, z) for a window ``x_span`` wide and ``y_span`` high: the longer side
+    as :data:`ASPECT`'s, the other in the window's proportion (equal scales in x and y, within 1:3 … 3:1, as
+    the 2-D plots), z as :data:`ASPECT`'s."""
+    a = shown_aspect(((0.0, x_span), (0.0, y_span)))
+    side = ASPECT[0]
+    return (side, side / a, ASPECT[2]) if a >= 1 else (side * a, side, ASPECT[2])
+
+
 DEFAULT_EYE = (1.35, -1.35, 0.9)  # from the front right, a little above
 _EYE_DISTANCE = float(np.hypot(np.hypot(DEFAULT_EYE[0], DEFAULT_EYE[1]), DEFAULT_EYE[2]))
 
@@ -214,7 +225,7 @@ def visible_fraction(
     """Which share of ``points`` (shape ``(n, 3)``: x, y and the display value, on the surface) the surface
     ``Zt`` does not hide from a camera at ``eye``.
 
-    Plotly draws the scene's box centred on the origin, ``±ASPECT`` in each direction, and puts the camera
+    Plotly draws the scene's box centred on the origin, ``±box_aspect`` in each direction, and puts the camera
     at ``eye`` in the same units (the renders bear this out: from the default eye a bowl's floor is seen,
     Rosenbrock's log-scale trench floor is not). Each point is followed in a straight line towards the
     eye, in steps of 1% of the box's width, until it leaves the box; it is hidden if the surface (bilinear
@@ -224,7 +235,7 @@ def visible_fraction(
     zlo, zhi = float(np.nanmin(Zt)), float(np.nanmax(Zt))
     if not zhi > zlo or len(points) == 0:
         return 1.0
-    half = np.array(ASPECT)
+    half = np.array(box_aspect(xs[-1] - xs[0], ys[-1] - ys[0]))
     lo = np.array([xs[0], ys[0], zlo])
     size = np.array([xs[-1] - xs[0], ys[-1] - ys[0], zhi - zlo])
     p = (np.asarray(points, dtype=float) - lo) / size * 2 * half - half  # box units, centred
@@ -389,7 +400,7 @@ def surface_3d_figure(
             zaxis=z_axis,
             camera=dict(eye=dict(x=eye[0], y=eye[1], z=eye[2])),
             aspectmode="manual",
-            aspectratio=dict(x=ASPECT[0], y=ASPECT[1], z=ASPECT[2]),
+            aspectratio=dict(zip("xyz", box_aspect(x1 - x0, y1 - y0), strict=True)),
         ),
     )
     return fig
