@@ -876,6 +876,17 @@ def test_panels_draw_the_window_at_equal_scales(page: Any, server: str, query: s
         assert p["left"] >= 40 and p["left"] + p["w"] <= p["canvas"], p
 
 
+def test_on_a_phone_a_long_window_is_drawn_at_equal_scales_under_its_title(page: Any, server: str) -> None:
+    # A window three times as wide as high on a phone: the panel's least height (160 px) is more than the plot
+    # needs, so the plot is shorter than its canvas rather than stretched upwards.
+    with new_session(page, **PHONE) as pg:
+        open_app(pg, server, "?ls=custom&f=x^2%2By^2&fb=-3~3~-1~1&r=gd")
+        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+        (p,) = pg.evaluate(PLOT_SCALES)
+        assert p["y"] / p["x"] == pytest.approx(1.0, rel=0.01), p
+        assert p["w"] > 0.6 * 360, "as wide as the screen allows"
+
+
 def test_axis_labels_are_whole_for_any_window(page: Any, server: str) -> None:
     """The panels' tick labels (``ui/paths_canvas.js``): for windows from ±1e6 down to 0.01 wide (what
     ``landscapes.formula.check_bounds`` lets through), each label reads back as its tick, none has

@@ -195,12 +195,14 @@ class Panel {
     this.margin = Math.max(MARGIN.left, Math.ceil(widest) + 10);
     this.left = this.margin;
     this.w = Math.max(10, width - this.left - MARGIN.right);
-    // Wider than the window's shape: the plot narrows to it, centred in its cell (the view chose the height
-    // for the cell's width, so a plot too tall for its window does not happen but by a pixel).
-    const fit = this.h * plotAspect(d.bounds);
-    if (this.w > fit + 1) {
-      this.left += Math.floor((this.w - fit) / 2);
-      this.w = fit;
+    // Equal scales: wider than the window's shape, the plot narrows to it, centred in its cell; taller (a
+    // panel's least height, 160 px, for a long window in a narrow cell), it is shorter, under its title.
+    const aspect = plotAspect(d.bounds);
+    if (this.w > this.h * aspect + 1) {
+      this.left += Math.floor((this.w - this.h * aspect) / 2);
+      this.w = this.h * aspect;
+    } else if (this.h > this.w / aspect + 1) {
+      this.h = this.w / aspect;
     }
     this.ratio = ratio;
     resizeCanvases([this.canvas, this.layer], width, height, ratio);
@@ -673,7 +675,8 @@ class View {
     this.grid.style.gridTemplateColumns = `repeat(${cols}, minmax(0, 1fr))`;
     const gap = 14, cell = (width - gap * (cols - 1)) / cols;
     // The height at which the plot is as wide as its cell, at equal scales (left margin: the least).
-    const natural = Math.max(220, (cell - MARGIN.left - MARGIN.right) / plotAspect(d.bounds) + MARGIN.top + MARGIN.bottom);
+    const plotW = cell - MARGIN.left - MARGIN.right;
+    const natural = Math.max(160, plotW / plotAspect(d.bounds) + MARGIN.top + MARGIN.bottom);
     let height = Math.min(d.panelPx, natural);
     // Presenting, the panels grow to fill the screen below what is above them (a 1080-pixel projector has
     // room for far more than panelPx), down to panelPx where the screen is short.
