@@ -323,9 +323,8 @@ def basin_figure(
         xd = [c * (width + gap_x), c * (width + gap_x) + width]
         yd = [max(0.0, 1 - r * (height + gap_y) - height), 1 - r * (height + gap_y)]  # rounding: never below 0
         common = dict(showgrid=False, zeroline=False, ticks="outside", showline=True, mirror=True)
-        layout[f"xaxis{ax}"] = dict(domain=xd, range=[x0, x1], anchor=f"y{ax}", **common)
         # Equal scales (a basin's shape is geometry): the plot shrinks inside its cell, under its title.
-        layout[f"xaxis{ax}"]["constrain"] = "domain"
+        layout[f"xaxis{ax}"] = dict(domain=xd, range=[x0, x1], anchor=f"y{ax}", constrain="domain", **common)
         layout[f"yaxis{ax}"] = dict(
             domain=yd,
             range=[y0, y1],
