@@ -76,7 +76,6 @@ GUIDE_CSS = """<style>
   .og-guide tr { border-bottom: 1px solid #e5e8ec; padding: 8px 0; }
   .og-guide td, .og-guide td:first-child { border: 0; padding: 2px 0; width: auto; }
   .og-guide td + td::before { content: attr(data-label) ": "; color: #52606d; font-weight: 600; }
-  .og-guide td + td ul { padding-left: 1.1em; }
 }
 </style>"""
 
