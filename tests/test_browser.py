@@ -876,6 +876,18 @@ def test_panels_draw_the_window_at_equal_scales(page: Any, server: str, query: s
         assert p["left"] >= 40 and p["left"] + p["w"] <= p["canvas"], p
 
 
+@pytest.mark.parametrize(("height", "grows"), [(800, False), (1000, True)])
+def test_one_plot_a_row_grows_only_where_the_screen_has_room(page: Any, server: str, height: int, grows: bool) -> None:
+    # The overlay at equal scales is narrower than the page and may be taller than the usual 430 px, but
+    # not so tall that a laptop's first screen loses the Play bar under it.
+    with new_session(page, viewport={"width": 1280 if height == 800 else 1400, "height": height}) as pg:
+        open_app(pg, server, "?view=overlay")
+        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+        top, bottom = pg.evaluate(BOX, ".pp-host .pp-canvas")
+        assert (bottom - top > 440) == grows, (top, bottom)
+        assert bottom - top >= 430 and pg.evaluate(BOX, ".pp-host .pp-bar")[1] <= height, "the Play bar on the screen"
+
+
 def test_on_a_phone_a_long_window_is_drawn_at_equal_scales_under_its_title(page: Any, server: str) -> None:
     # A window three times as wide as high on a phone: the panel's least height (160 px) is more than the plot
     # needs, so the plot is shorter than its canvas rather than stretched upwards.

@@ -19,6 +19,7 @@ const DASHES = {
   longdashdot: [16, 5, 2, 5],
 };
 const MARGIN = { left: 48, right: 16, top: 8, bottom: 30 };  // left: the least; each panel widens it
+const USUAL_PX = 430;  // a panel's usual greatest height (ui/views.py); one row may grow past it where there is room
 const MAX_ASPECT = 3;  // a window longer than 3:1 either way is drawn at 3:1 (its scales then differ)
 
 // The plot's width / height for the window [[x0, x1], [y0, y1]]: its own shape (equal scales on both axes,
@@ -681,6 +682,9 @@ class View {
     // Presenting, the panels grow to fill the screen below what is above them (a 1080-pixel projector has
     // room for far more than panelPx), down to panelPx where the screen is short.
     if (d.fit) height = Math.min(natural, Math.max(height, this.screenLeft()));
+    // One row (the overlay, a single run: panelPx 560, see ui/views.py) grows past the usual 430 px only as
+    // far as the screen has room: its Play bar stays on a laptop's first screen.
+    else if (height > USUAL_PX && n <= cols) height = Math.max(USUAL_PX, Math.min(height, this.screenLeft()));
     height = Math.round(height);
     for (const p of this.panels) p.layout(Math.floor(cell), height);
     if (d.loss) this.lossChart.layout(Math.floor(width), d.loss, d.rows);
