@@ -19,15 +19,6 @@ const DASHES = {
   longdashdot: [16, 5, 2, 5],
 };
 const MARGIN = { left: 48, right: 16, top: 8, bottom: 30 };  // left: the least; each panel widens it
-const USUAL_PX = 430;  // a panel's usual greatest height (ui/views.py); one row may grow past it where there is room
-const MAX_ASPECT = 3;  // a window longer than 3:1 either way is drawn at 3:1 (its scales then differ)
-
-// The plot's width / height for the window [[x0, x1], [y0, y1]]: its own shape (equal scales on both axes,
-// so that level sets keep their shape and a gradient meets them at a right angle), within 1:3 … 3:1.
-export function plotAspect([[x0, x1], [y0, y1]]) {
-  const a = (x1 - x0) / (y1 - y0);
-  return Number.isFinite(a) && a > 0 ? Math.min(MAX_ASPECT, Math.max(1 / MAX_ASPECT, a)) : 1;
-}
 const INK = "#1f2933";
 // What takes its own keys: the keyboard's shortcuts (see View.watchKeys) leave them alone, and Space to what
 // it presses (a focused button, an expander's title, a link).
@@ -198,7 +189,7 @@ class Panel {
     this.w = Math.max(10, width - this.left - MARGIN.right);
     // Equal scales: wider than the window's shape, the plot narrows to it, centred in its cell; taller (a
     // panel's least height, 160 px, for a long window in a narrow cell), it is shorter, under its title.
-    const aspect = plotAspect(d.bounds);
+    const aspect = d.aspect;
     if (this.w > this.h * aspect + 1) {
       this.left += Math.floor((this.w - this.h * aspect) / 2);
       this.w = this.h * aspect;
@@ -677,14 +668,14 @@ class View {
     const gap = 14, cell = (width - gap * (cols - 1)) / cols;
     // The height at which the plot is as wide as its cell, at equal scales (left margin: the least).
     const plotW = cell - MARGIN.left - MARGIN.right;
-    const natural = Math.max(160, plotW / plotAspect(d.bounds) + MARGIN.top + MARGIN.bottom);
+    const natural = Math.max(160, plotW / d.aspect + MARGIN.top + MARGIN.bottom);
     let height = Math.min(d.panelPx, natural);
     // Presenting, the panels grow to fill the screen below what is above them (a 1080-pixel projector has
     // room for far more than panelPx), down to panelPx where the screen is short.
     if (d.fit) height = Math.min(natural, Math.max(height, this.screenLeft()));
-    // One row (the overlay, a single run: panelPx 560, see ui/views.py) grows past the usual 430 px only as
-    // far as the screen has room: its Play bar stays on a laptop's first screen.
-    else if (height > USUAL_PX && n <= cols) height = Math.max(USUAL_PX, Math.min(height, this.screenLeft()));
+    // One row (the overlay, a single run) grows past panelPx, up to growPx, only as far as the screen has
+    // room: its Play bar stays on a laptop's first screen.
+    else if (d.growPx && n <= cols) height = Math.max(height, Math.min(natural, d.growPx, this.screenLeft()));
     height = Math.round(height);
     for (const p of this.panels) p.layout(Math.floor(cell), height);
     if (d.loss) this.lossChart.layout(Math.floor(width), d.loss, d.rows);

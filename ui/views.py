@@ -230,9 +230,10 @@ def trajectories(
         hidden=hidden,
         line_width=5 if presentation else 2.5,
         scale=1.5 if presentation else 1.0,
+        panel_px=330 if presentation else 340 if narrow else 430,
         # One plot in a row (the overlay, a single run) is drawn at equal scales, narrower than the page: it
-        # may be taller.
-        panel_px=330 if presentation else 340 if narrow else 560 if overlay or len(result.runs) == 1 else 430,
+        # may be taller where the screen has room.
+        grow_px=560 if (overlay or len(result.runs) == 1) and not (presentation or narrow) else None,
         fit=presentation,
         keys=presentation,
         loss_min=getattr(result.landscape, "min_value", None),

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from viz.curves import Bounds, inside, loss_quantity, loss_range, loss_view, significant
-from viz.paths import PathLike, coordinate_decimals, frame_indices, run_note
+from viz.paths import PathLike, coordinate_decimals, frame_indices, run_note, shown_aspect
 from viz.style import INK, style
 from viz.surface import SurfaceImage
 
@@ -57,6 +57,7 @@ def paths_payload(
     line_width: float = 2.5,
     scale: float = 1.0,
     panel_px: int = 430,
+    grow_px: int | None = None,
     fit: bool = False,
     keys: bool = False,
     clickable: bool = True,
@@ -78,8 +79,10 @@ def paths_payload(
         line_width: width of the trails (presentation mode uses thicker ones).
         scale: multiplies fonts and markers (presentation mode on a projector uses 1.5).
         panel_px: the largest panel height in CSS pixels (with ``fit``, the least the panels shrink to).
+        grow_px: with one row of panels (the overlay, a single run), the height it may grow to, past
+            ``panel_px``, as far as the browser's window has room below what stands above it.
         fit: grow the panels to fill the browser's window below what stands above them (presentation
-            mode: a projector's screen), at most 0.9 times as tall as wide.
+            mode: a projector's screen), at most as tall as the plot at equal scales.
         keys: the keyboard drives the animation (presentation mode): Space plays and pauses, ← and →
             step, Home and End jump to the first and last step.
         clickable: a click on a panel reports the point (to start there).
@@ -146,6 +149,9 @@ def paths_payload(
         "lineWidth": line_width,
         "scale": scale,
         "panelPx": panel_px,
+        "growPx": grow_px,
+        # width / height of the plot: the window's own shape (equal scales), within 1:3 … 3:1
+        "aspect": shown_aspect(surface.bounds),
         "fit": fit,
         "keys": keys,
         "frameMs": CANVAS_FRAME_MS,
@@ -180,7 +186,8 @@ def _summary_data(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     }
 
 
-#: How the summary's numbers are written (the panels' table in paths_canvas.js writes them alike).
+#: How the 3-D view's summary writes its numbers: the same significant digits as the panels' table
+#: (paths_canvas.js, ``toPrecision``), without its trailing zeros.
 SUMMARY_FORMATS = {"final loss": "%.4g", "distance to minimum": "%.3g", "steps to reach": "%d"}
 
 

@@ -339,7 +339,7 @@ def trajectory_figure(
     return SpecFigure({"data": data, "layout": layout, "frames": fig_frames})
 
 
-MAX_ASPECT = 3.0  # as ``plotAspect`` in ui/paths_canvas.js
+MAX_ASPECT = 3.0  # a window longer than 3:1 either way is drawn at 3:1 (the panels get it in their data)
 
 
 def shown_aspect(bounds: tuple[tuple[float, float], tuple[float, float]]) -> float:
