@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -606,7 +607,33 @@ def test_3d_view_is_shorter_on_a_phone_and_when_presenting() -> None:
     at.query_params["view"] = "3d"
     at.run()
     clean(at)
-    assert figure(at, "surface_3d")["layout"]["height"] == 440
+    assert figure(at, "surface_3d")["layout"]["height"] == 360  # a phone's 340 px column until it reports
+
+
+def test_the_3d_camera_fits_the_box_to_the_width_the_browser_reports() -> None:
+    # Plotly's vertical field of view is fixed, so a column narrower than the box's picture (a laptop with
+    # the sidebar open: 540 px) cut the box's sides off. The browser reports the column's width; the camera
+    # moves back to fit the box (viz.curves.fit_camera) and the figure gets shorter.
+    at = make_app({"view": "3d"})
+    assert [el for el in at.get("bidi_component") if el.proto.id.endswith("screen_3d")], "the reporter is there"
+    layout = figure(at, "surface_3d")["layout"]
+    assert layout["height"] == 640  # a desktop's column is assumed until the browser reports
+
+    def distance(lay: dict) -> float:
+        cam = lay["scene"]["camera"]
+        return float(np.linalg.norm([cam["eye"][k] - cam["center"][k] for k in "xyz"]))
+
+    wide = distance(layout)
+    at.session_state["screen_3d"] = {"screen": {"height": 800, "top": 200, "width": 540}}
+    at.run()
+    clean(at)
+    laptop = figure(at, "surface_3d")["layout"]
+    assert laptop["height"] == int(0.85 * 540 + 60) and distance(laptop) > wide
+    for junk in ({"height": 800, "top": 200, "width": "540"}, {"height": 800, "top": 200, "width": float("inf")}):
+        at.session_state["screen_3d"] = {"screen": junk}
+        at.run()
+        clean(at)
+        assert figure(at, "surface_3d")["layout"]["height"] == 640, junk  # back to the assumed width
 
 
 def test_presenting_the_3d_view_fills_the_screen_the_browser_reports() -> None:
@@ -637,10 +664,11 @@ def test_presenting_the_3d_view_fills_the_screen_the_browser_reports() -> None:
         at.run()
         clean(at)
         assert figure(at, "surface_3d")["layout"]["height"] == expected, reported
-    # Not presenting, nothing is asked of the browser and the desktop height holds.
+    # Not presenting, the window's height does not matter: the desktop height holds.
     desk = make_app({"view": "3d"})
+    desk.session_state["screen_3d"] = {"screen": {"height": 1080, "top": 90}}
+    desk.run()
     assert figure(desk, "surface_3d")["layout"]["height"] == 640
-    assert not [el for el in desk.get("bidi_component") if el.proto.id.endswith("screen_3d")]
 
 
 def test_a_misspelt_link_parameter_is_named_and_the_page_still_draws() -> None:

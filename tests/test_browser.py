@@ -582,6 +582,44 @@ def test_on_a_phone_the_3d_views_summary_is_blocks_too(page: Any, server: str) -
         assert layout["header"] > 0 and layout["overflow"] <= 0 and set(layout["before"]) == {"none"}, layout
 
 
+TWO_FRAMES = "new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+#: The 3-D figure's height once the browser has reported the column's width and the page has redrawn it.
+FIGURE_3D_HEIGHT = (
+    "(() => { const g = document.querySelector('.js-plotly-plot'); return g && g.layout && g.layout.height; })()"
+)
+
+
+def box_3d_clear_of_edges(pg: Any) -> dict[str, int]:
+    """How many of the 3-D plot's edge pixels (4 px strips left, right and top, above the legend) are not
+    the white background: the surface, its grid lines or the tick labels, where the box ran off the plot."""
+    plot = pg.locator(".js-plotly-plot").first
+    legend = pg.locator(".js-plotly-plot .legend").first.bounding_box()
+    box = plot.bounding_box()
+    assert legend is not None and box is not None
+    img = np.asarray(Image.open(io.BytesIO(plot.screenshot())).convert("RGB")).astype(int)
+    scale = img.shape[1] / box["width"]
+    rows = int((legend["y"] - box["y"]) * scale)  # above the legend
+    ink = (img[:rows] < 225).any(axis=-1)
+    return {"left": int(ink[:, :4].sum()), "right": int(ink[:, -4:].sum()), "top": int(ink[:4].sum())}
+
+
+@pytest.mark.parametrize("where", ["laptop", "phone"])
+def test_the_3d_box_is_whole_in_a_narrow_column(page: Any, server: str, where: str) -> None:
+    # Plotly's vertical field of view is fixed: in a column narrower than the box's picture (a laptop with
+    # the sidebar open, a phone) the box's sides, the z axis' labels and its near corner were cut off. The
+    # browser reports the column's width; the camera moves back so the whole box shows (viz.curves.fit_camera).
+    options = PHONE if where == "phone" else {"viewport": {"width": 1000, "height": 800}}
+    with new_session(page, **options) as pg:
+        pg.goto(server + "/?ls=rnn-cliff&view=3d")
+        expected = 360 if where == "phone" else int(0.85 * 540 + 60)  # the column's width reported: 328, 540
+        pg.wait_for_function(finished_with(f"{FIGURE_3D_HEIGHT} && {FIGURE_3D_HEIGHT} < 640"), timeout=120_000)
+        height = pg.evaluate(FIGURE_3D_HEIGHT)
+        assert height == 360 if where == "phone" else abs(height - expected) <= 30, height
+        pg.evaluate(TWO_FRAMES)  # WebGL paints the new camera in the next animation frame
+        assert box_3d_clear_of_edges(pg) == {"left": 0, "right": 0, "top": 0}
+        assert pg.locator('[data-testid="stException"]').count() == 0
+
+
 def test_presenting_four_runs_on_a_720_pixel_projector_shows_every_panel(page: Any, server: str) -> None:
     with new_session(page, viewport={"width": 1280, "height": 720}) as pg:
         open_app(pg, server, "?present=1&lesson=epsilon")

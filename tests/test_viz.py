@@ -364,3 +364,77 @@ def test_the_3d_view_of_the_rnn_cliff_is_four_by_three() -> None:
     fig = surface_3d_figure(xs, ys, Z, "loss", result.runs, lifted, np.empty((0, 2)), np.empty(0))
     ratio = fig.layout.scene.aspectratio
     assert ratio.x / ratio.y == pytest.approx(4 / 3) and ratio.z == pytest.approx(0.7)
+
+
+def _gl_project(points: np.ndarray, eye: np.ndarray, centre: np.ndarray, width: float, height: float) -> np.ndarray:
+    """Screen pixels of ``points`` the way WebGL does it: gl-matrix's lookAt and perspective (fovy 45°, as
+    plotly.js's 3-D scenes use), 4 × 4 matrices on homogeneous coordinates, then the viewport."""
+    f = (centre - eye) / np.linalg.norm(centre - eye)
+    s = np.cross(f, [0, 0, 1.0])
+    s /= np.linalg.norm(s)
+    u = np.cross(s, f)
+    view = np.eye(4)
+    view[0, :3], view[1, :3], view[2, :3] = s, u, -f
+    view[:3, 3] = -view[:3, :3] @ eye
+    near, far, g = 0.01, 100.0, 1 / np.tan(np.pi / 8)
+    proj = np.array(
+        [
+            [g / (width / height), 0, 0, 0],
+            [0, g, 0, 0],
+            [0, 0, (far + near) / (near - far), 2 * far * near / (near - far)],
+            [0, 0, -1, 0],
+        ]
+    )
+    clip = (proj @ view @ np.c_[points, np.ones(len(points))].T).T
+    ndc = clip[:, :2] / clip[:, 3:]
+    return np.c_[(ndc[:, 0] + 1) / 2 * width, (1 - ndc[:, 1]) / 2 * height]
+
+
+CUBE = np.array([[a, b, c] for a in (-1, 1) for b in (-1, 1) for c in (-1, 1)], dtype=float)
+
+
+@pytest.mark.parametrize(
+    ("eye", "width", "height"),
+    [((1.35, -1.35, 0.9), 945, 600), ((1.35, -1.35, 0.9), 540, 460), ((1.099, 1.099, 2.0), 340, 300)],
+)
+def test_the_fitted_3d_camera_shows_the_whole_box_with_room_for_its_labels(
+    eye: tuple[float, float, float], width: int, height: int
+) -> None:
+    # Plotly's vertical field of view is fixed: a plot narrower than the box's picture cut its sides off (a
+    # phone, a laptop with the sidebar open). The fitted camera keeps the eye's direction, and the box's
+    # corners land inside the plot, clear of the room left for the labels.
+    from viz.curves import LABEL_ROOM, fit_camera
+
+    box = (1.3, 1.3, 0.7)
+    new_eye, centre = (np.array(v) for v in fit_camera(eye, box, width, height))
+    direction = (new_eye - centre) / np.linalg.norm(new_eye - centre)
+    assert np.allclose(direction, np.array(eye) / np.linalg.norm(eye), atol=1e-3)
+    px = _gl_project(CUBE * np.array(box) / 2, new_eye, centre, width, height)
+    left, right, vertical = LABEL_ROOM
+    assert px[:, 0].min() >= left - 1 and px[:, 0].max() <= width - right + 1, px
+    assert px[:, 1].min() >= vertical - 1 and px[:, 1].max() <= height - vertical + 1, px
+    # as large as fits: 5% nearer, in the same place, a corner leaves the room
+    nearer = _gl_project(CUBE * np.array(box) / 2, centre + (new_eye - centre) * 0.95, centre, width, height)
+    assert (
+        nearer[:, 0].min() < left - 1
+        or nearer[:, 0].max() > width - right + 1
+        or nearer[:, 1].min() < vertical - 1
+        or nearer[:, 1].max() > height - vertical + 1
+    )
+
+
+def test_the_fitted_3d_camera_distance_by_hand() -> None:
+    # A unit cube seen from the x axis, in a 1000 × 1000 plot: the near face (depth d − 0.5, half-width 0.5)
+    # is the widest part of the picture. The room across is 1000 − 80 − 35 px, 0.885 of the half-width in
+    # normalised units, up and down 1000 − 2·30 px (0.94): across binds, so the nearest distance that fits is
+    # d = 0.5 + 0.5 / (0.885 · tan 22.5°) = 1.864.
+    from viz.curves import fit_camera
+
+    new_eye, centre = (np.array(v) for v in fit_camera((3.0, 0.0, 0.0), (1.0, 1.0, 1.0), 1000, 1000))
+    d = float(np.linalg.norm(new_eye - centre))
+    assert 1.864 - 0.01 <= d <= 1.864 + 0.08, d
+    # narrower plots need the eye further away; a wide one does not
+    wide = fit_camera((3.0, 0.0, 0.0), (1.0, 1.0, 1.0), 2000, 1000)
+    narrow = fit_camera((3.0, 0.0, 0.0), (1.0, 1.0, 1.0), 500, 1000)
+    dist = [float(np.linalg.norm(np.subtract(e, c))) for e, c in (wide, narrow)]
+    assert dist[0] <= d + 0.01 < dist[1]

@@ -1,7 +1,8 @@
-// Reports the height of the browser's window and where this (empty) element stands on the page, so that
-// the page can size a figure it draws below it to the screen (a Streamlit v2 component; ui/screen.py).
-// It reports again, at most a few times a second, when either changes by more than SLACK pixels: the
-// window is resized, or what stands above grows or shrinks (a lesson's question, a message).
+// Reports the height of the browser's window, where this (empty) element stands on the page and how wide
+// it is (the page's column), so that the page can size a figure it draws below it to the screen (a
+// Streamlit v2 component; ui/screen.py). It reports again, at most a few times a second, when any of them
+// changes by more than SLACK pixels: the window is resized, the sidebar opens or closes, or what stands
+// above grows or shrinks (a lesson's question, a message).
 // pageTop() and watchPage() come from page.js, which screen.py puts before this file.
 
 const SLACK = 24;
@@ -12,9 +13,13 @@ export default function (component) {
   let timer = null;
   const report = () => {
     timer = null;
-    const now = { height: window.innerHeight, top: Math.round(pageTop(box)) };
+    const now = {
+      height: window.innerHeight,
+      top: Math.round(pageTop(box)),
+      width: Math.round(box.getBoundingClientRect().width),
+    };
     const last = box.__sent;
-    if (last && Math.abs(last.height - now.height) <= SLACK && Math.abs(last.top - now.top) <= SLACK) return;
+    if (last && ["height", "top", "width"].every((k) => Math.abs(last[k] - now[k]) <= SLACK)) return;
     box.__sent = now;
     setStateValue("screen", now);
   };

@@ -1,14 +1,16 @@
-"""How much of the browser's window is left below a point of the page.
+"""How much of the browser's window is left below a point of the page, and how wide the page's column is there.
 
 Python cannot see the browser's window (``st.context`` has no viewport), so a Streamlit v2 component
-(``ui/screen.js``) placed at that point reports the window's height and where the point stands on the
-page. Presentation mode's 3-D view uses it to fill a projector's screen: a fixed height that fits a
-720-pixel projector left most of a 1080-pixel one empty.
+(``ui/screen.js``) placed at that point reports the window's height, where the point stands on the
+page and the width of the column it is in. The 3-D view uses it: presenting, to fill a projector's
+screen (a fixed height that fits a 720-pixel projector left most of a 1080-pixel one empty); always, to
+fit the 3-D box to the figure's width (``viz.curves.fit_camera``).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,37 +32,41 @@ def _ignore() -> None:
     """The report's callback: the rerun it causes is all the page needs."""
 
 
-def _reported(value: Any) -> tuple[float, float] | None:
-    """``(window height, top)`` from what the browser sent, or None unless both are plausible pixel counts."""
-    if not isinstance(value, dict):
+def _pixels(value: Any, least: float) -> float | None:
+    """``value`` as a pixel count if it is a plausible one (a finite number in ``[least, 100 000]``), else None."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
         return None
-    height, top = value.get("height"), value.get("top")
-    numbers = [v for v in (height, top) if isinstance(v, (int, float)) and not isinstance(v, bool)]
-    if len(numbers) != 2 or not all(math.isfinite(v) for v in numbers):
-        return None
-    height, top = float(height), float(top)  # type: ignore[arg-type]
-    if not (100 <= height <= 100_000 and 0 <= top <= 100_000):
-        return None
-    return height, top
+    return float(value) if least <= value <= 100_000 else None
 
 
-def space_below(key: str) -> float | None:
-    """Place the reporter here and return the height of the window below this point, in CSS pixels.
+@dataclass(frozen=True)
+class Screen:
+    """What the browser reported at a point of the page (None: not reported yet, or not plausible)."""
+
+    below: float | None  #: the window's height less the point's distance from the top of the page
+    width: float | None  #: the width of the page's column at that point
+
+
+def measure(key: str) -> Screen:
+    """Place the reporter here and return what the browser reported of it, in CSS pixels.
 
     Args:
         key: the element's key (its report lands in ``st.session_state[key]["screen"]``).
 
     Returns:
-        The window's height less this point's distance from the top of the page, or None until the
-        browser has reported (the first run of a page), or when what it reported is not plausible.
+        The space below this point and the column's width; each None until the browser has reported (the
+        first run of a page), or when what it reported is not plausible.
     """
     _SCREEN(key=key, on_screen_change=_ignore)
     try:
         value = st.session_state[key]["screen"]
     except (KeyError, TypeError):
-        return None
-    reported = _reported(value)
-    return None if reported is None else reported[0] - reported[1]
+        return Screen(None, None)
+    if not isinstance(value, dict):
+        return Screen(None, None)
+    height, top = _pixels(value.get("height"), 100), _pixels(value.get("top"), 0)
+    below = None if height is None or top is None else height - top
+    return Screen(below, _pixels(value.get("width"), 100))
 
 
 def fill_height(space: float | None, least: int, most: int) -> int:

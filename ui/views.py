@@ -18,7 +18,7 @@ from scene import BATCH_PARAM, Run, Scene, format_number, format_point, to_json
 from simulate import Result, RunResult, run_inputs, run_labels
 from ui.cache import IMAGE_GRID, IMAGE_GRID_LARGE, cached_eye, cached_grid, cached_surface, surface_part
 from ui.paths_canvas import SUMMARY_CSS, paths_canvas
-from ui.screen import fill_height, space_below
+from ui.screen import fill_height, measure
 from ui.widgets import display_math
 from viz.canvas import paths_payload, summary_html
 from viz.curves import Bounds, choose_eye, inside, loss_figure, surface_3d_figure
@@ -27,7 +27,8 @@ from viz.paths import trajectory_figure
 from viz.style import style
 
 PATHS_CHART = "paths_chart"
-SCREEN = "screen_3d"  # the reporter of the space left for the 3-D view when presenting
+SCREEN = "screen_3d"  # the reporter of the space left for the 3-D view and of its width
+PHONE_COLUMN, DESKTOP_COLUMN = 340, 900  # the column's width (px) assumed until the browser reports it
 IS_PHONE = "_is_phone"  # session state: the answer of is_phone()
 
 
@@ -207,11 +208,20 @@ def trajectories(
         st.info("Choose at least one optimizer in the sidebar.")
         return None
     if scene.view == "3d" and not hidden:  # hidden: the 2-D panels without paths give nothing away
-        # A phone's narrow box leaves most of a tall figure empty. Presenting, the figure with its legend fills
-        # the screen below the question (the browser reports the space; 440 px fit a 720-pixel projector).
-        small = 440 if is_phone() or presentation else 640
-        height = fill_height(space_below(SCREEN), least=small, most=1400) if presentation else small
-        fig = surface_3d(result, height=height, legend_size=20 if presentation else 14, large_text=presentation)
+        # The browser reports the space below this point and the column's width. Presenting, the figure with
+        # its legend fills the screen below the question (440 px fit a 720-pixel projector). The camera fits
+        # the box to the width (a phone's or a laptop's narrow column cut its sides off), and a narrow column
+        # gets a shorter figure: the box would leave most of a tall one empty.
+        phone = is_phone()
+        screen = measure(SCREEN)
+        width = screen.width or (PHONE_COLUMN if phone else DESKTOP_COLUMN)  # until the browser has reported
+        if presentation:
+            height = fill_height(screen.below, least=440, most=1400)
+        else:
+            height = int(min(640, max(360, 0.85 * width + 60)))  # 60: about the legend's rows
+        fig = surface_3d(
+            result, height=height, legend_size=20 if presentation else 14, large_text=presentation, width=int(width)
+        )
         st.plotly_chart(fig, key="surface_3d", config=chart_config())
         return None
     overlay = scene.view == "overlay"
@@ -264,10 +274,12 @@ def start_outside_note(start: np.ndarray, bounds: Bounds) -> str:
     return f" The start {format_point(start)} lies outside the picture, so its ○ is not shown."
 
 
-def surface_3d(result: Result, height: int = 640, legend_size: int = 14, large_text: bool = False) -> go.Figure:
+def surface_3d(
+    result: Result, height: int = 640, legend_size: int = 14, large_text: bool = False, width: int | None = None
+) -> go.Figure:
     """The 3-D view: the surface with every path lifted onto it, on one display scale chosen from the
     surface (and its minima) alone: a diverging run's losses (1e24 and more) would otherwise set the
-    scale and flatten the surface."""
+    scale and flatten the surface. ``width`` (pixels), where known, fits the camera to the figure."""
     grid = cached_grid(surface_part(result.scene))
     losses = [r.loss if r.error is None else np.empty(0) for r in result.runs]
     minima = result.landscape.minima
@@ -289,6 +301,7 @@ def surface_3d(result: Result, height: int = 640, legend_size: int = 14, large_t
         lowest_nearby=grid.refine > 1,
         tick_size=16 if large_text else None,
         minima_name="lowest in the window" if result.landscape.numeric_minima else "global minimum",
+        width=width,
         eye=cached_eye(
             surface_part(result.scene),
             result.start,

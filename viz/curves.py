@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -191,6 +192,7 @@ def loss_figure(
 
 
 ASPECT = (1.3, 1.3, 0.7)  # the 3-D box's proportions (x, y, z) for a square window
+_TOP_MARGIN = 10  # the 3-D figure's top margin (px)
 
 
 def box_aspect(x_span: float, y_span: float) -> tuple[float, float, float]:
@@ -270,6 +272,103 @@ def choose_eye(
     return next(e for e, v in zip(eyes, seen, strict=True) if v >= keep * best)  # lowest, nearest first
 
 
+#: plotly.js's 3-D camera: a perspective projection with this vertical field of view (gl-plot3d's ``fovy``),
+#: looking from the eye at the camera's centre with z up; the box spans ±aspectratio/2 about the origin.
+FOVY = np.pi / 4
+#: Room left between the box's corners and the plot's edges for the tick labels and axis titles (pixels: left,
+#: right, top and bottom): the z axis' ticks and title stand left of the box, the x and y tick labels under it.
+LABEL_ROOM = (80, 35, 30)
+
+
+def _project(points: np.ndarray, eyes: np.ndarray, centres: np.ndarray, aspect: float) -> tuple[np.ndarray, np.ndarray]:
+    """Normalised screen coordinates (−1 … 1 across the plot) of ``points`` (n, 3) seen from each of ``eyes``
+    (…, 3) looking at ``centres`` (…, 3), z up, in a plot ``aspect`` times as wide as high: shapes (…, n)."""
+    f = centres - eyes
+    f = f / np.linalg.norm(f, axis=-1, keepdims=True)
+    side = np.cross(f, [0.0, 0.0, 1.0])
+    side = side / np.linalg.norm(side, axis=-1, keepdims=True)
+    up = np.cross(side, f)
+    rel = points - eyes[..., None, :]  # (…, n, 3)
+    depth = np.einsum("...nk,...k->...n", rel, f)
+    t = np.tan(FOVY / 2)
+    x = np.einsum("...nk,...k->...n", rel, side) / depth / (t * aspect)
+    y = np.einsum("...nk,...k->...n", rel, up) / depth / t
+    return x, y
+
+
+@functools.lru_cache(maxsize=256)
+def fit_camera(
+    eye: tuple[float, float, float], box: tuple[float, float, float], width_px: float, height_px: float
+) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+    """The camera that shows the whole 3-D box, with room for its labels, as large as a plot of this size allows.
+
+    The eye keeps its direction from the box's centre (what :func:`choose_eye` chose to show); it moves
+    nearer or further, and eye and centre move together, up or down and sideways, so that the box is drawn
+    in the middle of the room its labels leave. Plotly's fixed vertical field of view otherwise cut the
+    box's sides off in a plot narrower than about 1.2 times its height (a phone, a laptop with the sidebar
+    open), and a camera high above a trench drew the box's near corner below the plot.
+
+    Args:
+        eye: the camera's eye (scene units, the box centred on the origin).
+        box: the box's proportions (``scene.aspectratio``: x, y, z).
+        width_px, height_px: the scene's size in pixels (the figure less its margins and legend).
+
+    Returns:
+        ``(eye, centre)`` for ``scene.camera`` (cached: the same scene at the same size gets it again).
+    """
+    eye_v = np.asarray(eye, dtype=float)
+    half = np.asarray(box, dtype=float) / 2
+    corners = np.array([[a, b, c] for a in (-1, 1) for b in (-1, 1) for c in (-1, 1)]) * half
+    aspect = width_px / height_px
+    lo_x, hi_x = -1 + 2 * LABEL_ROOM[0] / width_px, 1 - 2 * LABEL_ROOM[1] / width_px
+    fit_y = max(0.2, 1 - 2 * LABEL_ROOM[2] / height_px)
+    if hi_x - lo_x < 0.4:
+        return tuple(eye_v), (0.0, 0.0, 0.0)  # type: ignore[return-value]
+    lifts = np.arange(-1.0, 1.0001, 0.05)  # eye and centre moved up together
+    pans = np.arange(-0.6, 0.6001, 0.05)  # eye and centre moved sideways (to the screen's right) together
+    side = np.cross(-eye_v, [0.0, 0.0, 1.0])
+    side = side / np.linalg.norm(side)
+    c, q = np.meshgrid(lifts, pans, indexing="ij")
+    centres = c[..., None] * np.array([0.0, 0.0, 1.0]) + q[..., None] * side
+
+    def placements(zoom: float) -> np.ndarray:
+        """How far each place (lift, pan) at this distance is from the middle of the room; inf where it does
+        not fit."""
+        x, y = _project(corners, eye_v * zoom + centres, centres, aspect)
+        top, bottom, xl, xr = y.max(axis=-1), y.min(axis=-1), x.min(axis=-1), x.max(axis=-1)
+        fits = (xl >= lo_x) & (xr <= hi_x) & (top <= fit_y) & (bottom >= -fit_y)
+        return np.where(fits, np.abs(top + bottom) + np.abs(xl + xr - lo_x - hi_x), np.inf)
+
+    near, far = 0.6, 4.0  # distance as a multiple of the eye's: the box fits at some place, or not
+    if not np.isfinite(placements(far)).any():
+        return tuple(eye_v), (0.0, 0.0, 0.0)  # type: ignore[return-value]
+    if np.isfinite(placements(near)).any():
+        far = near
+    while far - near > 0.01:  # the nearest distance at which the box fits, by bisection
+        mid = (near + far) / 2
+        near, far = (near, mid) if np.isfinite(placements(mid)).any() else (mid, far)
+    off = placements(far)
+    j, m = np.unravel_index(int(np.argmin(off)), off.shape)
+    centre = np.array([0.0, 0.0, float(lifts[j])]) + float(pans[m]) * side
+    new_eye = eye_v * far + centre
+    return (
+        (round(float(new_eye[0]), 4), round(float(new_eye[1]), 4), round(float(new_eye[2]), 4)),
+        (round(float(centre[0]), 4), round(float(centre[1]), 4), round(float(centre[2]), 4)),
+    )
+
+
+def legend_height(names: Sequence[str], width_px: float, size: int) -> float:
+    """About how tall Plotly's horizontal legend of ``names`` at font ``size`` is in a ``width_px`` figure:
+    entries (a 40 px symbol and gap, then the text) fill rows left to right."""
+    rows, used = 1, 0.0
+    for name in names:
+        entry = 40 + 0.55 * size * len(name)
+        if used and used + entry > width_px:
+            rows, used = rows + 1, 0.0
+        used += entry
+    return rows * 1.45 * size + 8
+
+
 def nice_step(raw: float, up: bool = False) -> float:
     """A tick step of 1, 2 or 5 times a power of ten: the least one at or above ``raw`` (``up``), else the one
     nearest to it by ratio. ``raw`` must be positive and finite."""
@@ -309,6 +408,7 @@ def surface_3d_figure(
     tick_size: int | None = None,
     minima_name: str = "global minimum",
     eye: tuple[float, float, float] = DEFAULT_EYE,
+    width: int | None = None,
 ) -> go.Figure:
     """The surface in 3-D with each path drawn on it.
 
@@ -325,6 +425,8 @@ def surface_3d_figure(
         tick_size: larger axis text (presentation mode), with fewer ticks so that they do not overlap.
         minima_name: the minima's legend entry.
         eye: the camera's eye (see :func:`choose_eye`).
+        width: the figure's width in pixels where known: the camera then moves to fit the box to the
+            figure (:func:`fit_camera`); None keeps ``eye``.
 
     The axes span the grid's window; a path's points outside it are left out (its line breaks there), so
     a run that leaves the picture cannot stretch the axes and squash the surface into a sliver. Lifted
@@ -386,21 +488,28 @@ def surface_3d_figure(
             out.update(title=dict(text=title, font=dict(size=tick_size + 2)), tickfont=dict(size=tick_size), nticks=5)
         return out
 
+    box = box_aspect(x1 - x0, y1 - y0)
+    camera: dict[str, object] = dict(eye=dict(x=eye[0], y=eye[1], z=eye[2]))
+    if width is not None:
+        names = [str(trace.name) for trace in data[1:]]
+        scene_px = height - _TOP_MARGIN - legend_height(names, width, legend_size)
+        fitted, centre = fit_camera(tuple(eye), box, float(width), max(100.0, scene_px))
+        camera = dict(eye=dict(zip("xyz", fitted, strict=True)), center=dict(zip("xyz", centre, strict=True)))
     z_axis = axis(z_label)
     if eye[2] > DEFAULT_EYE[2]:  # seen from high up the z axis is short on screen: its labels would run together
         z_axis.setdefault("nticks", 6)
     fig.update_layout(
         height=height,
         font=FONT,
-        margin=dict(l=0, r=0, t=10, b=0),
+        margin=dict(l=0, r=0, t=_TOP_MARGIN, b=0),
         legend=dict(orientation="h", y=0, yanchor="top", x=0, font=dict(size=legend_size)),  # below the mode bar
         scene=dict(
             xaxis=axis("x", [x0, x1]),
             yaxis=axis("y", [y0, y1]),
             zaxis=z_axis,
-            camera=dict(eye=dict(x=eye[0], y=eye[1], z=eye[2])),
+            camera=camera,
             aspectmode="manual",
-            aspectratio=dict(zip("xyz", box_aspect(x1 - x0, y1 - y0), strict=True)),
+            aspectratio=dict(zip("xyz", box, strict=True)),
         ),
     )
     return fig
