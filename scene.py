@@ -477,7 +477,14 @@ def decode(query: Mapping[str, Any], base: Scene | None = None) -> tuple[Scene, 
             msgs.append(f"Unknown view {quote_value(v)}; showing panels.")
     lr = first("lr")
     if lr is not None:
-        kw["shared_lr"] = _num(lr, 1e-6, 10.0, 0.01, "shared learning rate η", msgs)
+        try:
+            usable = math.isfinite(float(lr.strip()[:40]))
+        except (ValueError, OverflowError):
+            usable = False
+        if usable:  # a number out of range is clamped: the link did ask for one η for all
+            kw["shared_lr"] = _num(lr, 1e-6, 10.0, 0.01, "shared learning rate η", msgs)
+        else:  # junk does not switch on "Same η for all" at a made-up η (0.01 made gradient descent diverge)
+            msgs.append(f"shared learning rate η: {quote_value(lr)} is not a finite number; each run keeps its own η.")
     return d.with_(**kw), msgs
 
 

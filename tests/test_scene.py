@@ -245,3 +245,15 @@ def test_format_number_writes_every_float() -> None:
         assert format_number(value) == text
     assert format_number(float("nan")) == "NaN"  # a Hessian that is NaN at a kink or a pole
     assert format_number(float("inf")) == "∞" and format_number(float("-inf")) == "−∞"
+
+
+@pytest.mark.parametrize("junk", ["NaN", "1e999", "-inf", "fast", "", "0x1p-3"])
+def test_junk_shared_lr_leaves_each_run_its_own_lr(junk: str) -> None:
+    # A junk ?lr= used to switch "Same η for all" on at a made-up 0.01, at which gradient descent diverged on
+    # the default scene: a second message for a value nobody chose.
+    scene, msgs = decode({"lr": [junk]})
+    assert scene.shared_lr is None
+    assert any("each run keeps its own η" in m for m in msgs), msgs
+    # a number out of range still asks for one η for all: it is clamped
+    clamped, msgs = decode({"lr": ["50"]})
+    assert clamped.shared_lr == 10.0 and any("maximum" in m for m in msgs), msgs
