@@ -121,3 +121,14 @@ def test_3d_views_summary_marks_a_minimum_not_reached() -> None:
     head, fast, slow = _3d_summary({"ls": "quadratic", "r": ["gd~lr:0.1", "gd~lr:0.00001"]})
     reach = head.index("steps to reach")
     assert fast[reach].isdigit() and slow[reach] == "–", (fast, slow)
+
+
+def test_a_number_column_is_as_wide_as_its_longest_number() -> None:
+    # The grid sized "m (x)" by its header and drew -0.8078461 right-aligned, clipped on the left: the
+    # Step by step table showed ".8078461" for -0.8078461 and "3.897114" for -3.897114.
+    df = pd.DataFrame({"m (x)": [-0.8078461, -1.455358, 2.0], "t": [1, 2, 3]})
+    _, config = number_columns(df, {"m (x)": "%.7g", "t": "%d"})
+    short = number_columns(pd.DataFrame({"m (x)": [1.0, 2.0]}), {"m (x)": "%.7g"})[1]
+    # ten characters at the grid's 14 px font take more than 60 px; the header alone fits in less
+    assert config["m (x)"]["width"] >= 10 * 6 + 16 > short["m (x)"]["width"] - 1
+    assert config["t"]["width"] < config["m (x)"]["width"]

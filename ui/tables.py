@@ -34,9 +34,19 @@ def number_columns(df: pd.DataFrame, formats: Mapping[str, str]) -> tuple[pd.Dat
     config: dict[str, Any] = {}
     for col, fmt in formats.items():
         values = out[col].tolist()
+        # Sized to its widest number: the table sized a column by its header and drew a longer number
+        # right-aligned, clipped on the left (a minus sign and leading digits were lost).
+        texts = [fmt % v if isinstance(v, (int, float)) else str(v) for v in values if not _missing(v)]
+        width = column_width([str(col), *texts])
         if any(_too_large(v) for v in values):
             out[col] = [None if _missing(v) else fmt % v if isinstance(v, (int, float)) else v for v in values]
-            config[col] = st.column_config.TextColumn(alignment="right")
+            config[col] = st.column_config.TextColumn(alignment="right", width=width)
         else:
-            config[col] = st.column_config.NumberColumn(format=fmt)
+            config[col] = st.column_config.NumberColumn(format=fmt, width=width)
     return out, config
+
+
+def column_width(texts: list[str]) -> int:
+    """Pixels for a table column whose widest cell or header is the longest of ``texts`` (about 8 px a
+    character of the table's 14 px font, and the cell's padding)."""
+    return 8 * max((len(t) for t in texts), default=4) + 24
