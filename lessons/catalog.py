@@ -224,8 +224,9 @@ ADAM_BIAS = lesson(
 
     So the uncorrected Adam (seed 000's formula) takes the **bigger** early steps: its first step here is
     2.24 long against 0.71, its strides grow to about 3.4, and it overshoots the minimum (1, 3) by several
-    units before coming back. With correction, Adam walks straight in with steps of about η per
-    coordinate.
+    units before coming back. With correction, Adam's first steps are η per coordinate (0.71 long) and it
+    walks straight at the minimum, within 0.1 of it at step 21; its momentum then carries it about 1.9
+    past and back once before it settles (0.04 away at step 50).
 
     Kingma & Ba (2014, §3 and §6.4) make the same point: the correction matters most when β₂ is close to 1,
     where leaving it out gives too-large initial steps and unstable training.
@@ -319,8 +320,12 @@ RNN_CLIFF = lesson(
 
     **Clipping** rescales any gradient longer than 1 to length 1 (Pascanu, Mikolov & Bengio 2013, Algorithm
     1; PyTorch's `clip_grad_norm_`): the direction is kept, the size is capped, so no step is longer than
-    η · 1 = 0.05. The clipped run crosses the cliff and settles in the valley with a loss below 0.01.
-    Seeds 000 and 001: always combine clipping with any optimizer when training RNNs.
+    η · 1 = 0.05. The clipped run crosses the cliff at step 50 and reaches the valley, where the loss is
+    about 0.01 against 0.4 on the plateau. It does not come to rest there: the valley's lowest ground runs
+    along the foot of the wall, and its steps of 0.05 keep hopping over the edge and back, so its loss
+    flickers between about 0.01 below the cliff and 0.3 on top of it (the spikes in its loss curve). But
+    every hop is capped: the run stays at the valley's edge, within half a unit, where plain GD was thrown
+    away for good. Seeds 000 and 001: always combine clipping with any optimizer when training RNNs.
     """,
     source="Seed 000 (always clip when training RNNs); Pascanu, Mikolov & Bengio 2013, §2.3 and Fig. 6.",
 )
@@ -339,14 +344,14 @@ LR_DECAY = lesson(
         steps=300,
     ),
     "Gradient descent with noisy gradients (σ = 3), once at a constant η = 0.05 and once with η decaying as "
-    "$\\eta_0/(1 + 0.05\\,t)$. Both reach the bottom of the bowl. Which one stays there?",
+    "$\\eta_0/(1 + 0.05\\,(t-1))$ at step $t$. Both reach the bottom of the bowl. Which one stays there?",
     r"""
     With noisy gradients (standing in for mini-batches), a constant η means every step adds a random kick
     of size about ησ. The pull of the bowl and the kicks balance: the **constant-η** run reaches the minimum
     quickly and then keeps wandering around it, about 0.3 away on average, for as long as it runs.
 
-    **Decay** shrinks the kicks: with $\eta_t = \eta_0/(1 + 0.05\,t)$ the learning rate is 16 times smaller
-    at step 300, and the run settles about ten times closer to the minimum. Decaying like $1/t$ is the
+    **Decay** shrinks the kicks: with $\eta_t = \eta_0/(1 + 0.05\,(t-1))$ the learning rate is 16 times
+    smaller at step 300, and the run settles about ten times closer to the minimum. Decaying like $1/t$ is the
     classic recipe (Robbins & Monro): the steps still add up to an infinite distance, so the run can get
     anywhere, but the noise they inject adds up to a finite amount.
 
