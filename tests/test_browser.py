@@ -668,10 +668,10 @@ def test_presenting_on_a_1080_pixel_projector_fills_the_screen(page: Any, server
         pg.set_viewport_size({"width": 1920, "height": 1080})
         pg.goto(server + "/?present=1&view=3d")
         chart = '[data-testid="stPlotlyChart"] .js-plotly-plot'
-        pg.wait_for_function(
-            finished_with(f"(document.querySelector('{chart}') || {{clientHeight: 0}}).clientHeight > 800"),
-            timeout=120_000,
-        )
+        # the figure fills the screen below its place, as the browser last reported it
+        fits = f"(() => {{ const c = document.querySelector('{chart}'); if (!c) return false; "
+        fits += "const r = c.getBoundingClientRect(); return r.height > 800 && r.bottom <= 1080; })()"
+        pg.wait_for_function(finished_with(fits), timeout=120_000)
         top, bottom = pg.evaluate(BOX, chart)
         assert bottom <= 1080 and bottom - top > 800, (top, bottom)
         assert pg.locator('[data-testid="stException"]').count() == 0

@@ -26,8 +26,12 @@ export default function (component) {
   const later = () => { if (timer === null) timer = setTimeout(report, 200); };
   report();
   const stop = watchPage(box, later);
+  // What stands above may move this element without resizing the page (one element replaced by another of
+  // the same height while the page renders): look again once a second; it reports only a change.
+  const poll = setInterval(later, 1000);
   return () => {
     stop();
+    clearInterval(poll);
     if (timer !== null) clearTimeout(timer);
   };
 }
