@@ -937,6 +937,30 @@ def test_on_a_phone_a_long_window_is_drawn_at_equal_scales_under_its_title(page:
         assert p["w"] > 0.6 * 360, "as wide as the screen allows"
 
 
+def test_log_loss_axis_labels_are_whole_values_for_any_range(page: Any) -> None:
+    """The loss chart's log axis (``logTicks`` in ``ui/paths_canvas.js``) labelled only powers of ten: ten
+    steps of the default scene (under a decade) had one label, "10", and a barely moving run none. For
+    ranges from 56 decades down to a fifth of one, at least two ticks, inside the range, not crowded (28 px
+    apart on average), each label reading back as its tick's whole value."""
+    src = (ROOT / "ui" / "paths_canvas.js").read_text(encoding="utf-8")
+    ranges = [(-0.2, 0.9), (0.5, 0.9), (-30, 26), (-3.05, -2.95), (1.0, 1.3), (-16, 2), (25.9, 26.1), (-1.1, 0.05)]
+    labelled = page.evaluate(
+        """async ([src, ranges]) => {
+          const m = await import(URL.createObjectURL(new Blob([src], {type: "text/javascript"})));
+          return ranges.map(([lo, hi]) => [150, 240].map((px) => ({lo, hi, px, ticks: m.logTicks(lo, hi, px)}))).flat();
+        }""",
+        [src, ranges],
+    )
+    for axis in labelled:
+        ticks = axis["ticks"]
+        assert 2 <= len(ticks) <= axis["px"] // 28, axis
+        labels = [label for _, label in ticks]
+        assert len(set(labels)) == len(labels), axis
+        for value, label in ticks:
+            assert axis["lo"] - 1e-9 <= np.log10(value) <= axis["hi"] + 1e-9, axis
+            assert len(label) <= 8 and float(label) == pytest.approx(value, rel=1e-6), (value, label)
+
+
 def test_axis_labels_are_whole_for_any_window(page: Any, server: str) -> None:
     """The panels' tick labels (``ui/paths_canvas.js``): for windows from ±1e6 down to 0.01 wide (what
     ``landscapes.formula.check_bounds`` lets through), each label reads back as its tick, none has

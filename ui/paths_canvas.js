@@ -47,12 +47,42 @@ export function ticks(lo, hi, px) {
 export function tickLabel(v, t) {
   if (v === 0) return "0";
   const fixed = v.toFixed(t.decimals);
-  if (fixed.length <= 8) return fixed;
+  if (fixed.length <= 8) return fixed.replace("e+", "e"); // toFixed writes 1e21 and beyond as 1e+21
   for (let p = 0; p < 15; p++) {
     const s = v.toExponential(p);
     if (Math.abs(Number(s) - v) <= t.step * 1e-6) return s.replace("e+", "e");
   }
   return fixed;
+}
+
+// m · 10^k written whole: 0.002, 50, 1e-7, 5e12.
+function logLabel(m, k) {
+  if (k >= -3 && k <= 4) return String(Number((m * Math.pow(10, k)).toPrecision(6)));
+  return `${m}e${k}`;
+}
+
+// Ticks of a log axis over [lo, hi] (log10 units) on an axis px pixels long, as [value, label] pairs: the
+// powers of ten while at least two fit, else 1, 2 and 5 (or 1 and 3) times them, else (under about half a
+// decade) evenly spaced values. Every label is the tick's whole value: with powers of ten alone a range of a
+// decade or less (ten steps, a run that barely moves) had one label or none.
+export function logTicks(lo, hi, px) {
+  const room = Math.max(2, Math.floor(px / 28));
+  const every = Math.max(1, Math.ceil((hi - lo) / room));
+  const decades = [];
+  for (let k = Math.ceil(lo); k <= Math.floor(hi); k++) if (k % every === 0) decades.push([Math.pow(10, k), logLabel(1, k)]);
+  if (decades.length >= 2) return decades;
+  for (const mults of [[1, 2, 5], [1, 3]]) {
+    const out = [];
+    for (let k = Math.floor(lo); k <= Math.ceil(hi); k++) {
+      for (const m of mults) {
+        const e = k + Math.log10(m);
+        if (e >= lo - 1e-9 && e <= hi + 1e-9) out.push([m * Math.pow(10, k), logLabel(m, k)]);
+      }
+    }
+    if (out.length >= 2 && out.length <= room) return out;
+  }
+  const t = ticks(Math.pow(10, lo), Math.pow(10, hi), px * 1.3);
+  return t.values.filter((v) => v > 0).map((v) => [v, tickLabel(v, t)]);
 }
 
 function marker(ctx, symbol, x, y, r) {
@@ -416,10 +446,7 @@ class LossChart {
       const t = ticks(this.lo, this.hi, this.h * 1.3);
       return t.values.map((v) => [v, tickLabel(v, t)]);
     }
-    const span = this.hi - this.lo, every = Math.max(1, Math.ceil(span / Math.max(2, this.h / 28)));
-    const out = [];
-    for (let k = Math.ceil(this.lo); k <= Math.floor(this.hi); k++) if (k % every === 0) out.push([Math.pow(10, k), k === 0 ? "1" : k === 1 ? "10" : `1e${k}`]);
-    return out;
+    return logTicks(this.lo, this.hi, this.h);
   }
 
   drawStatic() {
