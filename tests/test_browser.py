@@ -526,11 +526,11 @@ SUMMARY_LAYOUT = """(table) => { const box = table.parentElement, cells = [...ta
           before: cells.map((c) => getComputedStyle(c, '::before').content)}; }"""
 
 
-def phone_summary_is_blocks(table: Any) -> None:
-    """On a 360-pixel phone, the summary ``table`` shows each run as a block of lines, each value after its
-    column's name, all within the screen."""
+def phone_summary_is_blocks(table: Any, screen: int = 360) -> None:
+    """On a 360-pixel phone (or a ``screen`` that wide), the summary ``table`` shows each run as a block of
+    lines, each value after its column's name, all within the screen."""
     summary = table.evaluate(SUMMARY_LAYOUT)
-    assert summary["overflow"] <= 0 and summary["right"] <= 360 and summary["header"] == 0, summary
+    assert summary["overflow"] <= 0 and summary["right"] <= screen and summary["header"] == 0, summary
     assert summary["before"][:5] == [
         "none",
         '"final loss: "',
@@ -565,6 +565,19 @@ def test_on_a_phone_the_title_is_one_line_and_the_panels_stack(page: Any, server
         phone_summary_is_blocks(pg.locator(".pp-summary table"))
         assert pg.locator('[data-testid="stException"]').count() == 0
         assert errors == []
+
+
+def test_on_a_laptop_with_the_sidebar_open_the_summaries_are_blocks(page: Any, server: str) -> None:
+    # At 1000 px with the sidebar open the main column is about 540 px: the summary's "steps to reach" was cut
+    # in half and "status" off to the right, since the blocks were for windows under 640 px, not columns.
+    with new_session(page, viewport={"width": 1000, "height": 800}) as pg:
+        open_app(pg, server, "?lesson=learning-rate")
+        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+        phone_summary_is_blocks(pg.locator(".pp-summary table"), screen=1000)
+        pg.goto(server + "/?view=3d")
+        table = '[data-testid="stMarkdownContainer"] table.pp-table'
+        pg.wait_for_function(finished_with(f"!!document.querySelector('{table}')"), timeout=120_000)
+        phone_summary_is_blocks(pg.locator(table), screen=1000)
 
 
 def test_on_a_phone_the_3d_views_summary_is_blocks_too(page: Any, server: str) -> None:

@@ -385,7 +385,10 @@ def loss_and_summary(result: Result, presentation: bool = False) -> None:
     )
     # The panels' table (a phone shows each run as a block): a data grid cut its last columns off there.
     st.markdown("**Summary**")
-    st.markdown(f"<style>{SUMMARY_CSS}</style>{summary_html(result.summary)}", unsafe_allow_html=True)
+    st.markdown(
+        f'<style>{SUMMARY_CSS}</style><div class="pp-summary">{summary_html(result.summary)}</div>',
+        unsafe_allow_html=True,
+    )
 
 
 def surface_about(result: Result) -> None:
