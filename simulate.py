@@ -79,7 +79,8 @@ class Result:
 
     @cached_property
     def summary(self) -> list[dict[str, object]]:
-        """One row per run: final loss, distance to the nearest minimum, steps to reach it, divergence."""
+        """One row per run: final loss, distance to the nearest minimum, steps to reach it, and its status:
+        "diverged at step k" / "stopped at step k", "ended outside the picture", or "ok"."""
         minima = self.landscape.minima
         (x0, x1), (y0, y1) = self.landscape.bounds
         tol = REACH_FRACTION * float(np.hypot(x1 - x0, y1 - y0))
@@ -107,7 +108,10 @@ class Result:
             else:
                 row["distance to minimum"] = None
                 row["steps to reach"] = None
-            row["status"] = r.ended or "ok"
+            end = r.path[r.last]
+            outside = not (x0 <= end[0] <= x1 and y0 <= end[1] <= y1)
+            # "ok" read oddly beside a panel that says the run ends outside the picture (4e10 away, a loss of 1e22)
+            row["status"] = r.ended or ("ended outside the picture" if outside else "ok")
             rows.append(row)
         return rows
 

@@ -170,3 +170,13 @@ def test_signature_follows_the_data() -> None:
     assert c["signature"] != a["signature"]
     _, d = payload(Scene(), scale=1.5)
     assert d["signature"] != a["signature"], "presentation mode redraws too"
+
+
+def test_a_run_that_ends_outside_the_picture_has_that_status() -> None:
+    # The learning-rate lesson's η = 0.25 run ends 4.4e10 away with a loss of 1e22, and its panel says it
+    # ends outside the picture: its summary's status said "ok". η = 0.1 converges inside the picture.
+    result = simulate(lessons.get("learning-rate").scene)
+    status = {row["optimizer"]: row["status"] for row in result.summary}
+    labels = [r.label for r in result.runs]
+    assert status[labels[-1]] == "ended outside the picture", status
+    assert status[labels[1]] == "ok", status

@@ -167,6 +167,8 @@ SUMMARY_HELP = {
     "final loss": "The loss at the last step (at the last real position for a run that diverged).",
     "distance to minimum": "From the last position to the nearest minimum marked ☆.",
     "steps to reach": "First step within 1% of the plot's diagonal of a minimum marked ☆.",
+    "status": "“ok”; “ended outside the picture” when its last position lies beyond the plot; or the step at"
+    " which it diverged (its position became infinite or larger than 10¹²) or stopped (no surface there).",
 }
 
 
