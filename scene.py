@@ -196,16 +196,36 @@ def clean_value(hp: HyperParam, raw: Any) -> tuple[Value, str | None]:
 QUERY_KEYS = ("lesson", "ls", "lp", "f", "fb", "r", "x0", "y0", "steps", "seed", "view", "lr")
 
 
+#: Words a person may write for a link's short keys (``?landscape=rosenbrock`` for ``?ls=rosenbrock``): too far
+#: from the key for a spelling match, they were ignored without a word.
+KEY_WORDS = {
+    "landscape": "ls",
+    "surface": "ls",
+    "formula": "f",
+    "function": "f",
+    "bounds": "fb",
+    "window": "fb",
+    "run": "r",
+    "runs": "r",
+    "optimizer": "r",
+    "optimizers": "r",
+    "learning_rate": "lr",
+    "eta": "lr",
+}
+
+
 def misspelt_keys(query: Mapping[str, Any], known: Iterable[str]) -> list[str]:
     """A message for each parameter of ``query`` that is not one of ``known`` but nearly is (``setps``,
-    ``seeds``): it is ignored, and the message names the one it resembles. Parameters like nothing known
-    (``utm_source`` from a mailing list) are ignored without a word."""
+    ``seeds``) or is a word for one (``landscape`` for ``ls``, see :data:`KEY_WORDS`): it is ignored, and
+    the message names the key meant. Parameters like nothing known (``utm_source`` from a mailing list)
+    are ignored without a word."""
     names = list(known)
     msgs = []
     for key in query:
         if key in names:
             continue
-        close = difflib.get_close_matches(str(key), names, n=1, cutoff=0.7)
+        word = KEY_WORDS.get(str(key).strip().lower())
+        close = [word] if word in names else difflib.get_close_matches(str(key), names, n=1, cutoff=0.7)
         if close:
             msgs.append(f"Unknown setting {quote_value(key)} in the link was ignored; did you mean “{close[0]}”?")
     return msgs

@@ -257,3 +257,15 @@ def test_junk_shared_lr_leaves_each_run_its_own_lr(junk: str) -> None:
     # a number out of range still asks for one η for all: it is clamped
     clamped, msgs = decode({"lr": ["50"]})
     assert clamped.shared_lr == 10.0 and any("maximum" in m for m in msgs), msgs
+
+
+def test_a_word_for_a_key_is_named_with_the_key() -> None:
+    # ?landscape=../../etc/passwd and ?formula=... were ignored without a word: too far from "ls" and "f"
+    # for a spelling match. The page still ignores them, but says which key was meant.
+    from scene import QUERY_KEYS, misspelt_keys
+
+    msgs = misspelt_keys({"landscape": ["../../etc/passwd"], "Formula": ["x^2"], "utm_source": ["mail"]}, QUERY_KEYS)
+    assert msgs == [
+        "Unknown setting “landscape” in the link was ignored; did you mean “ls”?",
+        "Unknown setting “Formula” in the link was ignored; did you mean “f”?",
+    ]
