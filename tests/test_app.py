@@ -678,3 +678,15 @@ def test_a_misspelt_link_parameter_is_named_and_the_page_still_draws() -> None:
     assert "“setps” in the link was ignored; did you mean “steps”?" in text
     assert "utm_source" not in text and "sw_n" not in text and "present" not in text and "“tab”" not in text
     assert panels(at)["runs"], "the default scene is drawn"
+
+
+def test_the_3d_view_says_where_the_html_animation_is() -> None:
+    # The 3-D view offers the CSV, GIF and JSON but not the offline HTML animation (it is of the 2-D panels):
+    # the button was simply missing. The page says where to find it.
+    note = "The offline HTML animation is of the 2-D panels"
+    for query, shown in (({"view": "3d"}, True), ({}, False)):
+        at = make_app(query)
+        at.session_state["downloads_open"] = True  # the expander builds its contents only while open
+        at.run()
+        clean(at)
+        assert (note in " ".join(c.value for c in at.caption)) == shown, query

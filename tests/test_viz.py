@@ -220,8 +220,12 @@ def test_downloads_csv_and_offline_html() -> None:
         np.testing.assert_allclose(rows["x"].to_numpy()[finite], r.path[finite, 0], rtol=1e-9)
         assert rows["x"].isna().sum() == (~finite).sum(), "diverged rows are empty cells, not numbers"
     fig = trajectory_figure(result.runs, _surface(result), result.start, result.landscape.minima)
-    html = animation_html(fig, "Optimizer Playground: test")
-    assert "<title>Optimizer Playground: test</title>" in html
+    html = animation_html(fig, "Optimizer Playground: test <b>")
+    assert "<title>Optimizer Playground: test &lt;b&gt;</title>" in html, "the title, escaped"
+    # a heading names the file's scene, and a phone lays it out at its own width (without the viewport tag
+    # it drew the page 980 px wide, shrunk to 40 %, the mode bar over a panel's title)
+    assert ">Optimizer Playground: test &lt;b&gt;</h1>" in html
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
     assert '<script src="http' not in html, "plotly.js is inlined, so the file plays offline"
     assert "Plotly.newPlot" in html and "Plotly.addFrames" in html
     assert len(html) > 3_000_000  # plotly.js itself is a few MB

@@ -474,15 +474,20 @@ def trajectories_csv(result: Result) -> str:
 
 
 def animation_html(fig: go.Figure, title: str) -> str:
-    """The animated figure as a standalone HTML page that plays offline (plotly.js inlined)."""
-    return fig.to_html(
+    """The animated figure as a standalone HTML page that plays offline (plotly.js inlined), under a heading
+    that names it (``title``, escaped); a phone lays it out at its own width."""
+    name = html.escape(title)
+    head = f'<head><meta name="viewport" content="width=device-width, initial-scale=1"><title>{name}</title>'
+    heading = f'<body><h1 style="font: 600 20px system-ui, sans-serif; margin: 12px 8px 0">{name}</h1>'
+    page = fig.to_html(
         include_plotlyjs=True,
         full_html=True,
         auto_play=False,
         config={"displaylogo": False},  # a file for any device: the mode bar stays
         default_width="100%",
         div_id="optimizer-playground",
-    ).replace("<head>", f"<head><title>{title}</title>", 1)
+    )
+    return page.replace("<head>", head, 1).replace("<body>", heading, 1)
 
 
 def downloads(result: Result, fig: Callable[[], go.Figure] | None) -> None:
@@ -510,6 +515,8 @@ def downloads(result: Result, fig: Callable[[], go.Figure] | None) -> None:
             width="stretch",
             on_click="ignore",
         )
+    elif scene.view == "3d":
+        c2.caption("The offline HTML animation is of the 2-D panels: choose side by side or overlay to get it.")
     if any(r.error is None for r in result.runs):
         surface = cached_surface(surface_part(scene))
         c2.download_button(
