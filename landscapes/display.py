@@ -16,6 +16,12 @@ LINEAR_LABEL = "loss"
 # (> 50 %); quadratic bowls stay below 10 %.
 LOG_BAND = 0.01
 LOG_FRACTION = 0.15
+# The log scale's offset δ: at most 10⁻⁶ of the range (six decades), less where the lowest LOG_OFFSET_QUANTILE
+# of the values lie closer than that to the minimum. A surface spanning more decades (exp(exp(x + y)), 1 to
+# 5e23 in ±2) then keeps its lower values apart instead of painting them all in the darkest band; on the
+# registered landscapes' grids that quantile is 4–200 times 10⁻⁶ of the range, so theirs is unchanged.
+LOG_DECADES = 6
+LOG_OFFSET_QUANTILE = 0.01
 
 
 def grid(
@@ -88,8 +94,10 @@ def display_scale(z: Array) -> DisplayScale:
 
     The log scale is chosen when more than 15 % of the finite values lie in the lowest 1 % of their range
     (Rosenbrock, Goldstein–Price, Beale: a linear scale would paint the valley one colour); then
-    ``δ = 10⁻⁶ × range`` keeps the minimum finite. Apply it to other values (a path's losses) to draw
-    them on the same scale without letting them change it.
+    ``δ = 10⁻⁶ × range`` keeps the minimum finite, or, where the values span more than six decades, the
+    1 % quantile of ``z − min`` over its positive values: the shading then spreads over every decade the
+    values fill (``LOG_OFFSET_QUANTILE``). Apply it to other values (a path's losses) to draw them on the
+    same scale without letting them change it.
     """
     z = np.asarray(z, dtype=float)
     vals = z[np.isfinite(z)]
@@ -101,7 +109,12 @@ def display_scale(z: Array) -> DisplayScale:
         span = float(d.max())
         if not np.isfinite(span) or span <= 0 or np.mean(d <= LOG_BAND * span) <= LOG_FRACTION:
             return DisplayScale()
-    return DisplayScale(True, zmin, span * 1e-6)
+        delta = span * 10.0**-LOG_DECADES
+        above = d[d > 0]
+        low = float(np.quantile(above, LOG_OFFSET_QUANTILE))  # above is not empty: span > 0
+        if 0 < low < delta:
+            delta = low
+    return DisplayScale(True, zmin, delta)
 
 
 def display_transform(z: Array) -> tuple[Array, str]:

@@ -1065,7 +1065,8 @@ class FormulaLandscape(Landscape):
 
     @property
     def min_value(self) -> float | None:  # type: ignore[override]
-        """The lowest value in the window where `lowest` found one (at points or along a curve), else ``None``."""
+        """The lowest value in the window where `lowest` found one (at points or along a curve), else ``None``
+        (none found, lower past the window's edge, falling without bound inside it, or flat)."""
         return self.lowest.value
 
     @property
@@ -1087,8 +1088,8 @@ class FormulaLandscape(Landscape):
     @property
     def minima(self) -> Array:
         """The window's lowest points, found numerically (see `lowest`); shape ``(k, 2)``, ``(0, 2)`` where
-        there are none (the surface falls past the window's edge, its lowest value is reached along a
-        curve, or no minimum was found)."""
+        there are none (the surface falls past the window's edge or without bound inside it, its lowest value
+        is reached along a curve, it is flat, or no minimum was found)."""
         return self.lowest.minima.copy()
 
     @property

@@ -24,8 +24,21 @@ A built-in surface lists its minima from the literature. A formula typed into th
    direction that ends at another one, means the lowest value is reached along a curve: no points,
    but the value.
 
+Two answers come before these. A surface whose value is the same at every grid point and whose gradient
+is zero there is flat: no points and no value (every point is as low as any other, and no optimizer
+moves). And a surface that falls without bound inside the window (a pole such as ``log(x² + y²)``'s or
+``-1/x``'s, the edge of a domain such as ``log(x)``'s) has no lowest value at all, wherever the
+refinements stopped (they follow the value down until floating point stops them, at -94.8 or -4e20): each
+end point is probed from the eight compass directions at ``1e-2``, ``1e-3``, …, ``1e-9`` of the window's
+diagonal. Where, from one direction, every decade closer is lower, and each of the last four falls is
+at least 0.9 of the one before it, the surface falls without bound there (as it does where a probe is
+-∞): a pole's ``log r`` falls by the same amount every decade and a ``-1/r`` by ten times more each
+decade, while a cusp such as ``|x|^0.1``'s falls are 0.79 of the one before and a smooth surface's a
+tenth. Then there is no point and no value, and ``near`` is the lowest such end point.
+
 A well narrower than the grid's spacing (1/128 of the window) can fall between its points and be missed;
-zooming the window in finds it.
+zooming the window in finds it. A cusp flatter than ``|x|^0.05`` looks like a pole to the probes, and a
+pole cut off closer than ``1e-9`` of the window's diagonal (``log(x² + y² + 1e-30)``) counts as one.
 
 Everything is deterministic (same formula and window, same answer) and bounded: at most
 ``MAX_SEEDS`` points for at most ``MAX_ITERATIONS`` Levenberg–Marquardt steps and ``MAX_COMPASS``
@@ -54,7 +67,7 @@ _DIRECTIONS = (
     / np.array([1, 1, 1, 1, np.sqrt(2), np.sqrt(2), np.sqrt(2), np.sqrt(2)])[:, None]
 )
 
-Kind = Literal["found", "curve", "edge", "none"]
+Kind = Literal["found", "curve", "edge", "none", "unbounded", "flat"]
 Fn = Callable[[Array], Array]
 
 
@@ -65,11 +78,14 @@ class Lowest:
     Attributes:
         kind: ``"found"`` (``minima`` are the window's lowest points), ``"curve"`` (the lowest value
             ``value`` is reached along a curve: no points), ``"edge"`` (the surface is lowest at the
-            window's edge, at ``near``, and may fall further beyond it) or ``"none"`` (no minimum found;
-            ``near`` is the grid's lowest point).
+            window's edge, at ``near``, and may fall further beyond it), ``"none"`` (no minimum found;
+            ``near`` is the grid's lowest point), ``"unbounded"`` (the surface falls without bound inside
+            the window, near ``near``: it has no lowest value there) or ``"flat"`` (the same value and a
+            zero gradient everywhere: no point is lower than another, and no optimizer moves).
         minima: shape ``(k, 2)``; empty unless ``kind == "found"``.
         value: the lowest value for ``"found"`` and ``"curve"``, else ``None``.
-        near: for ``"edge"`` and ``"none"``, the lowest grid point, else ``None``.
+        near: for ``"edge"`` and ``"none"``, the lowest grid point; for ``"unbounded"``, where the surface
+            falls without bound (rounded to about 1e-7 of the window's diagonal); else ``None``.
         local: for ``"found"``, every minimum the search reached, lowest first (the global ones, then the
             local ones; at most ``MAX_LOCAL``), for basin maps; else empty.
     """
@@ -220,7 +236,9 @@ def find_lowest(value: Fn, gradient: Fn, hessian: Fn, bounds: Bounds) -> Lowest:
         lowest_grid = int(np.argmin(f_grid))
         near = (float(points[lowest_grid, 0]), float(points[lowest_grid, 1]))
         f_range = float(f_grid[finite].max() - f_grid[finite].min())
-        if f_range == 0.0:  # flat: every point is lowest
+        if f_range == 0.0:  # the same value at every grid point
+            if np.all(gradient(points[finite]) == 0):  # flat: no point is lower, no optimizer moves
+                return Lowest("flat", np.empty((0, 2)), None)
             return Lowest("curve", np.empty((0, 2)), float(f_grid[lowest_grid]))
         ends = _refine(value, gradient, hessian, points[seeds], bounds)
         # a minimum: the gradient vanishes (its Newton step is below 1e-8 of the window) and the Hessian has
@@ -235,6 +253,17 @@ def find_lowest(value: Fn, gradient: Fn, hessian: Fn, bounds: Bounds) -> Lowest:
         # a kink is a minimum only inside the window and the surface's domain (log(x) falls to x = 0+)
         around = value(polished[:, None, :] + 1e-6 * diag * _DIRECTIONS[None])
         defined = np.isfinite(around).all(axis=-1)
+        # a pole or a domain's edge where the value falls without bound: no lowest value at all
+        reached = np.concatenate([ends, polished])
+        falling = _falls_without_bound(value, reached, bounds)
+        if falling.any():
+            f_reached = np.where(falling, _finite_or_inf(value(reached)), np.inf)
+            if not np.isfinite(f_reached).any():  # only -∞ probes: the end point itself is as good a place
+                f_reached = np.where(falling, 0.0, np.inf)
+            deepest = reached[int(np.argmin(f_reached))]
+            decimals = int(np.ceil(-np.log10(1e-7 * diag)))
+            where = np.round(deepest, decimals) + 0.0  # + 0.0: no "-0"
+            return Lowest("unbounded", np.empty((0, 2)), None, (float(where[0]), float(where[1])))
         candidates = np.concatenate([ends[critical], polished[converged & inside & defined]])
         f_cand = _finite_or_inf(value(candidates))
         good = np.isfinite(f_cand)
@@ -278,3 +307,25 @@ def _along_a_curve(value: Fn, gradient: Fn, hessian: Fn, minima: Array, bounds: 
     origin = np.concatenate([m, m])
     moved = np.linalg.norm(ends - origin, axis=-1) > 1e-2 * diag
     return bool((at_level & moved).any())
+
+
+FALL_RADII = 10.0 ** -np.arange(2, 10)  # the probes' distances, in window diagonals: 1e-2, 1e-3, …, 1e-9
+FALL_RATIO = 0.9
+
+
+def _falls_without_bound(value: Fn, points: Array, bounds: Bounds) -> Array:
+    """Whether the surface falls without bound towards each row of ``points`` ``(n, 2)`` (see the module
+    docstring): from one of the eight compass directions, the value at ``FALL_RADII`` of the window's
+    diagonal away falls with every decade closer, and each of the last four falls is at least
+    ``FALL_RATIO`` of the one before it; or a probe's value is -∞. Probes stay inside the window."""
+    lo = np.array([bounds[0][0], bounds[1][0]])
+    hi = np.array([bounds[0][1], bounds[1][1]])
+    diag = float(np.hypot(*(hi - lo)))
+    rho = diag * FALL_RADII
+    probes = np.clip(points[:, None, None, :] + rho[None, None, :, None] * _DIRECTIONS[None, :, None, :], lo, hi)
+    p = value(probes)  # (n, direction, radius), farthest first
+    falls = p[..., :-1] - p[..., 1:]  # how much lower each decade closer is
+    noise = 1e-12 * np.maximum(np.abs(p[..., :-1]), np.abs(p[..., 1:]))  # rounding, not a fall
+    steady = (falls[..., 3:] >= FALL_RATIO * falls[..., 2:-1]).all(axis=-1)
+    falling = (falls > noise).all(axis=-1) & steady
+    return falling.any(axis=-1) | (p == -np.inf).any(axis=(-2, -1))

@@ -690,3 +690,20 @@ def test_the_3d_view_says_where_the_html_animation_is() -> None:
         at.run()
         clean(at)
         assert (note in " ".join(c.value for c in at.caption)) == shown, query
+
+
+def test_a_pole_is_no_minimum_and_an_undefined_region_is_hatched_in_the_page() -> None:
+    # log(x² + y²) falls without bound at the origin: the page had marked ☆ there ("lowest point: loss -94.82")
+    # and measured distances and steps to reach from it. log(x) has no value for x < 0: that half was
+    # shaded like the highest loss.
+    at = make_app({"ls": "custom", "f": "log(x^2+y^2)", "fb": "-2~2~-1~3"})
+    at.session_state["about_open"] = True
+    at.run()
+    clean(at)
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "falls without bound near (0, 0)" in text
+    data = panels(at)
+    assert data["minima"] == [] and all(row[2] is None for row in data["summary"]["rows"]), "no ☆, no distance"
+    hatched = panels(make_app({"ls": "custom", "f": "log(x)+y^2", "fb": "-2~2~-2~2"}))
+    assert "Hatched: undefined" in hatched["caption"]
+    assert "Hatched" not in panels(make_app({}))["caption"]

@@ -7,6 +7,8 @@ and random well-formed formulas.
 
 from __future__ import annotations
 
+import base64
+import io
 import math
 import pickle
 import time
@@ -17,8 +19,11 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
+from landscapes import get
 from landscapes.base import REGISTRY, Landscape
+from landscapes.display import display_scale, display_transform, grid
 from landscapes.formula import (
     FUNCTIONS,
     MAX_CONSTANT,
@@ -31,6 +36,7 @@ from landscapes.formula import (
     from_formula,
     parse_formula,
 )
+from viz.surface import SurfaceImage, render
 
 FAST = 0.5  # seconds: the most any single call may take
 
@@ -814,3 +820,52 @@ def test_has_domain_says_whether_the_value_can_be_undefined_at_a_finite_point(
     if undefined_somewhere:  # and it is, somewhere on a fine grid
         xs = np.linspace(-10, 10, 2001)
         assert not np.isfinite(surface.value(np.stack(np.meshgrid(xs, xs), axis=-1))).all()
+
+
+def _surface_pixels(
+    formula: str, bounds: tuple[tuple[float, float], tuple[float, float]], n: int = 64
+) -> tuple[SurfaceImage, np.ndarray, np.ndarray, np.ndarray]:
+    """The formula's surface image as the panels get it (grid, display scale, banded PNG): the
+    `SurfaceImage`, its RGB pixels with row 0 at the lowest y, and the grid's x and y."""
+    land = from_formula(formula, bounds)
+    xs, ys, Z = grid(land, n)
+    Zt, label = display_transform(Z)
+    image = render(Zt, land.bounds, label)
+    png = Image.open(io.BytesIO(base64.b64decode(image.uri.split(",", 1)[1]))).convert("RGB")
+    return image, np.asarray(png, dtype=int)[::-1], xs, ys
+
+
+def test_an_undefined_region_is_hatched_unlike_any_band() -> None:
+    # log(x) has no value for x < 0. That half was painted the highest band's near-white, which reads as
+    # "high loss"; it must show a pattern (stripes: its columns are not one colour, while log(x)'s defined
+    # columns are, since it depends on x alone), in colours no defined cell has, and tell the page so.
+    image, rgb, xs, _ = _surface_pixels("log(x)", ((-2, 2), (-1, 3)))
+    undefined, defined = rgb[:, xs < 0], rgb[:, xs > 0]
+    grey = undefined @ np.array([0.299, 0.587, 0.114])  # what a greyscale print shows
+    assert all(np.ptp(grey[:, j]) > 50 for j in range(grey.shape[1])), "stripes, in greyscale too"
+    assert all(len({tuple(p) for p in defined[:, j]}) == 1 for j in range(defined.shape[1]))
+    assert not {tuple(p) for p in undefined.reshape(-1, 3)} & {tuple(p) for p in defined.reshape(-1, 3)}
+    assert image.undefined and not _surface_pixels("x^2 + y^2", ((-2, 2), (-2, 2)))[0].undefined
+
+
+def test_a_surface_spanning_many_decades_is_shaded_over_all_of_them() -> None:
+    # exp(exp(x + y)) in ±2 runs from e^(e^-4) = 1.0185 to e^(e^4) = 5.1e23. Where x + y < 0 it stays below
+    # e^(e^0) = e, within 1.7 of its minimum; a log scale offset by 1e-6 of the range (5.1e17) painted that
+    # whole half, and more, one colour. Those gaps span from about 0.0012 (the cells next to the corner: the
+    # slope there is e^-4·1.0185 ≈ 0.019 per unit of x, the cells 4/63 apart) to 1.7: three decades.
+    image, rgb, xs, ys = _surface_pixels("exp(exp(x + y))", ((-2, 2), (-2, 2)))
+    assert image.label == "log₁₀(loss − min)"
+    lower = (xs[None, :] + ys[:, None]) < 0
+    colours = {tuple(p) for p in rgb[lower]}
+    assert len(colours) >= 5, "the lower half is shaded in several bands, not one"
+    _, _, Z = grid(from_formula("exp(exp(x + y))", ((-2, 2), (-2, 2))), 64)
+    shown = display_scale(Z)(Z)
+    assert np.ptp(shown[lower]) > 1.5, "more than a decade and a half of the log scale below x + y = 0"
+
+
+@pytest.mark.parametrize("name", ["rosenbrock", "beale", "goldstein-price"])
+def test_the_built_in_log_scaled_surfaces_keep_six_decades(name: str) -> None:
+    # their shading was good: the log offset stays 1e-6 of the value range on the page's grid
+    _, _, Z = grid(get(name), 240)
+    scale = display_scale(Z)
+    assert scale.log and scale.delta == pytest.approx(1e-6 * np.ptp(Z), rel=1e-12)

@@ -82,7 +82,6 @@ def test_degenerate_minima_are_shown_at_their_exact_place() -> None:
         ("(x - y)^2", 0.0),  # a straight valley floor
         ("(x^2 + y^2 - 1)^2", 0.0),  # a ring: rank-one Hessian, like x⁴ + y² along the ring
         ("abs(x - y) + 1", 1.0),  # a crease of kinks
-        ("5", 5.0),  # flat: every point is lowest
     ],
 )
 def test_a_lowest_value_reached_along_a_curve_has_no_points(formula: str, value: float) -> None:
@@ -106,7 +105,6 @@ def test_a_short_curve_of_minima_is_told_from_an_isolated_flat_minimum() -> None
         ("x^2 - y^2", "edge", None),  # a saddle
         ("exp(-x^2 - y^2)", "edge", None),  # a bump: lowest in the corners
         ("1/(x^2 + y^2)", "edge", None),
-        ("log(x) + y^2", "none", None),  # falls to -∞ at x = 0+, inside the window: no minimum
     ],
 )
 def test_no_minimum_where_the_surface_keeps_falling(formula: str, kind: str, near: tuple[float, float] | None) -> None:
@@ -232,7 +230,9 @@ def test_it_does_not_depend_on_the_scale_of_the_window_or_the_values(
         ("(x^2 - 1)^2 + y^2", "Lowest points in the window (found numerically): loss 0 at (-1, 0), (1, 0) (☆)."),
         ("(x - y)^2 + 2", "Lowest loss in the window (found numerically): 2, along a curve or everywhere."),
         ("x", "No minimum in the window: the surface is lowest at its edge, near (-2, -2), and may fall further"),
-        ("log(x) + y^2", "No minimum found in the window where the gradient vanishes or at a kink (lowest sampled"),
+        ("log(x) + y^2", "No lowest value in the window: f falls without bound near (0, 0)."),
+        ("log(x^2 + y^2)", "No lowest value in the window: f falls without bound near (0, 0)."),
+        ("5", "The surface is flat: its gradient is zero everywhere, so no optimizer moves."),
     ],
 )
 def test_the_page_says_what_the_search_found(formula: str, sentence: str) -> None:
@@ -247,7 +247,7 @@ def test_any_formula_gets_a_consistent_answer(pair: tuple[str, object]) -> None:
     # random formulas of sin, cos, tanh, arctan, exp, +, -, *, powers (tests/test_formula.py's generator)
     land = from_formula(pair[0], bounds=((-1, 1), (-1, 1)))
     found = search(land)
-    assert found.kind in ("found", "curve", "edge", "none")
+    assert found.kind in ("found", "curve", "edge", "none", "unbounded", "flat")
     xs = np.linspace(-1, 1, 101)
     grid = land.value(np.stack(np.meshgrid(xs, xs), axis=-1))
     if found.kind == "found":
@@ -255,6 +255,8 @@ def test_any_formula_gets_a_consistent_answer(pair: tuple[str, object]) -> None:
         np.testing.assert_allclose(land.value(found.minima), found.value, atol=1e-9 * (1 + np.ptp(grid)))
     if found.value is not None:  # nothing on a finer grid is lower
         assert found.value <= np.nanmin(grid) + 1e-7 * (1 + np.ptp(grid))
+    elif found.kind == "flat":  # a constant: the same value everywhere
+        assert found.minima.shape == (0, 2) and np.ptp(grid) == 0
     else:
         assert found.minima.shape == (0, 2) and found.near is not None
 
@@ -268,3 +270,70 @@ def test_local_minima_are_kept_for_basin_maps_lowest_first() -> None:
     assert search(from_formula("(x - y)^2")).local.shape == (0, 2), "a curve has no points to tell apart"
     himmelblau = landscapes.get("himmelblau")
     np.testing.assert_array_equal(himmelblau.basin_minima, himmelblau.minima)
+
+
+@pytest.mark.parametrize(
+    ("formula", "bounds", "near"),
+    [
+        # ln(x² + y²) = 2 ln r falls by ln 100 ≈ 4.6 for every decade closer to the origin, for ever; the
+        # search stopped where floating point did, at r ≈ 2.6e-21, and called -94.8 the lowest loss.
+        ("log(x^2 + y^2)", ((-2, 2), (-1, 3)), (0.0, 0.0)),
+        ("-1/(x^2 + y^2)", ((-2, 2), (-2, 2)), (0.0, 0.0)),  # -1/r²: ten times more per decade
+        ("log(x) + y^2", ((-2, 2), (-2, 2)), (0.0, 0.0)),  # ln x → -∞ as x → 0+; y² is lowest at y = 0
+        # off the grid's nodes, in a bowl: the pole is still bottomless, the bowl is only 10·(0.3² + 0.7²) = 5.8
+        ("log((x - 0.3)^2 + (y - 0.7)^2) + 10*(x^2 + y^2)", ((-2, 2), (-2, 2)), (0.3, 0.7)),
+        ("y^2 - 1/abs(x - 0.5)^3", ((-2, 2), (-2, 2)), (0.5, 0.0)),
+    ],
+)
+def test_a_surface_that_falls_without_bound_inside_the_window_has_no_lowest_point(
+    formula: str, bounds: tuple[tuple[float, float], tuple[float, float]], near: tuple[float, float]
+) -> None:
+    land = from_formula(formula, bounds=bounds)
+    found = search(land)
+    assert found.kind == "unbounded" and found.value is None and found.minima.shape == (0, 2)
+    assert found.near == pytest.approx(near, abs=1e-6)
+    # so the page draws no ☆, plots plain loss and computes no distances
+    assert land.minima.shape == (0, 2) and land.min_value is None and land.basin_minima.shape == (0, 2)
+    assert search(from_formula(formula, bounds=bounds)).near == found.near  # the same answer every time
+
+
+def test_one_over_x_falls_without_bound_along_the_y_axis() -> None:
+    # 1/x → -∞ as x → 0-, at every y: the search said "lowest loss -3.9e20, along a curve", and the loss
+    # chart then plotted loss + 3.9e20.
+    land = from_formula("1/x", bounds=((-2, 2), (-2, 2)))
+    found = search(land)
+    assert found.kind == "unbounded" and found.value is None and land.min_value is None
+    assert found.near is not None and found.near[0] == pytest.approx(0.0, abs=1e-6) and abs(found.near[1]) <= 2
+    ys, title, _ = loss_quantity([_Run([0.5, -2.0, -40.0])], land.min_value)
+    assert title == "loss" and ys[0][-1] == -40.0
+
+
+@pytest.mark.parametrize(
+    ("formula", "minimum", "value"),
+    [
+        # a pole cut off at r = 1e-6: ln(x² + y² + 1e-12) is lowest at the origin, ln 1e-12 = -27.631021...
+        ("log(x^2 + y^2 + 1e-12)", (0.0, 0.0), -12 * np.log(10)),
+        ("abs(x)^0.1 + y^2", (0.0, 0.0), 0.0),  # a cusp: infinite slope, but it falls only to 0
+        ("sqrt(abs(x)) + abs(y)", (0.0, 0.0), 0.0),
+        ("x*log(x) + y^2", (np.exp(-1), 0.0), -np.exp(-1)),  # next to log's undefined half, bounded
+    ],
+)
+def test_steep_but_bounded_minima_are_not_taken_for_poles(
+    formula: str, minimum: tuple[float, float], value: float
+) -> None:
+    found = search(from_formula(formula, bounds=((-2, 2), (-2, 2))))
+    assert found.kind == "found"
+    np.testing.assert_allclose(found.minima, [minimum], atol=1e-8)
+    assert found.value == pytest.approx(value, abs=1e-9)
+
+
+@pytest.mark.parametrize("formula", ["5", "0", "0*x + 2*0 - 1"])
+def test_a_constant_surface_is_flat_with_no_lowest_point_or_value(formula: str) -> None:
+    # every point is as low as any other and the gradient is zero: no ☆, and no "loss − minimum" chart
+    # (the gap would be 0 everywhere, drawn at 1e-16)
+    land = from_formula(formula)
+    found = search(land)
+    assert found.kind == "flat" and found.value is None and found.minima.shape == (0, 2) and found.near is None
+    assert land.minima.shape == (0, 2) and land.min_value is None
+    ys, title, log = loss_quantity([_Run([5.0, 5.0, 5.0])], land.min_value)
+    assert title == "loss" and not log and ys[0].tolist() == [5.0, 5.0, 5.0]

@@ -250,7 +250,9 @@ def trajectories(
         show_loss=not presentation,
         summary=result.summary,
         caption=(
-            f"Shading: {surface.label}, dark = low. {star_legend(result.landscape)}○ start. "
+            f"Shading: {surface.label}, dark = low. "
+            + ("Hatched: undefined (f has no value there). " if surface.undefined else "")
+            + f"{star_legend(result.landscape)}○ start. "
             + (
                 "Keys: Space plays and pauses, ← → step, Home and End jump to the ends."  # one line on a projector
                 if presentation
@@ -443,6 +445,10 @@ def lowest_note(found: Lowest) -> str:
     if found.kind == "curve" and found.value is not None:
         value = format_number(found.value)
         return f"Lowest loss in the window (found numerically): {value}, along a curve or everywhere."
+    if found.kind == "unbounded" and found.near is not None:
+        return f"No lowest value in the window: f falls without bound near {format_point(found.near)}."
+    if found.kind == "flat":
+        return "The surface is flat: its gradient is zero everywhere, so no optimizer moves."
     near = f", near {format_point(found.near)}" if found.near is not None else ""
     if found.kind == "edge":
         return f"No minimum in the window: the surface is lowest at its edge{near}, and may fall further beyond it."
