@@ -707,3 +707,11 @@ def test_a_pole_is_no_minimum_and_an_undefined_region_is_hatched_in_the_page() -
     hatched = panels(make_app({"ls": "custom", "f": "log(x)+y^2", "fb": "-2~2~-2~2"}))
     assert "Hatched: undefined" in hatched["caption"]
     assert "Hatched" not in panels(make_app({}))["caption"]
+
+
+def test_the_formula_windows_inputs_read_in_order_when_stacked() -> None:
+    # On a phone Streamlit stacks columns: with one pair of columns for both axes the inputs read "x from,
+    # y from, x to, y to". Page order is the stacking order.
+    at = make_app({"ls": "custom"})
+    labels = [n.label for n in at.sidebar.number_input if n.label.endswith((" from", " to"))]
+    assert labels == ["x from", "x to", "y from", "y to"]

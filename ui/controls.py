@@ -290,9 +290,12 @@ def formula_ui() -> dict[str, Any]:
     (bx0, bx1), (by0, by1) = d.formula_bounds
     for k, v in (("fb.x0", bx0), ("fb.x1", bx1), ("fb.y0", by0), ("fb.y1", by1)):
         ss.setdefault(k, v)
+    # a row of columns for each axis: on a phone the columns stack, and one pair of columns for both axes
+    # read x from, y from, x to, y to
     c1, c2 = st.columns(2)
     x0 = c1.number_input("x from", key="fb.x0", min_value=-1e6, max_value=1e6, step=0.5)
     x1 = c2.number_input("x to", key="fb.x1", min_value=-1e6, max_value=1e6, step=0.5)
+    c1, c2 = st.columns(2)
     y0 = c1.number_input("y from", key="fb.y0", min_value=-1e6, max_value=1e6, step=0.5)
     y1 = c2.number_input("y to", key="fb.y1", min_value=-1e6, max_value=1e6, step=0.5)
     try:
