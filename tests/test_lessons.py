@@ -8,6 +8,7 @@ not from the code under test.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -404,3 +405,20 @@ def test_presentation_mode() -> None:
     assert not at.toggle(key="present").value
     assert loss_shown(at)
     assert "present" not in at.query_params
+
+
+def test_no_line_of_a_lesson_can_start_with_a_formulas_punctuation() -> None:
+    # The browser may break a line right after KaTeX's box: "after one step $m_1 = 0.1\,g$ but
+    # $v_1 = 0.001\,g^2$, so …" put the comma at the start of the next line. The page moves a mark that
+    # follows inline maths into it (in braces, so TeX adds no space); display maths is left alone.
+    from ui.widgets import glue_math_punctuation
+
+    text = r"after $m_1 = 0.1\,g$ but $v_1 = 0.001\,g^2$, so ($x$) and $$a$$. end $y$. cost \$5, then $z$: done"
+    assert glue_math_punctuation(text) == (
+        r"after $m_1 = 0.1\,g$ but $v_1 = 0.001\,g^2{,}$ so ($x$) and $$a$$. end $y{.}$ cost \$5, then $z{:}$ done"
+    )
+    slugs = lessons.keys()  # the module's function
+    for les in map(lessons.get, slugs):
+        assert les is not None
+        for shown in (glue_math_punctuation(les.question), glue_math_punctuation(les.explanation)):
+            assert not re.search(r"(?<![\\$])\$[^$\n]+\$[,.;:]", shown), les.key

@@ -18,6 +18,7 @@ import lessons
 from lessons import Lesson
 from scene import Scene, decode, quote_value
 from ui import state
+from ui.widgets import glue_math_punctuation
 
 PICK = "lesson_pick"
 LESSON = "lesson"
@@ -199,7 +200,7 @@ def question_panel() -> None:
     hidden = paths_hidden()
     revealed = bool(ss.get(REVEALED))
     if les is not None:
-        st.info(f"**{les.title}.** {les.question}", icon=":material/quiz:")
+        st.info(f"**{les.title}.** {glue_math_punctuation(les.question)}", icon=":material/quiz:")
     elif hidden:
         st.info("The paths are hidden: what will each optimizer do? Reveal shows them.", icon=":material/quiz:")
     if les is None and not hidden and not presenting():
@@ -234,6 +235,6 @@ def explanation() -> None:
     if les is None or not st.session_state.get(REVEALED):
         return
     with st.container(border=True):
-        st.markdown(les.explanation)
+        st.markdown(glue_math_punctuation(les.explanation))
         if les.source and not presenting():
             st.caption(f"Source: {les.source}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -154,3 +155,15 @@ def display_math(latex: str) -> None:
     rule. A ``$$`` block in markdown spans the column and scrolls only when the formula is wider.
     """
     st.markdown(f"$$\n{latex}\n$$")
+
+
+# Inline maths ($…$, not $$…$$) and a punctuation mark right after it.
+_MATH_THEN_MARK = re.compile(r"(?<![\\$])(\$[^$\n]+)\$([,.;:])")
+
+
+def glue_math_punctuation(text: str) -> str:
+    """``text`` with each punctuation mark that follows an inline formula moved into it, in braces (an
+    ordinary symbol: no space around it), so that a line never starts with the mark: the browser may
+    break a line right after KaTeX's box, even before a word joiner, and an explanation's
+    ", so without correction" began a line with its comma."""
+    return _MATH_THEN_MARK.sub(r"\1{\2}$", text)
