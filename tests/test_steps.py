@@ -18,7 +18,7 @@ import landscapes
 import optimizers
 from scene import Run, Scene
 from simulate import simulate
-from ui.steps_view import hessian_facts, rule_latex, step_table
+from ui.steps_view import hessian_facts, rule_latex, step_table, tex_vec
 from viz.gif import scene_gif
 from viz.surface import render
 
@@ -97,10 +97,16 @@ def test_every_optimizer_runs_clean(name: str) -> None:
     assert text.count("{") == text.count("}")
 
 
+def hessian_figures(at: AppTest) -> dict[str, str]:
+    """The Hessian's read-outs, ``{label: value}``, from the tab's HTML."""
+    (body,) = [e.proto.body for e in at.get("html") if "hs-facts" in e.proto.body]
+    return dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", body))
+
+
 def test_hessian_of_the_quadratic() -> None:
     at = app({"ls": "quadratic", "lp": "kappa:20~theta:40", "r": "gd~lr:0.05", "steps": "10"})
     land = landscapes.get("quadratic", kappa=20, theta=40)
-    metrics = {m.label: m.value for m in at.metric}
+    metrics = hessian_figures(at)
     assert float(metrics["λ_max"]) == pytest.approx(land.lambda_max, rel=1e-5)
     assert float(metrics["λ_min"]) == pytest.approx(land.lambda_min, rel=1e-5)
     assert float(metrics["condition number"]) == pytest.approx(20, rel=1e-3)
@@ -306,3 +312,172 @@ def test_the_step_size_chart_labels_a_log_axis_with_round_values() -> None:
     y = effective_lr_figure(eff, current=3).layout.yaxis
     assert y.type == "log" and list(y.tickvals) == [5e-4, 1e-3, 2e-3, 5e-3]
     assert effective_lr_figure(np.full((5, 2), np.nan)).layout.yaxis.tickvals is None  # nothing to label
+
+
+# --- narrow columns, full tick labels, ε's place, clipping, arrows (audit of the tab) -------------------------
+LAPTOP = {"screen": {"height": 800, "top": 300, "width": 540}}  # a 1000 px window with the sidebar open
+
+
+def narrow_app(query: dict[str, str | list[str]], width: int = 540) -> AppTest:
+    """The tab as drawn once the browser has reported a column ``width`` pixels wide."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for k, v in {"tab": "steps", **query}.items():
+        at.query_params[k] = v
+    at.session_state["steps_screen"] = {"screen": {**LAPTOP["screen"], "width": width}}
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_the_hessian_figures_are_whole_values_in_a_grid_that_wraps() -> None:
+    from ui.steps_view import facts_html
+
+    # st.metric cut 1352.59 to "135…" in a laptop's column; the figures are now whole, in cells that wrap
+    text = facts_html(
+        {"eigenvalues": (1352.59, 16.413), "condition": 1352.59 / 16.413, "kind": "", "gd_limit": 2 / 1352.59}
+    )
+    cells = dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", text))
+    assert cells == {"λ_max": "1352.59", "λ_min": "16.413", "condition number": "82.41", "GD limit 2/λ_max": "0.001479"}
+    assert "auto-fit" in text and "overflow-wrap:anywhere" in text
+    # in a laptop's 540 px column the Hessian stands above the arrows, not in a 216 px column beside them
+    at = narrow_app({"ls": "rosenbrock", "r": "adam~lr:0.05"})
+    wide = app({"ls": "rosenbrock", "r": "adam~lr:0.05"})
+    assert any("Hessian at" in m.value for c in wide.columns for m in c.markdown)
+    assert not any("Hessian at" in m.value for c in at.columns for m in c.markdown)
+
+
+def test_the_arrows_figure_is_as_tall_as_its_width_needs() -> None:
+    # GD: legend path, θₜ₋₁, −g, step; at 540 px two items a row (the widest, "−g (downhill), scaled", is
+    # 40 + 21·7 = 187 px), two rows of 24 px + 14; the square plot 540 − 86 px of margins = 454; 76 px below.
+    at = narrow_app({"ls": "quadratic", "r": "gd~lr:0.05", "steps": "10"})
+    (chart,) = [c for c in at.get("plotly_chart") if "θₜ₋₁" in c.proto.spec]
+    assert json.loads(chart.proto.spec)["layout"]["height"] == 2 * 24 + 14 + 76 + 454
+    # a phone's 340 px column: one item a row, four rows, a plot of 254 px: 96 + 76 + 254
+    phone = narrow_app({"ls": "quadratic", "r": "gd~lr:0.05", "steps": "10"}, width=340)
+    (chart,) = [c for c in phone.get("plotly_chart") if "θₜ₋₁" in c.proto.spec]
+    assert json.loads(chart.proto.spec)["layout"]["height"] == 4 * 24 + 14 + 76 + 254
+
+
+def test_latex_width_estimate_by_hand() -> None:
+    from ui.steps_view import latex_em
+
+    assert latex_em("1234") == pytest.approx(2.0)  # four digits of half an em
+    assert latex_em(r"\frac{12}{3456}") == pytest.approx(2.0 + 0.4)  # the wider part, and the bar's overhang
+    # a column vector: its widest entry (-1.5: a sign, two digits, a point) and the two parentheses
+    assert latex_em(r"\begin{pmatrix}-1.5 \\ 2\end{pmatrix}") == pytest.approx(0.78 + 2 * 0.5 + 0.28 + 1.6)
+
+
+def test_a_laptop_column_stacks_the_rows_that_would_not_fit() -> None:
+    from simulate import run_inputs
+    from ui.steps_view import KATEX_PX, latex_em
+
+    # Adam on Rosenbrock, step 2: m_t's row with its result is about 630 px wide, wider than 540 px
+    land = landscapes.get("rosenbrock")
+    run = Run.make("adam", lr=0.05)
+    grad, kw = run_inputs(Scene(runs=(run,)), land, run)
+    tr = optimizers.trace("adam", grad, np.array([-1.2, 1.0]), 3, **kw)
+    wide = rule_latex("adam", kw, tr, 2, width=2000)
+    assert wide == rule_latex("adam", kw, tr, 2), "a wide column keeps one row per line"
+    laptop = rule_latex("adam", kw, tr, 2, width=540)
+    rows = laptop.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}").split(r" \\[4pt] ")
+    assert any(r.startswith("&= ") and r.endswith(tex_vec(tr["m"][1])) for r in rows), "m_t's result on its own row"
+    assert r"\hat m_t &= \frac{m_t}{1-\beta_1^{2}} = " in laptop, "m̂_t's row fits: not stacked"
+    assert all(latex_em(r) * KATEX_PX <= 540 for r in rows)
+    assert laptop.replace(r" \\[4pt] &= ", " = ") == wide
+    # and the page passes the column's width: at 540 px the shown rule is the stacked one
+    at = narrow_app({"ls": "rosenbrock", "r": "adam~lr:0.05"})
+    text = "".join(x.value for x in at.markdown if "$$" in x.value)
+    assert r"\\[4pt] &= " in text
+
+
+def test_every_label_of_the_step_size_axis_is_a_whole_value() -> None:
+    from viz.steps import effective_lr_figure, full_log_ticks
+
+    # under a decade across 10⁻²: Plotly wrote "10⁻², 2, 3, …"; 1-2-5 gives three ticks here
+    assert full_log_ticks(0.009, 0.07) == ([0.01, 0.02, 0.05], ["0.01", "0.02", "0.05"])
+    assert full_log_ticks(0.012, 0.085) == ([0.02, 0.03, 0.05], ["0.02", "0.03", "0.05"])
+    assert full_log_ticks(0.031, 0.047) == ([0.035, 0.04, 0.045], ["0.035", "0.04", "0.045"])
+    # over sixteen decades: every third power of ten
+    assert full_log_ticks(1e-9, 1e7)[0] == [1e-9, 1e-6, 1e-3, 1.0, 1e3, 1e6]
+    at = app({"ls": "quadratic", "r": "adamw~lr:0.1~weight_decay:0.1"})
+    (chart,) = [c for c in at.get("plotly_chart") if "x coordinate" in c.proto.spec]
+    y = json.loads(chart.proto.spec)["layout"]["yaxis"]
+    assert len(y["tickvals"]) >= 3 and [float(t) for t in y["ticktext"]] == pytest.approx(y["tickvals"])
+    eff = np.column_stack([np.linspace(0.012, 0.085, 9), np.linspace(0.012, 0.07, 9)])
+    assert list(effective_lr_figure(eff).layout.yaxis.ticktext) == ["0.02", "0.03", "0.05"]
+
+
+def test_the_effective_step_heading_follows_epsilon_inside_the_root() -> None:
+    # seed 002, Adam, step 1: g = 8, v̂ = 64; ε inside: η/√(v̂ + ε) = 0.1/√(64 + 10⁻⁸)
+    at = app({**SEED_002, "r": "adam~lr:0.1~eps_inside:1"})
+    assert any(m.value == "**Effective step size per coordinate, η/√(v̂ + ε)**" for m in at.markdown)
+    df = steps_table(at)
+    assert df["η/√(v̂ + ε) (x)"][0] == pytest.approx(0.1 / math.sqrt(64 + 1e-8), rel=1e-12)
+    assert "η/(√v̂ + ε) (x)" not in df.columns
+    plain = app({**SEED_002, "r": "adam~lr:0.1"})
+    assert "η/(√v̂ + ε) (x)" in steps_table(plain).columns
+    rms = app({**SEED_002, "r": "rmsprop~lr:0.1~eps_inside:1"})
+    assert "η/√(v + ε) (y)" in steps_table(rms).columns
+
+
+def test_clipping_by_norm_shows_the_raw_gradient_and_the_factor() -> None:
+    # seed 002, GD η = 0.1, c = 1: ĝ = 2·4 = 8, factor 1/(8 + 10⁻⁶), g = 8/(8 + 10⁻⁶) ≈ 1, θ₁ = 4 − 0.1 g
+    at = app({**SEED_002, "r": "gd~lr:0.1~clip_norm:1"})
+    df = steps_table(at)
+    factor = 1 / (8 + 1e-6)
+    assert df["ĝ (x)"][0] == 8.0 and df["ĝ (y)"][0] == 0.0
+    assert df["clip ×"][0] == pytest.approx(factor, rel=1e-12)
+    assert df["g (x)"][0] == pytest.approx(8 * factor, rel=1e-12)
+    assert df["θₜ (x)"][0] == pytest.approx(4 - 0.1 * 8 * factor, rel=1e-12)
+    assert list(df.columns).index("ĝ (x)") < list(df.columns).index("g (x)")
+    text = "".join(x.value for x in at.markdown if "$$" in x.value)
+    assert r"\hat g_t" in text and r"\frac{1}{8 + 10^{-6}}" in text and "0.125" in text
+    assert any("ĝ the gradient before clipping" in c.value for c in at.caption)
+    # the lesson's cliff: the raw gradient at step 50 is hundreds long, the clipped one 1
+    cliff = app({"lesson": "rnn-cliff"})
+    cliff.selectbox(key="steps_run").set_value("Gradient descent #2 (c=1)").run()
+    df = steps_table(cliff)
+    raw = np.hypot(df["ĝ (x)"], df["ĝ (y)"])
+    assert raw.max() > 100 and np.hypot(df["g (x)"], df["g (y)"]).max() == pytest.approx(1, abs=1e-6)
+    # without clipping, no ĝ
+    assert "ĝ (x)" not in steps_table(app({**SEED_002, "r": "gd~lr:0.1"})).columns
+
+
+def test_clipping_by_value_and_with_noise() -> None:
+    # c_v = 2: ĝ = 8 is clamped to 2; θ₁ = 4 − 0.1·2
+    at = app({**SEED_002, "r": "gd~lr:0.1~clip_value:2"})
+    df = steps_table(at)
+    assert df["ĝ (x)"][0] == 8.0 and df["g (x)"][0] == 2.0 and df["θₜ (x)"][0] == pytest.approx(3.8)
+    assert "clip ×" not in df.columns
+    assert r"\operatorname{clip}" in "".join(x.value for x in at.markdown if "$$" in x.value)
+    # noise σ = 0.5 before clipping: ĝ = 2θ + σ z_t with z_t the seed's normal pairs, one a step
+    noisy = app({**SEED_002, "r": "gd~lr:0.1~noise:0.5~clip_norm:1", "seed": "7"})
+    df = steps_table(noisy)
+    pre = df[["ĝ (x)", "ĝ (y)"]].to_numpy()
+    theta = df[["θₜ₋₁ (x)", "θₜ₋₁ (y)"]].to_numpy() * [2.0, 0.0]
+    z = np.random.default_rng(7).standard_normal((len(df), 2))
+    np.testing.assert_allclose(pre, theta + 0.5 * z, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(df[["g (x)", "g (y)"]].to_numpy(), pre * df[["clip ×"]].to_numpy(), rtol=1e-12)
+
+
+def test_parallel_arrows_stay_visible_and_nesterov_has_two_styles() -> None:
+    def arrows(at: AppTest) -> list[dict]:
+        (chart,) = [c for c in at.get("plotly_chart") if "θₜ₋₁" in c.proto.spec]
+        return [a for a in json.loads(chart.proto.spec)["layout"]["annotations"] if a.get("axref") == "x"]
+
+    # GD on x²: −g and the step lie on one line from θ; the wider is drawn first, the narrower on top
+    gd = arrows(app({**SEED_002, "r": "gd~lr:0.1"}))
+    widths = [a["arrowwidth"] for a in gd]
+    assert len(gd) == 2 and widths[0] > 2 * widths[1]
+    assert gd[0]["arrowcolor"] != gd[1]["arrowcolor"]
+    # Adam: −g (widest), −m, the step, each drawn over the wider ones
+    adam = arrows(app({**SEED_002, "r": "adam~lr:0.1"}))
+    assert [a["arrowwidth"] for a in adam] == sorted((a["arrowwidth"] for a in adam), reverse=True)
+    assert len({a["arrowcolor"] for a in adam}) == 3 and len({a["arrowwidth"] for a in adam}) == 3
+    # Nesterov: the momentum jump from θ (4 → 3.28) and the gradient part from the look-ahead point differ
+    nesterov = arrows(app({**SEED_002, "r": "sgd~lr:0.1~momentum:0.9~nesterov:1"}))
+    (jump,) = [a for a in nesterov if a["ax"] == pytest.approx(4.0) and a["x"] == pytest.approx(3.28)]
+    (part,) = [a for a in nesterov if a["ax"] == pytest.approx(3.28)]
+    assert part["x"] == pytest.approx(3.28 - 0.1 * 8)
+    pink = [a for a in nesterov if a["ax"] == pytest.approx(4.0) and a is not jump and a["arrowwidth"] > 5]
+    assert len({jump["arrowcolor"], part["arrowcolor"], pink[0]["arrowcolor"]}) == 3

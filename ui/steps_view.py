@@ -8,7 +8,10 @@ The internals come from :func:`optimizers.trace` with exactly the settings the a
 
 from __future__ import annotations
 
+import html
 import math
+import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -19,8 +22,9 @@ import codegen
 import landscapes
 import optimizers
 from simulate import Result, RunResult, run_inputs
+from ui.screen import measure
 from ui.tables import number_columns
-from ui.views import chart_config, is_phone
+from ui.views import DESKTOP_COLUMN, PHONE_COLUMN, chart_config, is_phone
 from ui.widgets import display_math
 from viz.steps import Arrow, arrows_figure, effective_lr_figure, scale_to
 
@@ -32,12 +36,20 @@ _PHONE_LATEX_CSS = (
 )
 RUN_KEY = "steps_run"
 STEP_KEY = "steps_t"
+SCREEN_KEY = "steps_screen"  # the reporter of the tab's column width (ui.screen)
+#: The narrowest column (px) that puts the Hessian beside the arrows; a narrower one stacks them, so that
+#: the arrows get the whole width (a laptop's column with the sidebar open is about 540 px).
+SIDE_BY_SIDE = 760
+#: KaTeX's display maths is 1.21em of the page's 16 px (1.05em on a phone, _PHONE_LATEX_CSS).
+KATEX_PX, KATEX_PHONE_PX = 1.21 * 16, 1.05 * 16
 #: The tab's controls (drawn whenever the tab shows a run).
 CONTROL_KEYS = (RUN_KEY, STEP_KEY)
 
 #: Column names (plain text) of the trace keys; the optimizer-specific effective step size is named below.
 LABELS = {
     "position": "θₜ₋₁",
+    "preclip": "ĝ",
+    "clip_factor": "clip ×",
     "gradient": "g",
     "lr": "ηₜ",
     "velocity": "v",
@@ -69,6 +81,23 @@ EFFECTIVE = {
     "radam": "η·r·√(1-β₂ᵗ)/(√v + ε)",
     "adamax": "η/u",
 }
+
+
+def effective_name(optimizer: str, kw: dict[str, Any] | None = None) -> str:
+    """The effective step size's name as the run computes it: ε under the root with ``eps_inside``
+    (η/√(v̂ + ε)), no hats without bias correction, RMSprop's centred v − ḡ²."""
+    kw = kw or {}
+    name = EFFECTIVE.get(optimizer, "η_eff")
+    if optimizer == "adam" and not kw.get("bias_correction", True):
+        name = name.replace("v̂", "v")
+    if optimizer == "rmsprop" and kw.get("centered"):
+        name = name.replace("√v", "√(v − ḡ²)")
+    root = re.search(r"\(√(.+) \+ ε\)$", name)
+    if kw.get("eps_inside") and root:
+        inner = root.group(1)
+        inner = inner[1:-1] if inner.startswith("(") else inner
+        name = f"{name[: root.start()]}√({inner} + ε)"
+    return name
 
 
 # --------------------------------------------------------------------------------------------------
@@ -164,7 +193,132 @@ def stacked(line: str) -> list[str]:
     return [f"{lhs}&{op}{first}", *(f"&= {part}" for part in more)]
 
 
-def rule_latex(optimizer: str, kw: dict[str, Any], tr: dict[str, np.ndarray], t: int, narrow: bool = False) -> str:
+# Widths in em of KaTeX's glyphs and spaces (its fonts' metrics, rounded): what latex_em adds up.
+_EM_COMMAND = {
+    ",": 0.17,
+    ";": 0.28,
+    " ": 0.33,
+    "quad": 1.0,
+    "qquad": 2.0,
+    "!": -0.17,
+    "leftarrow": 1.0 + 0.56,
+    "le": 0.78 + 0.56,
+    "ge": 0.78 + 0.56,
+    "times": 0.78 + 0.44,
+    "cdot": 0.28 + 0.44,
+    "pm": 0.78,
+    "infty": 1.0,
+    "sum": 1.1,
+    "max": 1.6,
+    "min": 1.5,
+    "nabla": 0.83,
+    "textstyle": 0.0,
+    "left": 0.0,
+    "right": 0.0,
+    "lambda": 0.58,
+    "epsilon": 0.47,
+    "|": 0.5,
+}
+_EM_CHAR = {"=": 0.78 + 0.56, "+": 0.78 + 0.44, "(": 0.39, ")": 0.39, ".": 0.28, ",": 0.28 + 0.17, "'": 0.3}
+_OPEN = re.compile(r"\\begin\{(\w+)\}")
+
+
+def _group(text: str, i: int) -> tuple[str, int]:
+    """The braced group (or the single character or command) starting at ``text[i]``, and where it ends."""
+    while i < len(text) and text[i] == " ":
+        i += 1
+    if i >= len(text):
+        return "", i
+    if text[i] == "{":
+        depth = 0
+        for j in range(i, len(text)):
+            depth += {"{": 1, "}": -1}.get(text[j], 0)
+            if depth == 0:
+                return text[i + 1 : j], j + 1
+    if text[i] == "\\":
+        m = re.match(r"\\([A-Za-z]+|.)", text[i:])
+        assert m is not None
+        return m.group(0), i + m.end()
+    return text[i], i + 1
+
+
+def _environment(text: str, i: int, name: str) -> tuple[str, int]:
+    r"""The body of ``\begin{name}`` at ``text[i]`` and the index after its ``\end{name}`` (nesting counted)."""
+    begin, end = rf"\begin{{{name}}}", rf"\end{{{name}}}"
+    depth, j = 0, i
+    while j < len(text):
+        if text.startswith(begin, j):
+            depth, j = depth + 1, j + len(begin)
+        elif text.startswith(end, j):
+            depth -= 1
+            if depth == 0:
+                return text[i + len(begin) : j], j + len(end)
+            j += len(end)
+        else:
+            j += 1
+    return text[i + len(begin) :], len(text)
+
+
+def latex_em(text: str) -> float:
+    """About how wide KaTeX sets ``text`` (one row of a formula, display style), in em.
+
+    The page cannot measure KaTeX, so :func:`rule_latex` estimates each row from its glyphs: digits half
+    an em, letters a little more, relations and binary operators with their spaces, a fraction as wide as
+    its wider part, a root as its radicand and the sign, a ``pmatrix`` as its widest entry per column and
+    the parentheses, sub- and superscripts at 70 %. It errs on the wide side: a row it calls too wide is
+    only stacked, which costs some height.
+    """
+    total, i = 0.0, 0
+    while i < len(text):
+        c = text[i]
+        env = _OPEN.match(text, i)
+        if env:
+            body, i = _environment(text, i, env.group(1))
+            rows = [_top_level_split(row, "&") for row in _top_level_split(body, r" \\ ")]
+            columns = max(len(r) for r in rows)
+            widths = [max(latex_em(r[k]) if k < len(r) else 0.0 for r in rows) for k in range(columns)]
+            total += sum(widths) + 1.0 * (columns - 1) + (1.6 if env.group(1) == "pmatrix" else 0.0)
+        elif text.startswith(r"\frac", i):
+            top, i = _group(text, i + 5)
+            bottom, i = _group(text, i)
+            total += max(latex_em(top), latex_em(bottom)) + 0.4
+        elif text.startswith(r"\sqrt", i):
+            inner, i = _group(text, i + 5)
+            total += latex_em(inner) + 1.0
+        elif c in "_^":
+            inner, i = _group(text, i + 1)
+            total += 0.7 * latex_em(inner)
+        elif c == "\\":
+            command, i = _group(text, i)
+            name = command[1:]
+            if name in ("text", "operatorname", "mathrm"):
+                inner, i = _group(text, i)
+                total += 0.5 * len(inner) + 0.2
+            elif name in ("hat", "tilde", "bar"):
+                inner, i = _group(text, i)
+                total += latex_em(inner)
+            else:
+                total += _EM_COMMAND.get(name, 0.65)
+        else:
+            i += 1
+            if c in "{}& ":
+                continue
+            if c == "-":  # a binary minus has spaces around it in the source; a sign does not
+                total += 0.78 + (0.44 if i >= 2 and text[i - 2] == " " else 0.0)
+            else:
+                total += _EM_CHAR.get(c, 0.5 if c.isdigit() else 0.6)
+    return total
+
+
+def rule_latex(
+    optimizer: str,
+    kw: dict[str, Any],
+    tr: dict[str, np.ndarray],
+    t: int,
+    narrow: bool = False,
+    width: float | None = None,
+    px_per_em: float = KATEX_PX,
+) -> str:
     """The update rule of step ``t`` with its numbers substituted, as one LaTeX ``aligned`` block.
 
     Args:
@@ -173,6 +327,10 @@ def rule_latex(optimizer: str, kw: dict[str, Any], tr: dict[str, np.ndarray], t:
         tr: the run's trace.
         t: the step, 1-based.
         narrow: each equality on its own row (:func:`stacked`), for a phone.
+        width: the column's width in pixels, where known: each row wider than that (as :func:`latex_em`
+            estimates it, at ``px_per_em`` pixels an em) is stacked, so that nothing needs sideways
+            scrolling.
+        px_per_em: KaTeX's display font size in pixels.
 
     Returns:
         LaTeX for display maths. Rules without a template (or flags a template does not cover) fall back
@@ -184,8 +342,16 @@ def rule_latex(optimizer: str, kw: dict[str, Any], tr: dict[str, np.ndarray], t:
         lines = None
     if not lines:
         lines = _fallback(optimizer, tr, t)
+    lines = clip_lines(kw, tr, t) + lines
     if narrow:
         lines = [row for line in lines for row in stacked(line)]
+    elif width is not None:  # stack the rows that would not fit (as KaTeX aligns them: all left sides in one column)
+        left = max(latex_em(line.partition("&")[0]) for line in lines)
+        lines = [
+            row
+            for line in lines
+            for row in (stacked(line) if (left + latex_em(line.partition("&")[2])) * px_per_em > width else [line])
+        ]
     return r"\begin{aligned}" + r" \\[4pt] ".join(lines) + r"\end{aligned}"
 
 
@@ -402,7 +568,9 @@ def hessian_facts(H: np.ndarray) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------------
 def _trace(result: Result, rr: RunResult, n: int) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     grad, kwargs = run_inputs(result.scene, result.landscape, rr.run)
-    tr = optimizers.trace(rr.run.optimizer, grad, result.start, n, **kwargs)
+    raw: list[np.ndarray] = []
+    tr = optimizers.trace(rr.run.optimizer, recording(grad, raw), result.start, n, **kwargs)
+    add_clipping(tr, raw, kwargs)
     if rr.diverged_at is not None:
         cut_trace(tr, rr.diverged_at)
     kw = dict(kwargs)
@@ -410,6 +578,81 @@ def _trace(result: Result, rr: RunResult, n: int) -> tuple[dict[str, np.ndarray]
     if "beta1" in kw:
         kw["beta1"], kw["beta2"] = float(kw["beta1"]), float(kw["beta2"])
     return tr, kw
+
+
+def recording(grad: Callable[[np.ndarray], np.ndarray], into: list[np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
+    """``grad`` that also appends a copy of each gradient it returns to ``into``: what the runner got from
+    the surface (or the mini-batch) at each step, before its noise and clipping (it calls ``grad`` once a
+    step)."""
+
+    def wrapped(x: np.ndarray) -> np.ndarray:
+        g = grad(x)
+        into.append(np.array(g, dtype=float, copy=True))
+        return g
+
+    return wrapped
+
+
+def add_clipping(tr: dict[str, np.ndarray], raw: list[np.ndarray], kw: dict[str, Any]) -> None:
+    """Add, in place and before ``gradient``, what clipping started from and did, for a run that clips.
+
+    ``preclip`` (ĝ) is the gradient before clipping: the gradient the runner got (``raw``, one a step)
+    plus its noise, which is redrawn here from the run's seed exactly as the runner draws it
+    (``optimizers.transforms.GradientTransforms``: one ``standard_normal`` pair a step from
+    ``default_rng(seed)``). ``clip_factor`` is clip_grad_norm_'s min(1, c/(‖ĝ‖ + 10⁻⁶)). Both are added
+    only if clipping them again gives the traced ``gradient``: wrong numbers are worse than none.
+    """
+    clip_value, clip_norm = float(kw.get("clip_value") or 0.0), float(kw.get("clip_norm") or 0.0)
+    g = np.asarray(tr.get("gradient", np.empty((0, 2))), dtype=float)
+    if not (clip_value > 0 or clip_norm > 0) or len(raw) != len(g) or g.shape[1:] != (2,):
+        return
+    pre = np.stack(raw).reshape(g.shape) if raw else np.empty((0, 2))
+    noise = float(kw.get("noise") or 0.0)
+    if noise:
+        pre = pre + noise * np.random.default_rng(kw.get("seed", 0)).standard_normal(pre.shape)
+    with np.errstate(all="ignore"):
+        pre = np.where(np.isnan(g), np.nan, pre)  # the runner's NaN rows (after the run died)
+        valued = np.clip(pre, -clip_value, clip_value) if clip_value > 0 else pre
+        factor = np.minimum(1.0, clip_norm / (np.hypot(valued[:, 0], valued[:, 1]) + 1e-6))
+        again = valued * factor[:, None] if clip_norm > 0 else valued
+    if not np.allclose(again, g, rtol=1e-9, atol=1e-300, equal_nan=True):
+        return
+    added = {"preclip": pre, **({"clip_factor": factor} if clip_norm > 0 else {})}
+    rest = dict(tr)
+    tr.clear()
+    for key, values in rest.items():
+        if key == "gradient":
+            tr.update(added)
+        tr[key] = values
+
+
+def clip_lines(kw: dict[str, Any], tr: dict[str, np.ndarray], t: int) -> list[str]:
+    """The clipping of step ``t``'s gradient with its numbers, as ``aligned`` rows (none if the run does not
+    clip or the trace has no ``preclip``): ĝ before clipping, clipped by value, then by norm."""
+    if "preclip" not in tr:
+        return []
+    i = t - 1
+    V, n = tex_vec, tex_num
+    clip_value, clip_norm = float(kw.get("clip_value") or 0.0), float(kw.get("clip_norm") or 0.0)
+    pre, sym = np.asarray(tr["preclip"][i], dtype=float), r"\hat g_t"
+    out = []
+    if clip_value > 0:
+        lhs = "g'_t" if clip_norm > 0 else "g_t"
+        clipped = np.clip(pre, -clip_value, clip_value)
+        out.append(
+            rf"{lhs} &= \operatorname{{clip}}(\hat g_t, \pm c_v)"
+            rf" = \operatorname{{clip}}\left({V(pre)}, \pm {n(clip_value)}\right) = {V(clipped)}"
+        )
+        pre, sym = clipped, "g'_t"
+    if clip_norm > 0:
+        norm = float(np.hypot(*pre))
+        factor = float(tr["clip_factor"][i]) if "clip_factor" in tr else min(1.0, clip_norm / (norm + 1e-6))
+        out.append(
+            rf"g_t &= {sym}\,\min\left(1, \frac{{c}}{{\|{sym}\| + 10^{{-6}}}}\right)"
+            rf" = {V(pre)}\,\min\left(1, \frac{{{n(clip_norm)}}}{{{n(norm)} + 10^{{-6}}}}\right)"
+            rf" = {n(factor)}\,{V(pre)} = {V(tr['gradient'][i])}"
+        )
+    return out
 
 
 def cut_trace(tr: dict[str, np.ndarray], k: int) -> None:
@@ -431,6 +674,10 @@ def step_by_step(result: Result) -> None:
     if not runs:
         st.info("Choose at least one optimizer that runs to see its maths step by step.")
         return
+    phone = is_phone()
+    # The column's width, as the browser reports it (a rerun once it has): the rule's rows and the layout
+    # of the Hessian and the arrows follow it.
+    width = measure(SCREEN_KEY).width or (PHONE_COLUMN if phone else DESKTOP_COLUMN)
     labels = [r.label for r in runs]
     if st.session_state.get(RUN_KEY) not in labels:
         st.session_state.pop(RUN_KEY, None)
@@ -459,14 +706,19 @@ def step_by_step(result: Result) -> None:
     steps_shown = f"the first {n} steps" if rr.diverged_at is None else f"its steps until it {rr.ended}"
     st.markdown(f"**{rr.label}: {steps_shown}, every quantity of its rule**")
     df = step_table(tr)
-    eff_name = EFFECTIVE.get(rr.run.optimizer, "η_eff")
+    eff_name = effective_name(rr.run.optimizer, kw)
     df = df.rename(columns={f"η_eff ({c})": f"{eff_name} ({c})" for c in "xy"})
     df, config = number_columns(df, {c: "%.7g" for c in df.columns if c != "t"})
     height = min(38 + 35 * len(df), 320)
     st.dataframe(df, hide_index=True, width="stretch", height=height, column_config=config, key="steps_table")
+    clipping = (
+        "ĝ the gradient before clipping (noise included), clip × the factor clipping by norm multiplied it by, "
+        if "preclip" in tr
+        else ""
+    )
     st.caption(
-        "Row t is step t: θₜ₋₁ is where the step starts, g the gradient there (after noise and clipping, "
-        "before weight decay), Δθ the step taken and θₜ where it lands. Start: "
+        f"Row t is step t: θₜ₋₁ is where the step starts, {clipping}g the gradient there (after noise and "
+        "clipping, before weight decay), Δθ the step taken and θₜ where it lands. Start: "
         f"({result.start[0]:.6g}, {result.start[1]:.6g})."
     )
 
@@ -475,10 +727,13 @@ def step_by_step(result: Result) -> None:
         st.warning(f"The run stopped at step {rr.diverged_at}: {rr.stop_reason}. It takes no steps after that one.")
     elif dead:
         st.warning(f"The run has diverged by step {t}: its numbers are no longer finite.")
-    phone = is_phone()
     if phone:  # the widest rows (Adam's last: a fraction of two columns) still need a slightly smaller font
         st.html(_PHONE_LATEX_CSS)
-    display_math(rule_latex(rr.run.optimizer, kw, tr, t, narrow=phone))
+    display_math(
+        rule_latex(
+            rr.run.optimizer, kw, tr, t, narrow=phone, width=width, px_per_em=KATEX_PHONE_PX if phone else KATEX_PX
+        )
+    )
 
     if "effective_lr" in tr:
         st.markdown(f"**Effective step size per coordinate, {eff_name}**")
@@ -494,11 +749,16 @@ def step_by_step(result: Result) -> None:
         )
 
     point = np.asarray(tr["position"][t - 1], dtype=float)
-    c3, c4 = st.columns([2, 3])
+    if width >= SIDE_BY_SIDE:
+        c3, c4 = st.columns([2, 3])
+        arrows_width = 0.6 * (width - 16)  # less the gap between the columns
+    else:  # one under the other: beside the Hessian, the arrows had 300 px of a laptop's column
+        c3, c4 = st.container(), st.container()
+        arrows_width = width
     with c3:
         hessian_block(result.landscape, point, float(tr["lr"][t - 1]), spec.label, rr.run.optimizer, kw)
     with c4:
-        arrows_block(result, rr, tr, kw, t)
+        arrows_block(result, rr, tr, kw, t, arrows_width)
 
     with st.expander("This scene in code (PyTorch, Keras, Optax)"):
         code_block(result)
@@ -524,17 +784,12 @@ def hessian_block(
         st.warning("The Hessian is not finite at this point.")
         return
     f = hessian_facts(H)
-    hi, lo = f["eigenvalues"]
-    a, b = st.columns(2)
-    a.metric("λ_max", f"{hi:.6g}")
-    b.metric("λ_min", f"{lo:.6g}")
-    cond = "∞" if math.isinf(f["condition"]) else f"{f['condition']:.4g}"
-    a.metric("condition number", cond, help="|λ| largest / |λ| smallest: how stretched the bowl is.")
-    b.metric(
-        "GD limit 2/λ_max", "—" if f["gd_limit"] is None else f"{f['gd_limit']:.4g}",
-        help="Plain gradient descent is stable along the steepest direction only for η < 2/λ_max.",
-    )  # fmt: skip
-    st.caption(f"Curvature here: {f['kind']}.")
+    hi = f["eigenvalues"][0]
+    st.html(facts_html(f))
+    st.caption(
+        f"Curvature here: {f['kind']}. The condition number |λ|max/|λ|min says how stretched the bowl is; "
+        "plain gradient descent is stable along the steepest direction only for η < 2/λ_max."
+    )
     if f["gd_limit"] is not None:
         rel = "below" if lr < f["gd_limit"] else "above"
         st.caption(
@@ -553,8 +808,38 @@ def hessian_block(
             )
 
 
-def arrows_block(result: Result, rr: RunResult, tr: dict[str, np.ndarray], kw: dict[str, Any], t: int) -> None:
-    """The zoomed arrows figure at step ``t``: gradient, velocity/first moment, the step, Nesterov's look-ahead."""
+#: The Hessian's figures as a grid of two cells a row, or one where two of 8.5 rem do not fit (st.metric's
+#: fixed two columns cut 1352.59 to "135…" in a laptop's 216 px column); a value wraps rather than being
+#: cut where even one cell is too narrow.
+_FACTS_CSS = (
+    ".hs-facts{display:grid;grid-template-columns:repeat(auto-fit,minmax(max(8.5rem,calc(50% - .5rem)),1fr));"
+    "gap:.6rem 1rem;margin:.25rem 0 .5rem}.hs-facts dl{margin:0;padding:0}"
+    ".hs-facts dt{font-size:.875rem;font-weight:400;color:rgba(49,51,63,.8)}"
+    ".hs-facts dd{margin:0;font-size:1.6rem;line-height:1.25;overflow-wrap:anywhere}"
+)
+
+
+def facts_html(facts: dict[str, Any]) -> str:
+    """The Hessian's eigenvalues, condition number and GD's limit (:func:`hessian_facts`) as a ``<dl>``
+    whose cells wrap to the column's width.
+
+    Returns:
+        HTML: a ``<style>`` and a ``<div class="hs-facts">`` of four ``<dl>`` cells, each a ``<dt>`` label
+        and a ``<dd>`` value (λ's to 6 significant digits, the others to 4; ∞ and — where there is none).
+    """
+    hi, lo = facts["eigenvalues"]
+    cond = "∞" if math.isinf(facts["condition"]) else f"{facts['condition']:.4g}"
+    limit = "—" if facts["gd_limit"] is None else f"{facts['gd_limit']:.4g}"
+    cells = [("λ_max", f"{hi:.6g}"), ("λ_min", f"{lo:.6g}"), ("condition number", cond), ("GD limit 2/λ_max", limit)]
+    body = "".join(f"<dl><dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd></dl>" for k, v in cells)
+    return f'<style>{_FACTS_CSS}</style><div class="hs-facts">{body}</div>'
+
+
+def arrows_block(
+    result: Result, rr: RunResult, tr: dict[str, np.ndarray], kw: dict[str, Any], t: int, width: float | None = None
+) -> None:
+    """The zoomed arrows figure at step ``t``: gradient, velocity/first moment, the step, Nesterov's look-ahead
+    (``width``: the figure's width in pixels, where known)."""
     i = t - 1
     point = np.asarray(tr["position"][i], dtype=float)
     step = np.asarray(tr["update"][i], dtype=float)
@@ -578,7 +863,7 @@ def arrows_block(result: Result, rr: RunResult, tr: dict[str, np.ndarray], kw: d
         jump = -lr * kw["momentum"] * buf
         look = point + jump
         arrows.append(Arrow("moment", tuple(point), tuple(jump), "momentum part −ημb_t (true scale)"))
-        arrows.append(Arrow("gradient", tuple(look), tuple(-lr * g), "gradient part −ηg_t (true scale)"))
+        arrows.append(Arrow("correction", tuple(look), tuple(-lr * g), "gradient part −ηg_t (true scale)"))
         marks.append((tuple(look), "look-ahead point θ − ημb_t", "#0072B2"))
     elif moment_key in tr:
         mv = np.asarray(tr[moment_key][i], dtype=float)
@@ -596,7 +881,7 @@ def arrows_block(result: Result, rr: RunResult, tr: dict[str, np.ndarray], kw: d
     lo_i, hi_i = max(0, i - 6), min(len(rr.path), i + 8)
     st.markdown(f"**Arrows at step {t}**")
     st.plotly_chart(
-        arrows_figure(point, arrows, window, (xs, ys, Zt), rr.path[lo_i:hi_i], marks),
+        arrows_figure(point, arrows, window, (xs, ys, Zt), rr.path[lo_i:hi_i], marks, width=width),
         key="steps_arrows_chart",
         config=chart_config(),
     )

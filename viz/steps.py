@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,7 +12,52 @@ from viz.curves import log_ticks
 from viz.style import FONT
 
 COORD_COLOURS = ("#D55E00", "#0072B2")
-ARROW_COLOURS = {"gradient": "#CC79A7", "moment": "#009E73", "step": "#D55E00", "lookahead": "#0072B2"}
+ARROW_COLOURS = {
+    "gradient": "#CC79A7",
+    "moment": "#009E73",
+    "correction": "#56B4E9",  # Nesterov's gradient part, from the look-ahead point
+    "step": "#D55E00",
+    "lookahead": "#0072B2",
+}
+#: Line width (px) of each kind of arrow. The arrows often point the same way from the same point (GD's step
+#: along −g, Adam's −m along −g), so they are drawn widest first, each narrower one on top of the wider
+#: ones: a hidden arrow shows as the band around the one above it, and every vector stays where it is.
+ARROW_WIDTHS = {"gradient": 10.0, "moment": 4.5, "correction": 4.5, "step": 2.5}
+_MARGIN_X, _MARGIN_Y = 86, 76  # the arrows figure's margins as drawn: left + right, top + bottom (grown for the titles)
+_LEGEND_ROW = 24  # px: one row of a horizontal legend in FONT's 14 px
+_LEGEND_CHAR = 7.0  # px: the mean width of a legend character in FONT
+
+
+def _tick_label(v: float) -> str:
+    return f"{v:g}".replace("e-0", "e-").replace("e+0", "e").replace("e+", "e")
+
+
+def full_log_ticks(lo: float, hi: float, most: int = 8) -> tuple[list[float], list[str]] | None:
+    """Ticks of a log axis over ``[lo, hi]`` whose every label is the whole value (0.02, not Plotly's bare "2"
+    between two powers of ten, which a student reads as 2).
+
+    :func:`viz.curves.log_ticks` (1, 2 and 5 times the powers of ten) where it gives at most ``most``; under
+    a decade, the first of 1-2-5, 1-2-3-5, every digit, every half digit that gives three ticks or more;
+    over many decades, every k-th power of ten.
+
+    Returns:
+        ``(values, labels)``, or None when the range is empty or not finite and positive.
+    """
+    if not (math.isfinite(lo) and math.isfinite(hi) and 0 < lo <= hi):
+        return None
+    ticks = log_ticks(lo, hi, most)
+    if ticks:
+        return ticks
+    first, last = math.floor(math.log10(lo)), min(307, math.ceil(math.log10(hi)))
+    if math.log10(hi / lo) < 1:
+        for mantissas in ((1, 2, 5), (1, 2, 3, 5), range(1, 10), [k / 2 for k in range(2, 20)]):
+            values = [m * 10.0**e for e in range(first, last + 1) for m in mantissas if lo <= m * 10.0**e <= hi]
+            if len(values) >= 3:
+                return values, [_tick_label(float(f"{v:.3g}")) for v in values]
+        return None  # a range this narrow: Plotly writes whole values itself
+    stride = max(1, math.ceil((last - first + 1) / most))
+    values = [10.0**e for e in range(first, last + 1) if e % stride == 0 and lo <= 10.0**e <= hi]
+    return values, [_tick_label(v) for v in values]
 
 
 def effective_lr_figure(eff: np.ndarray, current: int | None = None, title: str = "") -> go.Figure:
@@ -43,7 +89,7 @@ def effective_lr_figure(eff: np.ndarray, current: int | None = None, title: str 
     if current is not None:
         fig.add_vline(x=current, line=dict(color="#888", width=1, dash="dot"))
     shown = eff[np.isfinite(eff) & (eff > 0)]
-    ticks = log_ticks(float(shown.min()), float(shown.max())) if shown.size else None
+    ticks = full_log_ticks(float(shown.min()), float(shown.max())) if shown.size else None
     fig.update_layout(
         font=FONT,
         height=320,
@@ -85,6 +131,7 @@ def arrows_figure(
     contour: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     path: np.ndarray | None = None,
     marks: list[tuple[tuple[float, float], str, str]] | None = None,
+    width: float | None = None,
 ) -> go.Figure:
     """A static, zoomed figure around ``point`` with arrows (Plotly annotations in data coordinates).
 
@@ -95,9 +142,12 @@ def arrows_figure(
         contour: optional ``(xs, ys, Z)`` of the surface in the window, drawn as level lines.
         path: optional nearby path points, drawn faintly.
         marks: optional extra points ``((x, y), label, colour)`` (e.g. Nesterov's look-ahead point).
+        width: the figure's width in pixels where known: the height then follows it (the plotting area
+            takes the window's shape, so a fixed height left a narrow column's figure small over a gap).
 
     Returns:
-        The figure; a legend entry per arrow kind (a line trace of the arrow's colour).
+        The figure; a legend entry per arrow kind (a line trace of the arrow's colour and width), arrows
+        drawn widest first.
     """
     fig = go.Figure()
     if contour is not None:
@@ -132,10 +182,12 @@ def arrows_figure(
         go.Scatter(x=[point[0]], y=[point[1]], mode="markers", marker=dict(size=11, color="#1f2933"), name="θₜ₋₁")
     )
     seen: set[str] = set()
-    for a in arrows:
+    # widest first: a narrower arrow along the same line is drawn on top of it (see ARROW_WIDTHS)
+    for a in sorted(arrows, key=lambda a: -ARROW_WIDTHS.get(a.kind, 3.0)):
         if not np.any(a.vector) or not np.all(np.isfinite(a.vector)):
             continue
         colour = ARROW_COLOURS.get(a.kind, "#1f2933")
+        line_width = ARROW_WIDTHS.get(a.kind, 3.0)
         x0, y0 = a.start
         x1, y1 = x0 + a.vector[0], y0 + a.vector[1]
         fig.add_annotation(
@@ -149,14 +201,15 @@ def arrows_figure(
             ayref="y",
             showarrow=True,
             arrowhead=3,
-            arrowsize=1.3,
-            arrowwidth=3,
+            arrowsize=min(1.3, 10.0 / line_width),  # a wider arrow's head is larger: it shows around a narrower one
+            arrowwidth=line_width,
             arrowcolor=colour,
             text="",
         )
         if a.text not in seen:
             seen.add(a.text)
-            fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=dict(color=colour, width=3), name=a.text))
+            line = dict(color=colour, width=min(line_width, 7))
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=line, name=a.text))
     for (mx, my), label, colour in marks or []:
         fig.add_trace(
             go.Scatter(
@@ -168,11 +221,16 @@ def arrows_figure(
             )
         )
     (xa, xb), (ya, yb) = window
-    entries = len(fig.data) - (contour is not None)  # legend entries: a row each on a phone
+    names = [str(t.name) for t in fig.data if t.type != "contour"]
+    if width is None:
+        height = 500 + 16 * max(0, len(names) - 4)  # legend entries: a row each on a phone
+    else:
+        plot = min(width - _MARGIN_X, 520) * (yb - ya) / (xb - xa)
+        height = round(legend_height(names, width) + _MARGIN_Y + plot)
     fig.update_layout(
         font=FONT,
-        height=500 + 16 * max(0, entries - 4),
-        margin=dict(l=50, r=10, t=10, b=40, pad=0),
+        height=height,
+        margin=dict(l=50, r=10, t=10, b=40, pad=0),  # _MARGIN_X, _MARGIN_Y
         # Equal scales by shrinking the plotting area to the window's shape ("domain"), under the legend:
         # stretching an axis's range instead ran it past the level lines, which cover only the window.
         xaxis=dict(range=[xa, xb], title="x", showgrid=False, zeroline=False, constrain="domain"),
@@ -192,3 +250,16 @@ def arrows_figure(
         plot_bgcolor="white",
     )
     return fig
+
+
+def legend_height(names: list[str], width: float) -> float:
+    """About how tall (px) a horizontal Plotly legend of ``names`` is in a figure ``width`` pixels wide.
+
+    Plotly gives every item of a legend that wraps the width of the widest (a 40 px symbol and its text)
+    and fills rows of as many as fit, 24 px a row.
+    """
+    if not names:
+        return 0.0
+    item = 40 + _LEGEND_CHAR * max(len(name) for name in names)
+    per_row = max(1, int((width - 10) // item))
+    return math.ceil(len(names) / per_row) * _LEGEND_ROW + 14
