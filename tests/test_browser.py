@@ -580,6 +580,22 @@ def test_on_a_laptop_with_the_sidebar_open_the_summaries_are_blocks(page: Any, s
         phone_summary_is_blocks(pg.locator(table), screen=1000)
 
 
+def test_step_by_step_fits_a_laptops_column(page: Any, server: str) -> None:
+    # At 1000 px with the sidebar open (a 540 px column) Adam's substituted rule was 627 px wide: m_t, v_t and
+    # θ_t were past the right edge, behind a sideways scroll. The tab stacks the rows that would not fit.
+    with new_session(page, viewport={"width": 1000, "height": 800}) as pg:
+        pg.goto(server + "/?ls=rosenbrock&r=adam~lr:0.05&tab=steps")
+        rule = ".katex-display"
+        wide = f"[...document.querySelectorAll('{rule}')].filter((k) => k.scrollWidth > k.clientWidth + 1).length"
+        # the browser reports the column's width, and the tab is drawn for it (KaTeX's fonts loaded: before
+        # they are, a rule is narrower than it will be)
+        ready = f"document.fonts.status === 'loaded' && !!document.querySelector('{rule}') && {wide} === 0"
+        pg.wait_for_function(finished_with(ready), timeout=120_000)
+        shown = pg.evaluate(f"[...document.querySelectorAll('{rule}')].map((k) => [k.scrollWidth, k.clientWidth])")
+        assert shown and all(sw <= cw + 1 for sw, cw in shown), shown
+        assert pg.locator('[data-testid="stException"]').count() == 0
+
+
 def test_on_a_phone_the_3d_views_summary_is_blocks_too(page: Any, server: str) -> None:
     # The 3-D view's summary was a data grid: on a phone its last two columns (steps to reach, status) were
     # off to the right. It is now the panels' table, with their phone layout.
