@@ -442,3 +442,17 @@ def test_the_fitted_3d_camera_distance_by_hand() -> None:
     narrow = fit_camera((3.0, 0.0, 0.0), (1.0, 1.0, 1.0), 500, 1000)
     dist = [float(np.linalg.norm(np.subtract(e, c))) for e, c in (wide, narrow)]
     assert dist[0] <= d + 0.01 < dist[1]
+
+
+def test_a_run_ending_at_the_minimum_is_drawn_over_the_star() -> None:
+    # The offline animation drew the ☆ after the runs: a run that reached the minimum had its end marker
+    # hidden under the star. The start and the minima go first now.
+    result = simulate(Scene(landscape="himmelblau"))
+    spec = trajectory_figure(result.runs, _surface(result), result.start, result.landscape.minima).to_dict()
+    names = [t.get("name", "") for t in spec["data"]]
+    stars = [i for i, n in enumerate(names) if n == "global minimum"]
+    heads = [i for i, n in enumerate(names) if n.endswith("(now)")]
+    assert stars and heads and max(stars) < min(heads), names
+    # the animation still moves the runs' traces: every frame's traces are the heads and trails
+    animated = set(spec["frames"][0]["traces"])
+    assert set(heads) <= animated and not animated & set(stars)

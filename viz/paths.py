@@ -219,6 +219,38 @@ def trajectory_figure(
             )
         )
 
+    # Start and minima first, under the runs: a run that ends at a minimum shows its marker on the ☆ (the star,
+    # drawn after it, hid the marker).
+    for p in range(n_panels):
+        data.append(
+            dict(
+                type="scatter",
+                x=[round(float(start[0]), dec)],
+                y=[round(float(start[1]), dec)],
+                mode="markers",
+                name="start",
+                marker=dict(color="#1f2933", size=10, symbol="circle-open", line=dict(width=2.5)),
+                hovertemplate="start (%{x}, %{y})<extra></extra>",
+                showlegend=False,
+                **axes(p),
+            )
+        )
+        if len(minima):
+            mx, my = _coords(np.asarray(minima, dtype=float), dec)
+            data.append(
+                dict(
+                    type="scatter",
+                    x=mx,
+                    y=my,
+                    mode="markers",
+                    name="global minimum",
+                    marker=dict(color=MINIMUM_COLOUR, size=15, symbol="star", line=dict(color="#1f2933", width=1.2)),
+                    hovertemplate="minimum (%{x}, %{y})<extra></extra>",
+                    showlegend=False,
+                    **axes(p),
+                )
+            )
+
     for i, run in enumerate(runs):
         st = style(i)
         panel = 0 if overlay else i
@@ -274,36 +306,6 @@ def trajectory_figure(
                 **common,
             )
         )
-
-    for p in range(n_panels):
-        data.append(
-            dict(
-                type="scatter",
-                x=[round(float(start[0]), dec)],
-                y=[round(float(start[1]), dec)],
-                mode="markers",
-                name="start",
-                marker=dict(color="#1f2933", size=10, symbol="circle-open", line=dict(width=2.5)),
-                hovertemplate="start (%{x}, %{y})<extra></extra>",
-                showlegend=False,
-                **axes(p),
-            )
-        )
-        if len(minima):
-            mx, my = _coords(np.asarray(minima, dtype=float), dec)
-            data.append(
-                dict(
-                    type="scatter",
-                    x=mx,
-                    y=my,
-                    mode="markers",
-                    name="global minimum",
-                    marker=dict(color=MINIMUM_COLOUR, size=15, symbol="star", line=dict(color="#1f2933", width=1.2)),
-                    hovertemplate="minimum (%{x}, %{y})<extra></extra>",
-                    showlegend=False,
-                    **axes(p),
-                )
-            )
 
     fig_frames = []
     if not hidden and animated:
