@@ -212,10 +212,13 @@ def test_downloads_csv_and_offline_html() -> None:
 
     result = simulate(SCENES["diverging"])
     df = pd.read_csv(io.StringIO(trajectories_csv(result)))
-    assert list(df.columns) == ["run", "optimizer", "step", "x", "y", "loss"]
+    assert list(df.columns) == ["run", "optimizer", "step", "x", "y", "loss", "status"]
     for r in result.runs:
         rows = df[df["run"] == r.label]
         assert len(rows) == len(r.path)
+        # the empty cells of a run that ended early are explained: "diverged" from its step on
+        k = r.diverged_at if r.diverged_at is not None else len(r.path)
+        assert (rows["status"].to_numpy()[:k] == "ok").all() and (rows["status"].to_numpy()[k:] == "diverged").all()
         finite = np.isfinite(r.path[:, 0])
         np.testing.assert_allclose(rows["x"].to_numpy()[finite], r.path[finite, 0], rtol=1e-9)
         assert rows["x"].isna().sum() == (~finite).sum(), "diverged rows are empty cells, not numbers"

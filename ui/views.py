@@ -455,25 +455,36 @@ def lowest_note(found: Lowest) -> str:
     return f"No minimum found in the window where the gradient vanishes or at a kink (lowest sampled point{near})."
 
 
+CSV_COLUMNS = ["run", "optimizer", "step", "x", "y", "loss", "status"]
+
+
 def trajectories_csv(result: Result) -> str:
-    """Every run's path and loss as long-format CSV (run, step, x, y, loss)."""
+    """Every run's path and loss as long-format CSV (run, optimizer, step, x, y, loss, status).
+
+    ``status`` is "ok" up to a run's end; from the step at which it diverged or stopped it is "diverged" or
+    "stopped" (those rows have no position: the empty cells were unexplained).
+    """
     frames = []
     for r in result.runs:
         if r.error is not None:
             continue
+        steps = np.arange(len(r.path))
+        ended = "stopped" if r.stop_reason else "diverged"
+        status = np.where(steps < r.diverged_at, "ok", ended) if r.diverged_at is not None else "ok"
         frames.append(
             pd.DataFrame(
                 {
                     "run": r.label,
                     "optimizer": r.run.optimizer,
-                    "step": np.arange(len(r.path)),
+                    "step": steps,
                     "x": r.path[:, 0],
                     "y": r.path[:, 1],
                     "loss": r.loss,
+                    "status": status,
                 }
             )
         )
-    df = pd.concat(frames) if frames else pd.DataFrame(columns=["run", "optimizer", "step", "x", "y", "loss"])
+    df = pd.concat(frames) if frames else pd.DataFrame(columns=CSV_COLUMNS)
     buf = io.StringIO()
     df.to_csv(buf, index=False, float_format="%.10g")
     return buf.getvalue()
