@@ -116,8 +116,12 @@ class Result:
         return rows
 
 
-def run_labels(runs: tuple[Run, ...]) -> list[str]:
-    """Panel labels: the optimizer's label, plus the settings that tell copies of it apart."""
+def run_labels(runs: tuple[Run, ...], shared_lr: float | None = None) -> list[str]:
+    """Panel labels: the optimizer's label, plus the settings that tell copies of it apart.
+
+    With ``shared_lr`` ("same η for all") every run steps with that η, so a run's own η tells nothing
+    apart: it is left out (the labels said "η=0.05" and "η=0.001" of two runs that both used η = 10).
+    """
     labels = []
     effective: dict[int, dict[str, Value]] = {}  # filled only for runs that have twins
     for i, run in enumerate(runs):
@@ -129,12 +133,35 @@ def run_labels(runs: tuple[Run, ...]) -> list[str]:
         for j in twins:
             if j not in effective:
                 effective[j] = runs[j].effective()
-        keys = [k for k in effective[i] if any(effective[j].get(k) != effective[i].get(k) for j in twins)]
-        shown = ", ".join(_setting_text(run, k, effective[i].get(k)) for k in keys[:3])
+        ignored = {"lr"} if shared_lr is not None else set()
+        keys = [
+            k
+            for k in effective[i]
+            if k not in ignored and any(effective[j].get(k) != effective[i].get(k) for j in twins)
+        ]
+        # A copy is told by what sets it apart: the settings where its value is not the one most of its twins
+        # share (every value, where no value is shared). The first three differing settings alone made two of
+        # four Adams "(λ=0, AMSGrad off, bias correction on)" and left out the ε-inside that told them apart.
+        own = [k for k in keys if not _shared_by_most(effective, twins, k, effective[i].get(k))]
+        picked = own or keys[:2]
+        shown = ", ".join(_setting_text(run, k, effective[i].get(k)) for k in picked[:3])
+        if len(picked) > 3:
+            shown += ", …"
         # "#k" matches the sidebar's expander of the same copy; the settings say how the copies differ.
         number = f"{base} #{twins.index(i) + 1}"
         labels.append(f"{number} ({shown})" if shown else number)
     return labels
+
+
+def _shared_by_most(effective: dict[int, dict[str, Value]], twins: list[int], key: str, value: object) -> bool:
+    """Whether ``value`` of ``key`` is the value most of the ``twins`` share (strictly more than any other,
+    and by at least two of them)."""
+    counts: dict[str, int] = {}
+    for j in twins:
+        v = repr(effective[j].get(key))
+        counts[v] = counts.get(v, 0) + 1
+    mine, best = counts[repr(value)], max(counts.values())
+    return mine >= 2 and mine == best and list(counts.values()).count(best) == 1
 
 
 def _setting_text(run: Run, name: str, value: object) -> str:
@@ -145,7 +172,10 @@ def _setting_text(run: Run, name: str, value: object) -> str:
     if name == "schedule":
         return "constant η" if value == "none" else f"{str(value).replace('_', ' ')} schedule"
     if isinstance(value, bool):
-        return f"{hp.symbol if hp.symbol and len(hp.symbol) > 2 else name.replace('_', ' ')} {'on' if value else 'off'}"
+        words = {"eps_inside": "ε inside the root"}.get(name) or (
+            hp.symbol if hp.symbol and len(hp.symbol) > 2 else name.replace("_", " ")
+        )
+        return f"{words} {'on' if value else 'off'}"
     if name in ("clip_norm", "clip_value", "noise") and value == 0:
         return f"no {name.replace('_', ' ')}"
     sym = hp.symbol or name
@@ -286,7 +316,7 @@ def simulate(scene: Scene, paths: Callable[[Scene, Run], np.ndarray] = path_of) 
     land, msgs = make_landscape(scene)
     start = np.asarray(scene.start if scene.start is not None else land.start, dtype=float)
     results = []
-    for run, label in zip(scene.runs, run_labels(scene.runs), strict=True):
+    for run, label in zip(scene.runs, run_labels(scene.runs, scene.shared_lr), strict=True):
         try:
             path = paths(run_part(scene, run), run)
         except ValueError as e:

@@ -504,7 +504,7 @@ def sweep(
         start_gap = su.land.value(starts) - offset
     return SweepResult(
         optimizer=su.optimizer,
-        label=run_labels(scene.runs)[run_index],
+        label=run_labels(scene.runs, scene.shared_lr)[run_index],
         x=su.x,
         y=su.y,
         steps=scene.steps,
@@ -560,7 +560,7 @@ def basins(scene: Scene, run_index: int, n: int) -> BasinResult:
     """
     land, _ = make_landscape(scene)
     run = scene.runs[run_index]
-    label = run_labels(scene.runs)[run_index]
+    label = run_labels(scene.runs, scene.shared_lr)[run_index]
     xs, ys = basin_grid(land, n)
     gx, gy = np.meshgrid(xs, ys)
     x0 = np.stack([gx, gy], axis=-1)

@@ -715,3 +715,21 @@ def test_the_formula_windows_inputs_read_in_order_when_stacked() -> None:
     at = make_app({"ls": "custom"})
     labels = [n.label for n in at.sidebar.number_input if n.label.endswith((" from", " to"))]
     assert labels == ["x from", "x to", "y from", "y to"]
+
+
+def test_every_controls_label_reads_as_words_and_its_symbol() -> None:
+    # Labels were the keyword and the symbol side by side: "nesterov Nesterov", "beta1 β₁", "eps ε",
+    # "clip norm" without its c, "eta min η_min" with the underscore as typed.
+    from scene import settings_of
+    from ui.widgets import label_of
+
+    for name in optimizers.names():
+        for key, hp in settings_of(name).items():
+            label = label_of(hp)
+            words = label.lower().replace(",", " ").split()
+            assert len(words) == len(set(words)), label  # no word twice
+            assert "_" not in label and not {"eps", "beta1", "beta2", "lr"} & set(words), label  # no raw keyword
+            if hp.symbol and len(hp.symbol) <= 2 and "_" not in hp.symbol:
+                assert hp.symbol in label, (key, label)
+    labels = {k: label_of(hp) for k, hp in settings_of("adam").items()}
+    assert labels["lr"] == "learning rate η" and labels["eps"] == "ε" and labels["beta1"] == "β₁ (first moment)"

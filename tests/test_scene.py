@@ -269,3 +269,32 @@ def test_a_word_for_a_key_is_named_with_the_key() -> None:
         "Unknown setting “landscape” in the link was ignored; did you mean “ls”?",
         "Unknown setting “Formula” in the link was ignored; did you mean “f”?",
     ]
+
+
+def test_copies_are_labelled_by_what_sets_each_apart() -> None:
+    # The first three differing settings labelled two of four Adams "(λ=0, AMSGrad off, bias correction on)"
+    # and left out the ε-inside that told them apart; with "same η for all" the labels showed η's nobody used.
+    from urllib.parse import parse_qs
+
+    from simulate import run_labels
+
+    def labels(query: str) -> list[str]:
+        scene, _ = decode(parse_qs(query))
+        return run_labels(scene.runs, scene.shared_lr)
+
+    adam = "r=adam~lr:0.1"
+    adams = labels(f"{adam}&{adam}~bias_correction:0&{adam}~eps_inside:1&{adam}~amsgrad:1~weight_decay:0.1")
+    assert adams[1:] == [
+        "Adam #2 (bias correction off)",
+        "Adam #3 (ε inside the root on)",
+        "Adam #4 (λ=0.1, AMSGrad on)",
+    ]
+    assert len(set(adams)) == 4
+    sgds = labels("r=sgd~momentum:0.9~nesterov:1&r=sgd~momentum:0.9~dampening:0.5&r=sgd~weight_decay:0.1")
+    assert [s.split("#")[1] for s in sgds] == ["1 (Nesterov on)", "2 (τ=0.5)", "3 (μ=0, λ=0.1)"]
+    # no value shared by most: each copy shows its own
+    gds = labels("r=gd~lr:0.01&r=gd~lr:0.1&r=gd~lr:0.2")
+    assert gds == [f"Gradient descent #{i} (η={v})" for i, v in ((1, 0.01), (2, 0.1), (3, 0.2))]
+    # one η for all: the runs' own η tells nothing apart
+    shared = labels("r=gd~lr:0.05&r=gd~lr:0.001&r=momentum&lr=10")
+    assert shared == ["Gradient descent #1", "Gradient descent #2", "Momentum (EMA)"]

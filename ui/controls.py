@@ -180,7 +180,7 @@ def snapped_messages(scene: Scene) -> list[str]:
         for p in landscapes.REGISTRY[scene.landscape].params:
             if p.name in given:
                 check("Landscape", replace(landscape_param(p), symbol=p.name), given[p.name])
-    for run, label in zip(scene.runs, run_labels(scene.runs), strict=True):
+    for run, label in zip(scene.runs, run_labels(scene.runs, scene.shared_lr), strict=True):
         for name, value in run.params:
             check(label, settings_of(run.optimizer)[name], value)
     if scene.shared_lr is not None:

@@ -111,7 +111,7 @@ def settings_ui(scene: Scene) -> tuple[SweepSettings, list[str]]:
     """The run, axes, outcome and grid-size controls; returns the settings and a list of notes to show."""
     ss = st.session_state
     notes: list[str] = []
-    labels = run_labels(scene.runs)
+    labels = run_labels(scene.runs, scene.shared_lr)
     n_runs = len(scene.runs)
     if not isinstance(ss.get("sw_run"), int) or not 0 <= ss["sw_run"] < n_runs:
         ss["sw_run"] = sweeps.default_run(scene)
@@ -386,7 +386,7 @@ def heatmap_section(scene: Scene, s: SweepSettings, notes: list[str]) -> None:
     assert s.run is not None
     for m in notes:
         st.info(m)
-    labels = run_labels(scene.runs)
+    labels = run_labels(scene.runs, scene.shared_lr)
     label = labels[s.run]
     land, _ = make_landscape(scene)
     if s.metric == "reach" and len(land.minima) == 0:
@@ -480,7 +480,7 @@ def basin_section(scene: Scene, n: int) -> None:
     m = affordable(land, [r.optimizer for r in scene.runs], min(n, sweeps.MAX_BASIN_SIZE), scene.steps, "basin map")
     if m is None:
         return
-    labels = run_labels(scene.runs)
+    labels = run_labels(scene.runs, scene.shared_lr)
     panels = []
     ended = stopped = 0  # cells that ended early (label -2), and those of them that stopped
     with st.spinner(f"Running {m * m:,} starts for each of {len(scene.runs)} optimizers…"):

@@ -349,7 +349,7 @@ def rule_texts(scene: Scene) -> list[str]:
     return [
         f"<span style='color:{style(i)['color']};font-weight:700'>■ {html.escape(label)}</span>\n\n"
         f"$$\n{run_rule(scene, run)}\n$$"
-        for i, (run, label) in enumerate(zip(scene.runs, run_labels(scene.runs), strict=True))
+        for i, (run, label) in enumerate(zip(scene.runs, run_labels(scene.runs, scene.shared_lr), strict=True))
     ]
 
 

@@ -90,10 +90,36 @@ def _coarse(hp: HyperParam) -> bool:
     return math.log10(float(hp.high) / float(hp.low)) > 8  # type: ignore[arg-type]
 
 
+#: Controls' labels where the keyword and the symbol do not make one ("nesterov Nesterov", "beta1 β₁",
+#: "eps ε", "clip norm" without its c, "eta min η_min" as typed).
+LABELS = {
+    "lr": "learning rate η",
+    "nesterov": "Nesterov",
+    "amsgrad": "AMSGrad",
+    "beta": "momentum β",
+    "beta1": "β₁ (first moment)",
+    "beta2": "β₂ (second moment)",
+    "eps": "ε",
+    "eps_inside": "ε inside the root √(v+ε)",
+    "alpha": "smoothing α",
+    "rho": "averaging ρ",
+    "gamma": "factor γ",
+    "clip_norm": "clip norm c",
+    "clip_value": "clip value cᵥ",
+    "eta_min": "lowest η, ηₘᵢₙ",
+    "T_max": "period Tₘₐₓ",
+    "schedule": "η schedule",
+    "lr_decay": "η decay δ",
+    "initial_accumulator_value": "initial accumulator G₀",
+}
+
+
 def label_of(hp: HyperParam) -> str:
-    """``"learning rate η"``-style label: the help's subject and the symbol."""
-    words = {"lr": "learning rate"}.get(hp.name, hp.name.replace("_", " "))
-    return f"{words} {hp.symbol}".strip() if hp.symbol and hp.symbol not in words else words
+    """A control's label: the parameter's words and its symbol (``"learning rate η"``, ``"momentum μ"``)."""
+    if hp.name in LABELS:
+        return LABELS[hp.name]
+    words = hp.name.replace("_", " ")
+    return f"{words} {hp.symbol}" if hp.symbol and hp.symbol.lower() != words else words
 
 
 def control(hp: HyperParam, key: str, *, label: str | None = None, disabled: bool = False) -> Any:
