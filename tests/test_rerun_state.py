@@ -137,3 +137,20 @@ def test_the_run_settings_left_to_the_browser_are_the_ones_drawn(monkeypatch: py
         assert seen[-1] == widgets, case
     assert {"hp.adam.1.T_max", "hp.adam.1.eta_min", "hp.adam.1.batch_size"} <= seen[1]
     assert "hp.adam.1.T_max" not in seen[2] and "hp.adam.1.batch_size" in seen[2]
+
+
+def test_removing_a_copy_moves_its_switch_up_with_its_settings() -> None:
+    # Copy 2 has noise and a cosine schedule, so its "Noise, clipping, η schedule" switch is on; removing copy
+    # 1 left the switch's place at off: the noise still applied, its controls hidden.
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["r"] = ["gd~lr:0.05", "gd~lr:0.05~noise:1~schedule:cosine"]
+    at.run()
+    at.session_state["run.gd.1"] = True
+    at.session_state["run.gd.2"] = True
+    at.run()
+    assert at.toggle(key="more.gd.1").value is False and at.toggle(key="more.gd.2").value is True
+    at.button(key="remove.gd.1").click().run()
+    assert not at.exception
+    assert runs_in_url(at) == ["gd~lr:0.05~noise:1~schedule:cosine"]
+    assert at.toggle(key="more.gd.1").value is True, "the remaining run's switch shows its noise"
+    assert at.slider(key="hp.gd.1.noise").value == 1.0

@@ -236,15 +236,19 @@ def _remove_copy(optimizer: str, copy: int) -> None:
     if n <= 1:
         ss["optimizers"] = [o for o in ss.get("optimizers", []) if o != optimizer]
     else:
+        # Each later copy's settings, its "Noise, clipping, η schedule" switch and whether its expander is
+        # open move up with it (the switch stayed with the place: a copy with noise moved up behind an off
+        # switch, its noise still applied and its controls hidden).
+        makers = [lambda k, name=name: hp_key(optimizer, k, name) for name in settings_of(optimizer)]
+        makers += [lambda k: more_key(optimizer, k), lambda k: run_expander_key(optimizer, k)]
         for k in range(copy, n):
-            for name in settings_of(optimizer):
-                nxt = hp_key(optimizer, k + 1, name)
-                if nxt in ss:
-                    ss[hp_key(optimizer, k, name)] = ss[nxt]
+            for key in makers:
+                if key(k + 1) in ss:
+                    ss[key(k)] = ss[key(k + 1)]
                 else:  # the next copy's setting is at its default (an absent key)
-                    ss.pop(hp_key(optimizer, k, name), None)
-        for name in settings_of(optimizer):
-            ss.pop(hp_key(optimizer, n, name), None)
+                    ss.pop(key(k), None)
+        for key in makers:
+            ss.pop(key(n), None)
         copies[optimizer] = n - 1
         ss[COPIES] = copies
     st.rerun()  # the whole page (see _add_copy)
@@ -347,7 +351,7 @@ def run_ui(
         values[BATCH_PARAM.name] = setting(BATCH_PARAM, label="mini-batch size B (0 = full batch)")
     # The transforms sit behind a switch; while hidden their values are kept (app.py keeps "hp." state)
     # and still apply.
-    more = f"more.{optimizer}.{copy}"
+    more = more_key(optimizer, copy)
     if more not in ss:
         ss[more] = any(setting(settings[n], shown=False) != settings[n].default for n in TRANSFORMS)
     shown = bool(st.toggle("Noise, clipping, η schedule", key=more)) if draw else False
@@ -384,7 +388,7 @@ def drawn_run_keys() -> set[str]:
         names = [hp.name for hp in optimizers.spec(optimizer).hyperparameters]
         if stochastic:
             names.append(BATCH_PARAM.name)
-        if ss.get(f"more.{optimizer}.{copy}"):
+        if ss.get(more_key(optimizer, copy)):
             schedule = ss.get(hp_key(optimizer, copy, "schedule"), "none")
             names += ["noise", "clip_norm", "clip_value", "schedule", *SCHEDULE_PARAMS.get(str(schedule), ())]
         keys.update(hp_key(optimizer, copy, n) for n in names)
@@ -424,6 +428,11 @@ def runs_ui(setup: RunsSetup) -> tuple[Run, ...]:
         with box:
             runs.append(run_ui(optimizer, k, setup.stochastic, setup.same_lr, draw=bool(box.open), kept=kept))
     return tuple(runs)
+
+
+def more_key(optimizer: str, copy: int) -> str:
+    """Session-state key of a run's "Noise, clipping, η schedule" switch."""
+    return f"more.{optimizer}.{copy}"
 
 
 def run_expander_key(optimizer: str, copy: int) -> str:
