@@ -154,3 +154,20 @@ def test_removing_a_copy_moves_its_switch_up_with_its_settings() -> None:
     assert runs_in_url(at) == ["gd~lr:0.05~noise:1~schedule:cosine"]
     assert at.toggle(key="more.gd.1").value is True, "the remaining run's switch shows its noise"
     assert at.slider(key="hp.gd.1.noise").value == 1.0
+
+
+def test_add_a_copy_is_disabled_at_eight_runs() -> None:
+    # With eight optimizers chosen and no copies, "Add a copy" was enabled and did nothing when clicked.
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["r"] = ["gd", "momentum", "sgd", "adagrad", "rmsprop", "adam", "adamw", "nadam"]
+    at.run()
+    at.session_state["run.gd.1"] = True
+    at.session_state["run.adam.1"] = True
+    at.run()
+    assert at.button(key="copy.gd.1").disabled
+    at.button(key="remove.adam.1").click().run()
+    at.session_state["run.gd.1"] = True
+    at.run()
+    assert not at.button(key="copy.gd.1").disabled
+    at.button(key="copy.gd.1").click().run()
+    assert runs_in_url(at).count("gd") == 2

@@ -209,11 +209,18 @@ def _on_landscape_change() -> None:
     st.session_state["x0"], st.session_state["y0"] = float(start[0]), float(start[1])
 
 
+def run_count() -> int:
+    """How many runs the chosen optimizers and their copies make (before the cap at :data:`MAX_RUNS`)."""
+    ss = st.session_state
+    copies = ss.get(COPIES, {})
+    return sum(max(1, int(copies.get(o, 1))) for o in ss.get("optimizers", []) if o in optimizers.names())
+
+
 def _add_copy(optimizer: str, copy: int) -> None:
     """Append a copy of run ``copy`` of ``optimizer`` with the same settings."""
     ss = st.session_state
     copies = dict(ss.get(COPIES, {}))
-    if sum(copies.values()) >= MAX_RUNS:
+    if run_count() >= MAX_RUNS:  # the button is disabled then; a stale click does nothing
         return
     n = copies.get(optimizer, 1) + 1
     copies[optimizer] = n
@@ -361,12 +368,16 @@ def run_ui(
         values[name] = setting(settings[name], shown)
     if draw:
         c1, c2 = st.columns(2)
+        full = run_count() >= MAX_RUNS  # 8 optimizers and no copies: the click did nothing, without a word
         c1.button(
             "Add a copy",
             key=f"copy.{optimizer}.{copy}",
             on_click=_add_copy,
             args=(optimizer, copy),
-            help="Run this optimizer again with its own settings, e.g. GD at three learning rates.",
+            help=f"At most {MAX_RUNS} runs: remove one to add a copy."
+            if full
+            else "Run this optimizer again with its own settings, e.g. GD at three learning rates.",
+            disabled=full,
             width="stretch",
         )
         c2.button(
