@@ -733,3 +733,12 @@ def test_every_controls_label_reads_as_words_and_its_symbol() -> None:
                 assert hp.symbol in label, (key, label)
     labels = {k: label_of(hp) for k, hp in settings_of("adam").items()}
     assert labels["lr"] == "learning rate η" and labels["eps"] == "ε" and labels["beta1"] == "β₁ (first moment)"
+
+
+def test_a_run_that_cannot_run_is_explained_without_the_registry_key() -> None:
+    # PyTorch refuses Nesterov without momentum, and so does the core; the page said "SGD (PyTorch) did not
+    # run: sgd: nesterov requires …", with the core's key.
+    at = make_app({"r": ["sgd~nesterov:1", "gd"]})
+    errors = [e.value for e in at.error]
+    assert any("**SGD (PyTorch)** did not run: nesterov requires momentum" in e for e in errors), errors
+    assert not any(": sgd:" in e for e in errors)

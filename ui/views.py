@@ -140,7 +140,9 @@ def run_messages(result: Result) -> None:
         st.warning(m)
     for r in result.runs:
         if r.error is not None:
-            st.error(f"**{r.label}** did not run: {r.error}")
+            # the core's message starts with its registry key ("sgd: nesterov requires …"): the label says whose
+            error = r.error.removeprefix(f"{r.run.optimizer}: ")
+            st.error(f"**{r.label}** did not run: {error}")
     diverged = divergence_message(result)
     if diverged is not None:
         st.warning(diverged)
