@@ -333,4 +333,11 @@ def simulate(scene: Scene, paths: Callable[[Scene, Run], np.ndarray] = path_of) 
             loss = loss.copy()
             loss[diverged_at:] = np.nan
         results.append(RunResult(run, label, path, loss, diverged_at, stop_reason=reason))
+        n = getattr(land, "n_samples", None)
+        batch = run.get(BATCH_PARAM.name) if BATCH_PARAM.name in settings_of(run.optimizer) else None
+        if n is not None and isinstance(batch, (int, float)) and batch >= n:
+            # the control goes to 512 whatever the data's size; such a "mini-batch" is the whole data set
+            msgs.append(
+                f"{label}: a mini-batch of {int(batch)} is not less than the {n} samples, so it uses the full batch."
+            )
     return Result(scene, land, start, tuple(results), tuple(msgs))

@@ -180,3 +180,20 @@ def test_a_run_that_ends_outside_the_picture_has_that_status() -> None:
     labels = [r.label for r in result.runs]
     assert status[labels[-1]] == "ended outside the picture", status
     assert status[labels[1]] == "ok", status
+
+
+def test_a_mini_batch_as_large_as_the_data_says_it_is_the_full_batch() -> None:
+    # The control goes to 512 whatever the data's size: B = 512 on 200 samples ran exactly as the full batch
+    # (the same numbers as B = 0) while its label and rule said mini-batch, and the page said nothing.
+    from urllib.parse import parse_qs
+
+    from scene import decode
+
+    sgd = "r=sgd~lr:0.05"
+    scene, _ = decode(parse_qs(f"ls=linear-regression&{sgd}~batch_size:512&{sgd}&{sgd}~batch_size:8"))
+    result = simulate(scene)
+    big, full, _ = result.runs  # the third, a real mini-batch, gets no message
+    np.testing.assert_array_equal(big.path, full.path)  # B = 0 is the full batch
+    assert [m for m in result.messages if "mini-batch" in m] == [
+        f"{big.label}: a mini-batch of 512 is not less than the 200 samples, so it uses the full batch."
+    ]
