@@ -197,7 +197,8 @@ def _gradient_lines(name: str, s: Settings, gradient: str | None) -> list[str]:
     if not (noise or gradient or clip_value or clip_norm or decay or name == "gd"):
         return []
     g = gradient or GRADIENT
-    lines = [rf"g_t &= {g} + \sigma\,\xi_t,\quad \xi_t \sim \mathcal{{N}}(0, I)" if noise else rf"g_t &= {g}"]
+    # the noise's law on a row of its own: beside the gradient it made the widest row of a half-page column
+    lines = [rf"g_t &= {g} + \sigma\,\xi_t", r"\xi_t &\sim \mathcal{N}(0, I)"] if noise else [rf"g_t &= {g}"]
     if clip_value:
         lines.append(r"g_t &\leftarrow \min(\max(g_t, -c_v),\ c_v)")
     if clip_norm:

@@ -86,7 +86,9 @@ def test_gradient_lines_in_the_runners_order() -> None:
     tex = rule("adam", noise=0.5, clip_value=2.0, clip_norm=1.0, weight_decay=0.1)
     lines = tex.split(r" \\ ")
     order = [next(i for i, line in enumerate(lines) if key in line) for key in (r"\xi_t", "c_v", r"\lVert", r"\lambda")]
-    assert order == sorted(order) == [0, 1, 2, 3], "noise, clip_value, clip_norm, then L2 decay (runner order)"
+    # the noise's law has a row of its own, right under the noisy gradient
+    assert order == sorted(order) == [0, 2, 3, 4], "noise, clip_value, clip_norm, then L2 decay (runner order)"
+    assert lines[1] == r"\xi_t &\sim \mathcal{N}(0, I)"
     assert r"g_t &=" not in rule("adam"), "a plain gradient needs no line"
     assert r"g_t &= \nabla L(\theta_{t-1})" in rule("gd"), "gradient descent says what g is"
     mini = rule("gd", gradient=r"\nabla L_{B_t}(\theta_{t-1})")
