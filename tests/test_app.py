@@ -409,13 +409,20 @@ def test_about_the_surface_is_built_only_when_opened() -> None:
     assert any(m.value.startswith("$$\nf(x, y) = ") for m in custom.markdown), "a bare formula gets its f(x, y) ="
 
 
-def test_a_custom_surface_gets_its_lowest_points_like_a_built_in_one() -> None:
-    # a double well lifted by 5: minima (±1, 0) at loss 5, by hand
-    at = make_app({"ls": "custom", "f": "(x^2 - 1)^2 + y^2 + 5", "r": ["gd~lr:0.05"], "x0": "0.5", "y0": "1.5"})
+def with_about_open(query: dict[str, Any]) -> tuple[AppTest, str]:
+    """The page of ``query`` with "About the surface" open, and the text of its markdown and captions."""
+    at = make_app(query)
     at.session_state["about_open"] = True
     at.run()
     clean(at)
-    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    return at, " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+
+
+def test_a_custom_surface_gets_its_lowest_points_like_a_built_in_one() -> None:
+    # a double well lifted by 5: minima (±1, 0) at loss 5, by hand
+    at, text = with_about_open(
+        {"ls": "custom", "f": "(x^2 - 1)^2 + y^2 + 5", "r": ["gd~lr:0.05"], "x0": "0.5", "y0": "1.5"}
+    )
     assert "Lowest points in the window (found numerically): loss 5 at (-1, 0), (1, 0) (☆)." in text
     data = panels(at)
     assert sorted(map(tuple, data["minima"])) == [(-1.0, 0.0), (1.0, 0.0)]
@@ -696,11 +703,7 @@ def test_a_pole_is_no_minimum_and_an_undefined_region_is_hatched_in_the_page() -
     # log(x² + y²) falls without bound at the origin: the page had marked ☆ there ("lowest point: loss -94.82")
     # and measured distances and steps to reach from it. log(x) has no value for x < 0: that half was
     # shaded like the highest loss.
-    at = make_app({"ls": "custom", "f": "log(x^2+y^2)", "fb": "-2~2~-1~3"})
-    at.session_state["about_open"] = True
-    at.run()
-    clean(at)
-    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    at, text = with_about_open({"ls": "custom", "f": "log(x^2+y^2)", "fb": "-2~2~-1~3"})
     assert "falls without bound near (0, 0)" in text
     data = panels(at)
     assert data["minima"] == [] and all(row[2] is None for row in data["summary"]["rows"]), "no ☆, no distance"
