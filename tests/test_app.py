@@ -745,3 +745,15 @@ def test_a_run_that_cannot_run_is_explained_without_the_registry_key() -> None:
     errors = [e.value for e in at.error]
     assert any("**SGD (PyTorch)** did not run: nesterov requires momentum" in e for e in errors), errors
     assert not any(": sgd:" in e for e in errors)
+
+
+def test_hidden_paths_offer_no_keys_or_play() -> None:
+    # Presenting with the paths hidden there is no Play bar, yet the caption offered "Keys: Space plays and
+    # pauses, …", keys that did nothing.
+    for query in ({"lesson": "saddle", "present": "1"}, {"lesson": "saddle"}):
+        at = make_app(query)
+        assert "Keys:" in panels(at)["caption"] or "▶ Play" in panels(at)["caption"], query
+        at.toggle(key="predict").set_value(True).run()
+        clean(at)
+        caption = panels(at)["caption"]
+        assert "Keys:" not in caption and "Play" not in caption, (query, caption)

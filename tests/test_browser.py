@@ -661,6 +661,20 @@ def test_presenting_four_runs_on_a_720_pixel_projector_shows_every_panel(page: A
         assert question is not None and question["y"] >= 0
 
 
+def test_presenting_the_saddle_keeps_the_play_bar_on_a_720_pixel_projector(page: Any, server: str) -> None:
+    # The saddle lesson's panels carry "ends outside the picture" lines under their titles, taller than the
+    # fit had measured: the Play bar ended at y = 740 on a 720-line screen, before and after Reveal.
+    with new_session(page, viewport={"width": 1280, "height": 720}) as pg:
+        open_app(pg, server, "?present=1&lesson=saddle")
+        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+        bar = "document.querySelector('.pp-host .pp-bar').getBoundingClientRect().bottom"
+        pg.wait_for_function(finished_with(f"{bar} <= 720"), timeout=60_000)
+        pg.get_by_role("button", name="Reveal", exact=True).click()
+        pg.wait_for_function(finished_with("document.body.innerText.includes('Hide again')"), timeout=60_000)
+        pg.wait_for_function(finished_with(f"{bar} <= 720"), timeout=60_000)
+        assert pg.evaluate(bar) <= 720
+
+
 BOX = "(sel) => { const r = document.querySelector(sel).getBoundingClientRect(); return [r.top, r.bottom]; }"
 
 

@@ -705,6 +705,15 @@ class View {
     else if (d.growPx && n <= cols) height = Math.max(height, Math.min(natural, d.growPx, this.screenLeft()));
     height = Math.round(height);
     for (const p of this.panels) p.layout(Math.floor(cell), height);
+    if (d.fit) {
+      // Measured again once laid out: a title that wraps at this width, or a run's "ends outside the picture"
+      // line, is taller than screenLeft() could see, and pushed the Play bar off a 720-line projector.
+      const over = pageTop(this.caption) + this.caption.offsetHeight + 16 - window.innerHeight;
+      if (over > 1 && height - over >= 160) {
+        height = Math.floor(height - over);
+        for (const p of this.panels) p.layout(Math.floor(cell), height);
+      }
+    }
     if (d.loss) this.lossChart.layout(Math.floor(width), d.loss, d.rows);
     this.show(this.step);
   }

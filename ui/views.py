@@ -256,7 +256,9 @@ def trajectories(
             + ("Hatched: undefined (f has no value there). " if surface.undefined else "")
             + f"{star_legend(result.landscape)}○ start. "
             + (
-                "Keys: Space plays and pauses, ← → step, Home and End jump to the ends."  # one line on a projector
+                ""  # the paths hidden: no Play bar, and the keys do nothing
+                if hidden
+                else "Keys: Space plays and pauses, ← → step, Home and End jump to the ends."  # one projector line
                 if presentation
                 else "Click a panel to start there; ▶ Play animates every panel in step, the slider scrubs, "
                 "hovering a path shows its step."
