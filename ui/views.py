@@ -217,8 +217,8 @@ def trajectories(
         phone = is_phone()
         screen = measure(SCREEN)
         width = screen.width or (PHONE_COLUMN if phone else DESKTOP_COLUMN)  # until the browser has reported
-        if presentation:
-            height = fill_height(screen.below, least=440, most=1400)
+        if presentation:  # 440 px until the browser reports; then down to 360, the box fitting whatever size
+            height = fill_height(screen.below, least=440 if screen.below is None else 360, most=1400)
         else:
             height = int(min(640, max(360, 0.85 * width + 60)))  # 60: about the legend's rows
         fig = surface_3d(
