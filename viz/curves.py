@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -120,7 +121,12 @@ def log_ticks(lo: float, hi: float, most: int = 8) -> tuple[list[float], list[st
     values = [m * 10.0**e for e in decades for m in (1, 2, 5) if lo <= m * 10.0**e <= hi]
     if len(values) > most:
         return None
-    return values, [f"{v:g}".replace("e-0", "e-").replace("e+0", "e").replace("e+", "e") for v in values]
+    return values, [tick_label(v) for v in values]
+
+
+def tick_label(v: float) -> str:
+    """A log axis' tick as ``%g`` writes it, exponents short: 0.0005, 2e-5, 1e12."""
+    return f"{v:g}".replace("e-0", "e-").replace("e+0", "e").replace("e+", "e")
 
 
 def significant(a: np.ndarray, digits: int) -> np.ndarray:
@@ -357,16 +363,17 @@ def fit_camera(
     )
 
 
-def legend_height(names: Sequence[str], width_px: float, size: int) -> float:
-    """About how tall Plotly's horizontal legend of ``names`` at font ``size`` is in a ``width_px`` figure:
-    entries (a 40 px symbol and gap, then the text) fill rows left to right."""
-    rows, used = 1, 0.0
-    for name in names:
-        entry = 40 + 0.55 * size * len(name)
-        if used and used + entry > width_px:
-            rows, used = rows + 1, 0.0
-        used += entry
-    return rows * 1.45 * size + 8
+def legend_height(names: Sequence[str], width_px: float, size: int = 14) -> float:
+    """About how tall (px) Plotly's horizontal legend of ``names`` at font ``size`` is in a ``width_px`` figure.
+
+    Plotly gives every item of a legend that wraps the width of the widest (a 40 px symbol and its text, half
+    an em a character) and fills rows of as many as fit, 24 px a row at 14 px (measured in Chromium).
+    """
+    if not names:
+        return 0.0
+    item = 40 + 0.5 * size * max(len(name) for name in names)
+    per_row = max(1, int((width_px - 10) // item))
+    return math.ceil(len(names) / per_row) * 24 * size / 14 + 14
 
 
 def nice_step(raw: float, up: bool = False) -> float:

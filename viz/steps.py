@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.curves import log_ticks
+from viz.curves import legend_height, log_ticks, tick_label
 from viz.style import FONT
 
 COORD_COLOURS = ("#D55E00", "#0072B2")
@@ -24,12 +24,6 @@ ARROW_COLOURS = {
 #: ones: a hidden arrow shows as the band around the one above it, and every vector stays where it is.
 ARROW_WIDTHS = {"gradient": 10.0, "moment": 4.5, "correction": 4.5, "step": 2.5}
 _MARGIN_X, _MARGIN_Y = 86, 76  # the arrows figure's margins as drawn: left + right, top + bottom (grown for the titles)
-_LEGEND_ROW = 24  # px: one row of a horizontal legend in FONT's 14 px
-_LEGEND_CHAR = 7.0  # px: the mean width of a legend character in FONT
-
-
-def _tick_label(v: float) -> str:
-    return f"{v:g}".replace("e-0", "e-").replace("e+0", "e").replace("e+", "e")
 
 
 def full_log_ticks(lo: float, hi: float, most: int = 8) -> tuple[list[float], list[str]] | None:
@@ -53,11 +47,11 @@ def full_log_ticks(lo: float, hi: float, most: int = 8) -> tuple[list[float], li
         for mantissas in ((1, 2, 5), (1, 2, 3, 5), range(1, 10), [k / 2 for k in range(2, 20)]):
             values = [m * 10.0**e for e in range(first, last + 1) for m in mantissas if lo <= m * 10.0**e <= hi]
             if len(values) >= 3:
-                return values, [_tick_label(float(f"{v:.3g}")) for v in values]
+                return values, [tick_label(float(f"{v:.3g}")) for v in values]
         return None  # a range this narrow: Plotly writes whole values itself
     stride = max(1, math.ceil((last - first + 1) / most))
     values = [10.0**e for e in range(first, last + 1) if e % stride == 0 and lo <= 10.0**e <= hi]
-    return values, [_tick_label(v) for v in values]
+    return values, [tick_label(v) for v in values]
 
 
 def effective_lr_figure(eff: np.ndarray, current: int | None = None, title: str = "") -> go.Figure:
@@ -250,16 +244,3 @@ def arrows_figure(
         plot_bgcolor="white",
     )
     return fig
-
-
-def legend_height(names: list[str], width: float) -> float:
-    """About how tall (px) a horizontal Plotly legend of ``names`` is in a figure ``width`` pixels wide.
-
-    Plotly gives every item of a legend that wraps the width of the widest (a 40 px symbol and its text)
-    and fills rows of as many as fit, 24 px a row.
-    """
-    if not names:
-        return 0.0
-    item = 40 + _LEGEND_CHAR * max(len(name) for name in names)
-    per_row = max(1, int((width - 10) // item))
-    return math.ceil(len(names) / per_row) * _LEGEND_ROW + 14
