@@ -18,6 +18,7 @@ import streamlit as st
 
 _HERE = Path(__file__).resolve().parent
 _GAP = 16  # Streamlit's gap between two elements of a column (1rem)
+PHONE_COLUMN, DESKTOP_COLUMN = 340, 900  # the column's width (px) assumed until the browser reports it
 _MARGIN = 8  # left free under the figure
 
 _SCREEN = st.components.v2.component(
@@ -45,6 +46,10 @@ class Screen:
 
     below: float | None  #: the window's height less the point's distance from the top of the page
     width: float | None  #: the width of the page's column at that point
+
+    def column(self, phone: bool) -> float:
+        """The column's width: as reported, else what a phone's or a desktop's usually is."""
+        return self.width or (PHONE_COLUMN if phone else DESKTOP_COLUMN)
 
 
 def measure(key: str) -> Screen:

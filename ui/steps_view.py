@@ -24,7 +24,7 @@ import optimizers
 from simulate import Result, RunResult, run_inputs
 from ui.screen import measure
 from ui.tables import number_columns
-from ui.views import DESKTOP_COLUMN, PHONE_COLUMN, chart_config, is_phone
+from ui.views import chart_config, is_phone
 from ui.widgets import display_math
 from viz.steps import Arrow, arrows_figure, effective_lr_figure, scale_to
 
@@ -677,7 +677,7 @@ def step_by_step(result: Result) -> None:
     phone = is_phone()
     # The column's width, as the browser reports it (a rerun once it has): the rule's rows and the layout
     # of the Hessian and the arrows follow it.
-    width = measure(SCREEN_KEY).width or (PHONE_COLUMN if phone else DESKTOP_COLUMN)
+    width = measure(SCREEN_KEY).column(phone)
     labels = [r.label for r in runs]
     if st.session_state.get(RUN_KEY) not in labels:
         st.session_state.pop(RUN_KEY, None)

@@ -28,7 +28,6 @@ from viz.style import style
 
 PATHS_CHART = "paths_chart"
 SCREEN = "screen_3d"  # the reporter of the space left for the 3-D view and of its width
-PHONE_COLUMN, DESKTOP_COLUMN = 340, 900  # the column's width (px) assumed until the browser reports it
 IS_PHONE = "_is_phone"  # session state: the answer of is_phone()
 
 
@@ -214,9 +213,8 @@ def trajectories(
         # its legend fills the screen below the question (440 px fit a 720-pixel projector). The camera fits
         # the box to the width (a phone's or a laptop's narrow column cut its sides off), and a narrow column
         # gets a shorter figure: the box would leave most of a tall one empty.
-        phone = is_phone()
         screen = measure(SCREEN)
-        width = screen.width or (PHONE_COLUMN if phone else DESKTOP_COLUMN)  # until the browser has reported
+        width = screen.column(is_phone())
         if presentation:  # 440 px until the browser reports; then down to 360, the box fitting whatever size
             height = fill_height(screen.below, least=440 if screen.below is None else 360, most=1400)
         else:
