@@ -48,11 +48,16 @@ class RunResult:
     stop_reason: str | None = None
 
     @property
-    def ended(self) -> str:
-        """How the run ended early: "diverged at step k", "stopped at step k" (see ``stop_reason``), or ""."""
+    def end_kind(self) -> str:
+        """ "diverged", "stopped" (see ``stop_reason``) or "" for a run that did not end early."""
         if self.diverged_at is None:
             return ""
-        return f"{'stopped' if self.stop_reason else 'diverged'} at step {self.diverged_at}"
+        return "stopped" if self.stop_reason else "diverged"
+
+    @property
+    def ended(self) -> str:
+        """How the run ended early: "diverged at step k", "stopped at step k", or ""."""
+        return f"{self.end_kind} at step {self.diverged_at}" if self.end_kind else ""
 
     @property
     def ok(self) -> bool:

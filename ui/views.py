@@ -471,8 +471,7 @@ def trajectories_csv(result: Result) -> str:
         if r.error is not None:
             continue
         steps = np.arange(len(r.path))
-        ended = "stopped" if r.stop_reason else "diverged"
-        status = np.where(steps < r.diverged_at, "ok", ended) if r.diverged_at is not None else "ok"
+        status = np.where(steps < r.diverged_at, "ok", r.end_kind) if r.diverged_at is not None else "ok"
         frames.append(
             pd.DataFrame(
                 {
