@@ -38,11 +38,20 @@ _BLOCK = 8
 _DOT_CHUNK = 10_000  # OpenBLAS computes dot products of up to 10,000 elements on one thread
 
 GradFn = Callable[[Array], Array]
-Recorder = Callable[[int, Array, Array, Any, State, Array], None]
+# (ĝ_t, the gradient before clipping; clip_grad_norm_'s factor, or None when clipping by norm is off)
+Clip = tuple[Array, Array | None]
+# record(t, θ_{t-1}, g_t, η_t, state, θ_t, clip): clip is None for a run that does not clip.
+Recorder = Callable[[int, Array, Array, Any, State, Array, Clip | None], None]
 
 # Trace keys every optimizer records, with their symbols (the optimizer's own keys go between
 # "lr" and "update").
-_COMMON_BEFORE = {"position": r"\theta_{t-1}", "gradient": r"g_t", "lr": r"\eta_t"}
+_COMMON_BEFORE = {
+    "position": r"\theta_{t-1}",
+    "preclip": r"\hat g_t",
+    "clip_factor": r"\min\left(1, \frac{c}{\|g'_t\| + 10^{-6}}\right)",
+    "gradient": r"g_t",
+    "lr": r"\eta_t",
+}
 _COMMON_AFTER = {"update": r"\Delta\theta_t", "next": r"\theta_t"}
 
 
@@ -130,6 +139,8 @@ def _loop(
     g_own = np.empty(shape)
     transforms = GradientTransforms.build(p, shape)
     transform = transforms.active
+    before_clip = np.empty(shape) if record is not None and transforms.clips else None
+    factor = None
     lr_at = schedule(p)
     dead = np.zeros((1, *shape[:-1]), dtype=bool)
     needs_hessian = entry.spec.needs_hessian
@@ -158,7 +169,7 @@ def _loop(
                 ):
                     np.copyto(g_own, g)
                     g = g_own
-                    transforms.apply_(g)
+                    factor = transforms.apply_(g, before_clip)
                 else:
                     usable = g
             lr = lr_at(t - 1)
@@ -177,7 +188,10 @@ def _loop(
             elif clean and not any_dead:
                 clean = bound()  # while work is in cache; with a dead run the block is checked exactly anyway
             if record is not None:
-                record(t, x_prev, g_used, lr, state, path[t])
+                clip = None
+                if before_clip is not None:
+                    clip = (before_clip.copy(), None if factor is None else np.array(factor, dtype=float))
+                record(t, x_prev, g_used, lr, state, path[t], clip)
             if t - checked + 1 >= _BLOCK or t == steps:
                 newly_dead = _mask_rows(path, checked, t + 1, dead, clean)
                 if newly_dead is not None:
@@ -236,6 +250,9 @@ def trace(
     Returns ``{key: array}`` with leading axis ``steps`` (entry t-1 is step t):
 
     - ``position``: θ_{t-1}, shape ``(steps, *x0.shape)``;
+    - ``preclip`` (only when the run clips): ĝ_t, the gradient after its noise and before clipping;
+    - ``clip_factor`` (only when it clips by norm): what ``clip_grad_norm_`` multiplied the gradient by
+      (after any clipping by value), min(1, c/(‖g'_t‖ + 10⁻⁶)), shape ``(steps, *batch)``;
     - ``gradient``: the gradient g_t handed to the optimizer: after noise and clipping, before the
       optimizer's own (coupled) weight decay, i.e. what PyTorch holds in ``p.grad`` at ``step()``;
     - ``lr``: the scheduled η_t, shape ``(steps, *batch)``;
@@ -252,9 +269,13 @@ def trace(
     p = prepare(entry, x.shape, hyperparameters)
     batch = x.shape[:-1]
     own = [k for k in entry.symbols]
-    rows: dict[str, list[Array]] = {k: [] for k in ("gradient", "lr", *own)}
+    rows: dict[str, list[Array]] = {k: [] for k in ("preclip", "clip_factor", "gradient", "lr", *own)}
 
-    def record(t: int, x_prev: Array, g_used: Array, lr: Any, state: State, x_new: Array) -> None:
+    def record(t: int, x_prev: Array, g_used: Array, lr: Any, state: State, x_new: Array, clip: Clip | None) -> None:
+        if clip is not None:
+            rows["preclip"].append(clip[0])
+            if clip[1] is not None:
+                rows["clip_factor"].append(clip[1])
         rows["gradient"].append(g_used)
         lr_arr = lr[..., 0] if not is_scalar(lr) else lr  # per-run values repeat along the last axis
         rows["lr"].append(np.broadcast_to(np.asarray(lr_arr, dtype=float), batch).copy())

@@ -355,18 +355,35 @@ class GradientTransforms:
     @property
     def active(self) -> bool:
         """Whether any transform changes the gradient (then the runner copies it into its own buffer)."""
-        return self.rng is not None or bool(np.any(self.clip_value)) or self.tmp is not None
+        return self.rng is not None or self.clips
 
-    def apply_(self, g: Array) -> None:
-        """Noise, then ``clip_grad_value_``, then ``clip_grad_norm_`` (per run), in place."""
+    @property
+    def clips(self) -> bool:
+        """Whether either clipping is on for some run."""
+        return bool(np.any(self.clip_value)) or self.tmp is not None
+
+    def apply_(self, g: Array, before_clip: Array | None = None) -> Array | None:
+        """Noise, then ``clip_grad_value_``, then ``clip_grad_norm_`` (per run), in place.
+
+        Args:
+            g: the gradient buffer, shape ``(*batch, 2)``; changed in place.
+            before_clip: if given, receives a copy of the gradient after its noise, before clipping.
+
+        Returns:
+            The factor ``clip_grad_norm_`` multiplied each run's gradient by, shape ``(*batch,)`` (1 where
+            it did not clip), or None when clipping by norm is off.
+        """
         if self.rng is not None:
             self.rng.standard_normal(out=self.z)
             self.z *= self.noise
             g += self.z
+        if before_clip is not None:
+            np.copyto(before_clip, g)
         if np.any(self.clip_value):
             clip_value_(g, self.clip_value)
         if self.tmp is not None:
-            clip_norm_(g, self.clip_norm, self.tmp)
+            return clip_norm_(g, self.clip_norm, self.tmp)
+        return None
 
 
 def clip_value_(g: Array, c: Value) -> None:
@@ -378,8 +395,11 @@ def clip_value_(g: Array, c: Value) -> None:
         np.clip(g, -c, c, out=g)
 
 
-def clip_norm_(g: Array, max_norm: Value, tmp: Array) -> None:
-    """``torch.nn.utils.clip_grad_norm_`` per run: ``g *= min(max_norm/(‖g‖₂ + 1e-6), 1)``; 0 means off."""
+def clip_norm_(g: Array, max_norm: Value, tmp: Array) -> Array:
+    """``torch.nn.utils.clip_grad_norm_`` per run: ``g *= min(max_norm/(‖g‖₂ + 1e-6), 1)``; 0 means off.
+
+    Returns the factor each run's gradient was multiplied by, shape ``(*batch,)``.
+    """
     np.multiply(g, g, out=tmp)
     total = _sum_last(tmp)  # per run, shape (*batch,)
     np.sqrt(total, out=total)
@@ -391,6 +411,7 @@ def clip_norm_(g: Array, max_norm: Value, tmp: Array) -> None:
         coef[per_run <= 0] = 1.0  # runs with clip_norm 0 are not clipped
     for j in range(g.shape[-1]):  # column by column: faster than broadcasting (N, 1) against (N, 2)
         g[..., j] *= coef
+    return coef
 
 
 def _sum_last(a: Array) -> Array:

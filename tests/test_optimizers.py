@@ -606,7 +606,8 @@ def test_trace_is_identical_to_run(name: str) -> None:
     x0 = np.array([[1.2, 0.8], [-0.5, 0.6], [3.0, -3.0]])
     lr = np.array([1e-3, 1e-2, 5.0]) if name not in ("newton", "adadelta") else np.array([0.5, 1.0, 2.0])
     symbols = optimizers.trace_symbols(name)
-    assert list(symbols)[:3] == ["position", "gradient", "lr"] and list(symbols)[-2:] == ["update", "next"]
+    assert list(symbols)[:5] == ["position", "preclip", "clip_factor", "gradient", "lr"]
+    assert list(symbols)[-2:] == ["update", "next"]
     for kw in _variant_kwargs(name):
         common = {"noise": 0.5, "seed": 1, "clip_value": 100.0, "schedule": "exponential", "gamma": 0.95}
         args = (name, grad_rosenbrock, x0, 40)
@@ -635,6 +636,30 @@ def test_trace_quantities_match_the_rule() -> None:
     np.testing.assert_allclose(b[1:], 0.9 * b[:-1] + tr["gradient"][1:], rtol=1e-14)
     np.testing.assert_allclose(tr["lookahead"], tr["gradient"] + 0.9 * b, rtol=1e-14)
     np.testing.assert_allclose(tr["update"], -0.01 * tr["lookahead"], rtol=1e-9)
+
+
+def test_trace_records_the_gradient_before_clipping() -> None:
+    x0 = np.array([[3.0, 4.0], [0.05, -0.02], [-2.0, 1.0]])
+    sigma, seed, steps = 0.5, 7, 12
+    clip_value, clip_norm = np.array([2.0, 2.0, 0.0]), np.array([1.0, 0.0, 3.0])
+    tr = optimizers.trace(
+        "gd", grad_quadratic, x0, steps, lr=0.05, noise=sigma, seed=seed, clip_value=clip_value, clip_norm=clip_norm
+    )
+    # ĝ_t = ∇f(θ_{t-1}) + σ z_t, z_t one standard-normal block of the batch's shape a step from default_rng(seed)
+    z = np.random.default_rng(seed).standard_normal((steps, *x0.shape))
+    pre = grad_quadratic(tr["position"]) + sigma * z
+    np.testing.assert_allclose(tr["preclip"], pre, rtol=1e-14)
+    # by hand: clamp to ±c_v (runs with c_v > 0), then scale by min(1, c/(‖g'‖ + 1e-6)) (runs with c > 0)
+    valued = np.where(clip_value[:, None] > 0, np.clip(pre, -2.0, 2.0), pre)
+    norm = np.sqrt((valued**2).sum(-1))
+    factor = np.where(clip_norm > 0, np.minimum(1.0, clip_norm / (norm + 1e-6)), 1.0)
+    np.testing.assert_allclose(tr["clip_factor"], factor, rtol=1e-14)
+    np.testing.assert_allclose(tr["gradient"], valued * factor[..., None], rtol=1e-14)
+    assert (factor[:, 0] < 1).all() and (factor[:, 1] == 1).all()  # the first run clips, the second is off
+    # noise alone, or clipping by value alone: no ĝ without clipping, no factor without clipping by norm
+    assert "preclip" not in optimizers.trace("gd", grad_quadratic, x0, 3, lr=0.05, noise=sigma)
+    only_value = optimizers.trace("gd", grad_quadratic, x0, 3, lr=0.05, clip_value=1.0)
+    assert "preclip" in only_value and "clip_factor" not in only_value
 
 
 # --- memory --------------------------------------------------------------------------------------

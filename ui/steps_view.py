@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -359,7 +358,7 @@ def _fallback(optimizer: str, tr: dict[str, np.ndarray], t: int) -> list[str]:
     symbols = optimizers.trace_symbols(optimizer)
     out = []
     for key, sym in symbols.items():
-        if key not in tr:
+        if key not in tr or key in ("preclip", "clip_factor"):  # clip_lines shows them, with the clipping
             continue
         a = np.asarray(tr[key][t - 1], dtype=float)
         if a.ndim == 0:
@@ -568,9 +567,7 @@ def hessian_facts(H: np.ndarray) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------------
 def _trace(result: Result, rr: RunResult, n: int) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     grad, kwargs = run_inputs(result.scene, result.landscape, rr.run)
-    raw: list[np.ndarray] = []
-    tr = optimizers.trace(rr.run.optimizer, recording(grad, raw), result.start, n, **kwargs)
-    add_clipping(tr, raw, kwargs)
+    tr = optimizers.trace(rr.run.optimizer, grad, result.start, n, **kwargs)
     if rr.diverged_at is not None:
         cut_trace(tr, rr.diverged_at)
     kw = dict(kwargs)
@@ -578,52 +575,6 @@ def _trace(result: Result, rr: RunResult, n: int) -> tuple[dict[str, np.ndarray]
     if "beta1" in kw:
         kw["beta1"], kw["beta2"] = float(kw["beta1"]), float(kw["beta2"])
     return tr, kw
-
-
-def recording(grad: Callable[[np.ndarray], np.ndarray], into: list[np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
-    """``grad`` that also appends a copy of each gradient it returns to ``into``: what the runner got from
-    the surface (or the mini-batch) at each step, before its noise and clipping (it calls ``grad`` once a
-    step)."""
-
-    def wrapped(x: np.ndarray) -> np.ndarray:
-        g = grad(x)
-        into.append(np.array(g, dtype=float, copy=True))
-        return g
-
-    return wrapped
-
-
-def add_clipping(tr: dict[str, np.ndarray], raw: list[np.ndarray], kw: dict[str, Any]) -> None:
-    """Add, in place and before ``gradient``, what clipping started from and did, for a run that clips.
-
-    ``preclip`` (ĝ) is the gradient before clipping: the gradient the runner got (``raw``, one a step)
-    plus its noise, which is redrawn here from the run's seed exactly as the runner draws it
-    (``optimizers.transforms.GradientTransforms``: one ``standard_normal`` pair a step from
-    ``default_rng(seed)``). ``clip_factor`` is clip_grad_norm_'s min(1, c/(‖ĝ‖ + 10⁻⁶)). Both are added
-    only if clipping them again gives the traced ``gradient``: wrong numbers are worse than none.
-    """
-    clip_value, clip_norm = float(kw.get("clip_value") or 0.0), float(kw.get("clip_norm") or 0.0)
-    g = np.asarray(tr.get("gradient", np.empty((0, 2))), dtype=float)
-    if not (clip_value > 0 or clip_norm > 0) or len(raw) != len(g) or g.shape[1:] != (2,):
-        return
-    pre = np.stack(raw).reshape(g.shape) if raw else np.empty((0, 2))
-    noise = float(kw.get("noise") or 0.0)
-    if noise:
-        pre = pre + noise * np.random.default_rng(kw.get("seed", 0)).standard_normal(pre.shape)
-    with np.errstate(all="ignore"):
-        pre = np.where(np.isnan(g), np.nan, pre)  # the runner's NaN rows (after the run died)
-        valued = np.clip(pre, -clip_value, clip_value) if clip_value > 0 else pre
-        factor = np.minimum(1.0, clip_norm / (np.hypot(valued[:, 0], valued[:, 1]) + 1e-6))
-        again = valued * factor[:, None] if clip_norm > 0 else valued
-    if not np.allclose(again, g, rtol=1e-9, atol=1e-300, equal_nan=True):
-        return
-    added = {"preclip": pre, **({"clip_factor": factor} if clip_norm > 0 else {})}
-    rest = dict(tr)
-    tr.clear()
-    for key, values in rest.items():
-        if key == "gradient":
-            tr.update(added)
-        tr[key] = values
 
 
 def clip_lines(kw: dict[str, Any], tr: dict[str, np.ndarray], t: int) -> list[str]:
@@ -646,7 +597,7 @@ def clip_lines(kw: dict[str, Any], tr: dict[str, np.ndarray], t: int) -> list[st
         pre, sym = clipped, "g'_t"
     if clip_norm > 0:
         norm = float(np.hypot(*pre))
-        factor = float(tr["clip_factor"][i]) if "clip_factor" in tr else min(1.0, clip_norm / (norm + 1e-6))
+        factor = float(tr["clip_factor"][i])
         out.append(
             rf"g_t &= {sym}\,\min\left(1, \frac{{c}}{{\|{sym}\| + 10^{{-6}}}}\right)"
             rf" = {V(pre)}\,\min\left(1, \frac{{{n(clip_norm)}}}{{{n(norm)} + 10^{{-6}}}}\right)"
