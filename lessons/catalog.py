@@ -119,7 +119,8 @@ SADDLE = lesson(
         steps=200,
     ),
     "The runs start almost exactly on the ridge line of the saddle $x^2 - y^2$ (y = 0.0001). Plain GD, GD "
-    "with a little gradient noise, and GD with momentum: which ones get away from the saddle point?",
+    "with a little gradient noise, and GD with momentum (PyTorch's SGD, μ = 0.9): which ones get away from "
+    "the saddle point?",
     r"""
     At the origin the gradient is zero but it is not a minimum: downhill lies along ±y. **GD** slides down
     the x-direction towards the saddle (factor $1 - 2\eta = 0.96$ per step) and the tiny y-offset only grows by
@@ -150,7 +151,7 @@ LOCAL_MINIMUM = lesson(
         steps=200,
     ),
     "Two valleys, and the left one (☆) is deeper. Every run starts above the right one. Gradient descent, "
-    "heavy-ball momentum and Adam: which of them end in the deeper valley?",
+    "heavy-ball momentum (PyTorch's SGD, μ = 0.9) and Adam: which of them end in the deeper valley?",
     r"""
     **The two valleys.** Along $y = 0$ the slope $4x(x^2 - 1) + 0.3$ vanishes at $x \approx -1.036$ (loss
     −0.305: the deeper valley, ☆, the lowest point the page finds in the window), at $x \approx 0.960$ (loss
