@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -137,6 +138,18 @@ def test_saddle_gd_stalls_noise_and_momentum_escape() -> None:
     leave = {r.label: int(np.argmax(np.abs(r.path[:, 1]) > 2)) for r in (noisy, mom)}
     assert 55 <= leave[mom.label] <= 75
     assert 120 <= leave[noisy.label] <= 160
+
+
+@pytest.mark.parametrize(
+    "key",
+    [k for k in lessons.keys() if any(r.optimizer == "sgd" for r in lessons.get(k).scene.runs)],  # noqa: SIM118
+)
+def test_a_question_names_pytorchs_sgd_where_a_panel_is_titled_so(key: str) -> None:
+    # The saddle and local-minimum questions said "momentum" over a panel titled "SGD (PyTorch)": the class
+    # could not tell which panel the question meant.
+    assert optimizers.spec("sgd").label == "SGD (PyTorch)"
+    question = lessons.get(key).question
+    assert "SGD" in question or "PyTorch" in question, question
 
 
 def test_lesson_texts_have_no_control_characters() -> None:
@@ -384,7 +397,8 @@ def test_presentation_mode() -> None:
     assert not loss_shown(at)
     (panels,) = [json.loads(el.proto.bytes) for el in at.get("bidi_component")]
     assert panels["scale"] > 1 and panels["lineWidth"] > 2.5, "larger fonts and thicker paths on a projector"
-    # Four runs share one row when presenting (a 2 × 2 grid went below a 720-pixel screen), not otherwise.
+    # Presenting, four runs may share one row (the browser picks the grid that makes the plots largest on the
+    # screen: test_browser), not otherwise.
     (four,) = [json.loads(el.proto.bytes) for el in app(lesson="epsilon", present="1").get("bidi_component")]
     (grid,) = [json.loads(el.proto.bytes) for el in app(lesson="epsilon").get("bidi_component")]
     assert four["columns"] == 4 and grid["columns"] == 2
@@ -405,6 +419,18 @@ def test_presentation_mode() -> None:
     assert not at.toggle(key="present").value
     assert loss_shown(at)
     assert "present" not in at.query_params
+
+
+def test_leave_presentation_mode_comes_first_in_its_row_in_free_play() -> None:
+    # With no Reveal before it, the button stood alone in the row's middle column, off-centre over the panels.
+    def column_of(at: Any, key: str) -> int:
+        (row,) = [i for i, c in enumerate(at.columns) if any(b.key == key for b in c.button)]
+        return row
+
+    free = app(present="1")
+    assert column_of(free, "leave_present") == 0
+    lesson = app(lesson="saddle", present="1")
+    assert column_of(lesson, "reveal") == 0 and column_of(lesson, "leave_present") == 1
 
 
 def test_no_line_of_a_lesson_can_start_with_a_formulas_punctuation() -> None:

@@ -205,8 +205,13 @@ def question_panel() -> None:
         st.info("The paths are hidden: what will each optimizer do? Reveal shows them.", icon=":material/quiz:")
     if les is None and not hidden and not presenting():
         return  # free play: nothing to ask (no empty row of buttons)
-    c1, c2, c3 = st.columns([1, 1, 3] if not presenting() else [1, 1.3, 1.7])  # the long label fits beside the sidebar
-    if not revealed and (les is not None or hidden):
+    asks = not revealed and (les is not None or hidden)
+    hides = revealed and bool(ss.get(PREDICT) or les is not None)
+    # Presenting, "Leave presentation mode" (the long label) comes first in the row when no Reveal or Hide
+    # again stands before it (free play), not off in the middle.
+    widths = [1, 1, 3] if not presenting() else [1, 1.3, 1.7] if asks or hides else [1.3, 1, 1.7]
+    c1, c2, c3 = st.columns(widths)  # the long label fits beside the sidebar
+    if asks:
         c1.button(
             "Reveal",
             key="reveal",
@@ -215,10 +220,12 @@ def question_panel() -> None:
             width="stretch",
             help="Show the paths and the explanation. (Streamlit cannot see the animation end, so this is a button.)",
         )
-    elif revealed and (ss.get(PREDICT) or les is not None):
+    elif hides:
         c1.button("Hide again", key="hide_again", on_click=_hide_again, width="stretch")
     if presenting():
-        c2.button("Leave presentation mode", key="leave_present", on_click=_leave_present, width="stretch")
+        (c2 if asks or hides else c1).button(
+            "Leave presentation mode", key="leave_present", on_click=_leave_present, width="stretch"
+        )
         if les is not None and revealed:
             c3.markdown("↓ The explanation is under the panels.")
     else:
