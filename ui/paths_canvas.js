@@ -20,12 +20,18 @@ const DASHES = {
 };
 const MARGIN = { left: 48, right: 16, top: 8, bottom: 30 };  // left: the least; each panel widens it
 const INK = "#1f2933";
+const GRID_GAP = { row: 10, col: 14 };  // .pp-grid's gap (paths_canvas.css)
 // What takes its own keys: the keyboard's shortcuts (see View.watchKeys) leave them alone, and Space to what
 // it presses (a focused button, an expander's title, a link).
 const CONTROLS = 'input, textarea, select, [contenteditable="true"], [role="slider"], [role="combobox"]';
 const PRESSED = 'button, summary, a, [role="button"]';
 const AXIS = "#9aa5b1";
 const DECODER = new TextDecoder();
+
+// The canvas height at which a panel's plot is as wide as its cell, at equal scales (left margin: the least).
+function naturalHeight(cell, aspect) {
+  return Math.max(160, (cell - MARGIN.left - MARGIN.right) / aspect + MARGIN.top + MARGIN.bottom);
+}
 
 function niceStep(span, target) {
   const raw = span / Math.max(1, target);
@@ -690,16 +696,18 @@ class View {
     if (!this.data) return;
     const d = this.data, width = this.host.clientWidth || 600, n = d.panels.length;
     this.width = this.host.clientWidth;
-    const cols = width < 620 ? 1 : Math.min(d.columns, n);
+    const most = width < 620 ? 1 : Math.min(d.columns, n);
+    // Presenting, the panels fill the screen: as many to a row as makes each plot largest (four in a row on a
+    // 1024 × 768 projector were 142 px plots above an empty half screen; two rows of two are 210 px).
+    const fit = d.fit ? this.fitGrid(width, n, most) : null;
+    const cols = fit ? fit.cols : most, rows = Math.ceil(n / cols);
     this.grid.style.gridTemplateColumns = `repeat(${cols}, minmax(0, 1fr))`;
-    const gap = 14, cell = (width - gap * (cols - 1)) / cols;
-    // The height at which the plot is as wide as its cell, at equal scales (left margin: the least).
-    const plotW = cell - MARGIN.left - MARGIN.right;
-    const natural = Math.max(160, plotW / d.aspect + MARGIN.top + MARGIN.bottom);
+    const cell = (width - GRID_GAP.col * (cols - 1)) / cols;
+    const natural = naturalHeight(cell, d.aspect);
     let height = Math.min(d.panelPx, natural);
     // Presenting, the panels grow to fill the screen below what is above them (a 1080-pixel projector has
-    // room for far more than panelPx), down to panelPx where the screen is short.
-    if (d.fit) height = Math.min(natural, Math.max(height, this.screenLeft()));
+    // room for far more than panelPx); one row stays at least panelPx high where the screen is short.
+    if (fit) height = Math.min(natural, rows > 1 ? Math.max(160, fit.rowPx) : Math.max(height, fit.rowPx));
     // One row (the overlay, a single run) grows past panelPx, up to growPx, only as far as the screen has
     // room: its Play bar stays on a laptop's first screen.
     else if (d.growPx && n <= cols) height = Math.max(height, Math.min(natural, d.growPx, this.screenLeft()));
@@ -708,7 +716,7 @@ class View {
     if (d.fit) {
       // Measured again once laid out: a title that wraps at this width, or a run's "ends outside the picture"
       // line, is taller than screenLeft() could see, and pushed the Play bar off a 720-line projector.
-      const over = pageTop(this.caption) + this.caption.offsetHeight + 16 - window.innerHeight;
+      const over = (pageTop(this.caption) + this.caption.offsetHeight + 16 - window.innerHeight) / rows;
       if (over > 1 && height - over >= 160) {
         height = Math.floor(height - over);
         for (const p of this.panels) p.layout(Math.floor(cell), height);
@@ -718,12 +726,32 @@ class View {
     this.show(this.step);
   }
 
+  // Presenting: the grid (at most ``most`` panels to a row, rows as even as they go: 2 + 2, not 3 + 1) that makes
+  // each plot largest on the screen left below what stands above them, and the canvas height each row then
+  // has. Another row must make the plots a tenth larger: one row shows the comparison at a glance.
+  fitGrid(width, n, most) {
+    const left = this.screenLeft(), title = this.titleHeight();
+    let best = null;
+    for (let rows = 1; rows <= n; rows++) {
+      const cols = Math.ceil(n / rows);
+      if (cols > most || (best && cols === best.cols)) continue;
+      const rowPx = (left - (rows - 1) * (title + GRID_GAP.row)) / rows;
+      const cell = (width - GRID_GAP.col * (cols - 1)) / cols;
+      // the plot's height at equal scales: what the row leaves it, or what the cell's width allows
+      const plot = Math.min(rowPx, naturalHeight(cell, this.data.aspect)) - MARGIN.top - MARGIN.bottom;
+      if (!best || plot > 1.1 * best.plot) best = { cols, rowPx, plot };
+    }
+    return best;
+  }
+
+  titleHeight() { return Math.max(0, ...this.panels.map((p) => p.title.offsetHeight)) + 6; }
+
   // The canvas height that keeps the panels' titles, the Play bar and the caption on one screen with what
   // stands above the panels (the lesson's question and its buttons).
   screenLeft() {
     this.fitTop = pageTop(this.grid);
     this.fitScreen = window.innerHeight;
-    const title = Math.max(0, ...this.panels.map((p) => p.title.offsetHeight)) + 6;
+    const title = this.titleHeight();
     const below = this.bar.offsetHeight + 8 + this.caption.offsetHeight + 6 + 16;
     return this.fitScreen - this.fitTop - title - below;
   }

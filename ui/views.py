@@ -234,8 +234,8 @@ def trajectories(
         result.start,
         result.landscape.minima,
         overlay=overlay,
-        # Presenting, up to four panels share one row: a 2 × 2 grid put the second row below a 720-pixel
-        # projector's screen, under the question.
+        # Presenting, up to four panels may share one row; the browser picks the grid that makes the plots
+        # largest on the screen (one row on a 1280 × 720 projector, 2 × 2 on a 1024 × 768 one).
         columns=len(result.runs) if presentation and len(result.runs) <= 4 else auto_columns(len(result.runs)),
         hidden=hidden,
         line_width=5 if presentation else 2.5,

@@ -74,7 +74,8 @@ def paths_payload(
         start: the common start point, shape ``(2,)``.
         minima: known global minima, shape ``(k, 2)``; drawn as white stars.
         overlay: all paths in one panel (with a legend) instead of one panel per run.
-        columns: panels per row on a wide screen (the browser stacks them on a narrow one).
+        columns: panels per row on a wide screen (the browser stacks them on a narrow one); with ``fit``,
+            the most per row (the browser takes fewer where more rows make the plots larger).
         hidden: the surface without paths (predict-then-reveal).
         line_width: width of the trails (presentation mode uses thicker ones).
         scale: multiplies fonts and markers (presentation mode on a projector uses 1.5).
