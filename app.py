@@ -10,18 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import plotly.graph_objects as go
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
-st.set_page_config(page_title="Optimizer Playground", page_icon="⛰️", layout="wide", initial_sidebar_state="auto")
-
-import plotly.graph_objects as go  # noqa: E402
-from streamlit.delta_generator import DeltaGenerator  # noqa: E402
-
-import sweeps  # noqa: E402
-from scene import Scene  # noqa: E402
-from simulate import Result  # noqa: E402  (set_page_config must come first)
-from ui import cache, controls, guide_view, lessons_view, state, steps_view, sweep_view, views  # noqa: E402
-from ui.sweep_view import sweep_query  # noqa: E402
+import sweeps
+from scene import Scene
+from simulate import Result
+from ui import cache, controls, guide_view, lessons_view, state, steps_view, sweep_view, views
+from ui.sweep_view import sweep_query
 
 
 @dataclass(frozen=True)
@@ -188,6 +185,16 @@ def main() -> None:
     drawn, so the fragment is called first and the panels reach the browser first; the sidebar's scene is
     then compared with it (a mismatch reruns the page).
     """
+    # A phone's sidebar starts folded away: Streamlit's "auto" opens it on a phone held sideways (844 × 390),
+    # whose first screen then shows no panel. Asked for here, in the page's first config: a second
+    # set_page_config in the same run did not always fold it.
+    phone = views.is_phone()
+    st.set_page_config(
+        page_title="Optimizer Playground",
+        page_icon="⛰️",
+        layout="wide",
+        initial_sidebar_state="collapsed" if phone else "auto",
+    )
     ss = st.session_state
     state.resend_controls(lessons_view.CONTROL_KEYS)
     state.init(resolve=lessons_view.resolve, known_keys=(lessons_view.PRESENT, *sweeps.QUERY_KEYS))
@@ -196,6 +203,7 @@ def main() -> None:
     side = controls.SidebarPlaces.make()
     initial = state.take_initial_scene()  # a first run: the link's scene
     lessons_view.present_style()
+    views.phone_style()
     if not lessons_view.presenting():
         st.title("Optimizer Playground")
     state.url_messages()

@@ -567,6 +567,28 @@ def test_on_a_phone_the_title_is_one_line_and_the_panels_stack(page: Any, server
         assert errors == []
 
 
+SIDEBAR_RIGHT = "document.querySelector('[data-testid=\"stSidebar\"]').getBoundingClientRect().right"
+
+
+def test_a_phone_held_sideways_opens_with_the_sidebar_folded(page: Any, server: str) -> None:
+    # At 844 × 390 Streamlit's "auto" opened the sidebar beside the page: the first screen showed its controls
+    # and no panel. A phone (by its User-Agent) now opens with it folded away and a panel on the first screen.
+    sideways = {**PHONE, "viewport": {"width": 844, "height": 390}}
+    with new_session(page, **sideways) as pg:
+        open_app(pg, server, "")
+        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+        assert pg.evaluate(SIDEBAR_RIGHT) <= 0, "folded away"
+        top = pg.evaluate(f"{HOST}.__view.panels[0].canvas.getBoundingClientRect().top")
+        assert top < 390 - 100, top  # at least 100 px of the first panel's plot on the first screen
+        pg.locator('[data-testid="stExpandSidebarButton"]').click()  # » opens it
+        pg.wait_for_function(f"{SIDEBAR_RIGHT} > 200")
+    # the same window on a laptop (no phone's User-Agent) keeps Streamlit's "auto": the sidebar is open
+    with new_session(page, viewport={"width": 844, "height": 390}) as pg:
+        open_app(pg, server, "")
+        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+        assert pg.evaluate(SIDEBAR_RIGHT) > 200
+
+
 def test_on_a_laptop_with_the_sidebar_open_the_summaries_are_blocks(page: Any, server: str) -> None:
     # At 1000 px with the sidebar open the main column is about 540 px: the summary's "steps to reach" was cut
     # in half and "status" off to the right, since the blocks were for windows under 640 px, not columns.

@@ -177,7 +177,7 @@ def presenting() -> bool:
 
 def present_style() -> None:
     """In presentation mode: the large-text style, and the sidebar folded away (it opens again when the
-    mode is left: the page's first ``st.set_page_config`` asks for ``auto``)."""
+    mode is left: the page's first ``st.set_page_config`` asks for ``auto``, ``collapsed`` on a phone)."""
     if not presenting():
         return
     st.set_page_config(initial_sidebar_state="collapsed")
