@@ -1046,6 +1046,30 @@ def test_log_loss_axis_labels_are_whole_values_for_any_range(page: Any) -> None:
             assert len(label) <= 8 and float(label) == pytest.approx(value, rel=1e-6), (value, label)
 
 
+def test_summary_cells_write_an_exact_zero_as_0(page: Any) -> None:
+    """The panels' summary (``summaryText`` in ``ui/paths_canvas.js``) wrote a loss of exactly 0 (GD on a
+    bowl, from its minimum) as "0.000". Other numbers keep their significant digits, trailing zeros too."""
+    src = (ROOT / "ui" / "paths_canvas.js").read_text(encoding="utf-8")
+    cells = [
+        (0.0, "final loss", "0"),
+        (0.0, "distance to minimum", "0"),
+        (1.5, "final loss", "1.500"),
+        (0.000123456, "distance to minimum", "0.000123"),
+        (2.5e-20, "final loss", "2.500e-20"),
+        (12.0, "steps to reach", "12"),
+        (None, "final loss", "–"),
+        ("diverged at step 3", "status", "diverged at step 3"),
+    ]
+    written = page.evaluate(
+        """async ([src, cells]) => {
+          const m = await import(URL.createObjectURL(new Blob([src], {type: "text/javascript"})));
+          return cells.map(([v, column]) => m.summaryText(v, column));
+        }""",
+        [src, [[v, c] for v, c, _ in cells]],
+    )
+    assert written == [text for _, _, text in cells]
+
+
 def test_axis_labels_are_whole_for_any_window(page: Any, server: str) -> None:
     """The panels' tick labels (``ui/paths_canvas.js``): for windows from ±1e6 down to 0.01 wide (what
     ``landscapes.formula.check_bounds`` lets through), each label reads back as its tick, none has

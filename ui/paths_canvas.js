@@ -559,6 +559,15 @@ class LossChart {
   }
 }
 
+// A summary cell's text: numbers to 4 (final loss) or 3 significant digits, trailing zeros kept so a column's
+// numbers line up, but an exact 0 written "0" (not "0.000"); whole steps; "–" for none; text as it is.
+export function summaryText(v, column) {
+  if (v === null || v === undefined) return "–";
+  if (typeof v !== "number") return String(v);
+  if (column === "steps to reach") return String(Math.round(v));
+  return v === 0 ? "0" : Number(v).toPrecision(column === "final loss" ? 4 : 3);
+}
+
 // The summary table (final loss, distance to the nearest minimum, steps to reach it, status).
 function summaryTable(box, summary) {
   box.replaceChildren();
@@ -579,8 +588,7 @@ function summaryTable(box, summary) {
       const td = el("td", typeof v === "number" ? "pp-num" : "");
       const c = summary.columns[j];
       td.dataset.label = c;  // a phone shows it before the value (paths_canvas.css)
-      td.textContent = v === null ? "–" : typeof v !== "number" ? v
-        : c === "steps to reach" ? String(Math.round(v)) : Number(v).toPrecision(c === "final loss" ? 4 : 3);
+      td.textContent = summaryText(v, c);
       tr.append(td);
     });
     table.append(tr);
