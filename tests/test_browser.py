@@ -9,6 +9,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import socket
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -1070,6 +1071,22 @@ def test_summary_cells_write_an_exact_zero_as_0(page: Any) -> None:
     assert written == [text for _, _, text in cells]
 
 
+#: Per pixel row (as "0"/"1", from 14 px above the plot's bottom edge to 24 px below it) whether the strip
+#: from 30 to 8 px left of the first panel's plot has ink: the lowest y label and the first x label.
+CORNER_INK_ROWS = f"""(() => {{
+  const p = {HOST}.__view.panels[0], ctx = p.layer.getContext("2d"), r = p.layer.width / p.cssW;
+  const bottom = p.py(p.y0), x0 = Math.round((p.left - 30) * r), y0 = Math.round((bottom - 14) * r);
+  const img = ctx.getImageData(x0, y0, Math.round(22 * r), Math.round(38 * r));
+  const rows = [];
+  for (let y = 0; y < img.height; y++) {{
+    let ink = 0;
+    for (let x = 0; x < img.width; x++) if (img.data[4 * (y * img.width + x)] < 160) ink = 1;
+    rows.push(ink);
+  }}
+  return rows.join("");
+}})()"""
+
+
 def test_axis_labels_are_whole_for_any_window(page: Any, server: str) -> None:
     """The panels' tick labels (``ui/paths_canvas.js``): for windows from ±1e6 down to 0.01 wide (what
     ``landscapes.formula.check_bounds`` lets through), each label reads back as its tick, none has
@@ -1101,5 +1118,11 @@ def test_axis_labels_are_whole_for_any_window(page: Any, server: str) -> None:
         }})()"""
     )
     assert left >= widest + 7, "'-1000000' fits left of the axis"
+    # In the bottom-left corner the y axis' "-1000000" stood 3 px above the x axis' "-1000000". Which pixel
+    # rows of the strip left of the plot (where both labels reach) have ink: two runs with 6 or more clear
+    # rows between them.
+    rows = page.evaluate(CORNER_INK_ROWS)
+    runs = re.findall(r"1+|0+", rows.strip("0"))
+    assert len(runs) == 3 and len(runs[1]) >= 6, rows
     open_app(page, server, "?r=gd")
     assert page.evaluate(f"{HOST}.__view.panels[0].margin") == 48, "the usual margin where the labels are short"

@@ -309,10 +309,13 @@ class Panel {
     }
     ctx.textAlign = "right";
     ctx.textBaseline = "middle";
+    // A label at the bottom corner sits a little above its tick, clear of the x labels' row: a window of
+    // ±1e6 put "-1000000" right above the x axis' "-1000000", the two nearly touching.
+    const lowest = MARGIN.top + this.h - 4;
     for (const v of ty.values) {
       const y = Math.round(this.py(v)) + 0.5;
       ctx.moveTo(this.left - 5, y); ctx.lineTo(this.left, y);
-      ctx.fillText(tickLabel(v, ty), this.left - 7, y);
+      ctx.fillText(tickLabel(v, ty), this.left - 7, Math.min(y, lowest));
     }
     ctx.stroke();
     ctx.save();
