@@ -951,6 +951,25 @@ def test_on_a_phone_the_sweep_basin_and_arrow_charts_keep_their_text_apart(page:
         arrows_chart_fits(pg, server, 390)
 
 
+def test_basin_maps_second_row_titles_stand_clear_of_the_first_rows_tick_labels(page: Any, server: str) -> None:
+    # Five runs on a laptop: four basin maps a row, and the fifth's title, "Momentum (EMA)", overlapped the
+    # first row's x tick labels by 3 px. Each title now stands at least 6 px below the tick labels above it.
+    runs = "&r=gd~lr:0.05&r=sgd~lr:0.05~momentum:0.9&r=adam~lr:0.1&r=rmsprop~lr:0.01&r=momentum~lr:0.05"
+    with new_session(page, viewport={"width": 1400, "height": 1000}) as pg:
+        pg.goto(server + "/?tab=sweeps&lesson=local-minimum&sw_n=25" + runs)
+        pg.wait_for_function(
+            finished_with("document.querySelectorAll('.js-plotly-plot .annotation-text-g').length >= 5"),
+            timeout=180_000,
+        )
+        (basin,) = [c for c in pg.evaluate(PLOTLY_BOXES) if len(c["titles"]) == 5]
+        assert len({round(b[1]) for b in basin["plot"]}) == 2, "two rows"
+        second_row = [t for t in basin["titles"] if t[1] > min(b[3] for b in basin["plot"])]
+        assert second_row
+        for t in second_row:
+            above = [k for k in basin["ticks"] if k[1] < t[1] and not (k[2] <= t[0] or t[2] <= k[0])]
+            assert above and t[1] - max(k[3] for k in above) >= 6, (t, above)
+
+
 #: The arrows chart (Step by step): the axes' ranges as drawn, and the level lines' extent (the window).
 ARROWS_RANGES = """() => { const gd = [...document.querySelectorAll('.js-plotly-plot')].pop();
   const c = gd._fullData[0];  // the level lines (decoded arrays)

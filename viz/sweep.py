@@ -306,11 +306,13 @@ def basin_figure(
     (x0, x1), (y0, y1) = bounds
     # A row about as high as its panels are at equal scales in a main column of ~860 px (a phone's ~330): too
     # high, each row leaves a band empty under its plots; too low, the plots narrow inside their cells.
-    # Between rows, room for the tick labels above and the titles below (~50 px).
+    # Between rows, room for the tick labels above (~22 px) and the titles below (~30 px) with space between
+    # them (at 50 px the second row's titles touched the first row's tick labels).
+    row_gap = 64
     cell_px = 120 if narrow else 860 / cols - 40
     row_px = min(330, max(110, cell_px / shown_aspect(bounds)))
-    plot_px = rows * row_px + (rows - 1) * 50 + 20  # the plotting area: the figure less its margins
-    gap_x, gap_y = (0.12 if narrow else 0.04), 50 / plot_px
+    plot_px = rows * row_px + (rows - 1) * row_gap + 20  # the plotting area: the figure less its margins
+    gap_x, gap_y = (0.12 if narrow else 0.04), row_gap / plot_px
     width = (1 - gap_x * (cols - 1)) / cols
     height = (1 - gap_y * (rows - 1)) / rows
     layout: dict[str, Any] = {}
