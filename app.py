@@ -34,7 +34,7 @@ class TabPlaces:
     @classmethod
     def make(cls) -> TabPlaces:
         """Empty places in the current container."""
-        return cls(st.container(), st.container(), st.container())
+        return cls(st.container(), st.container(key=views.RULES_KEY), st.container())
 
 
 @dataclass

@@ -148,7 +148,7 @@ EVERY_RULE = (
 RULES = '[data-testid="stMainBlockContainer"] .katex-display'
 
 
-@pytest.mark.parametrize("width", [1400, 360])
+@pytest.mark.parametrize("width", [1400, 900, 360])  # 900: the sidebar open leaves a 440-pixel column
 def test_update_rules_typeset_and_fit_their_column(page: Any, server: str, width: int) -> None:
     page.set_viewport_size({"width": width, "height": 1000})
     open_app(page, server, EVERY_RULE)
@@ -158,6 +158,11 @@ def test_update_rules_typeset_and_fit_their_column(page: Any, server: str, width
     # phone each has the whole of it.
     overflow = page.evaluate(f"() => [...document.querySelectorAll('{RULES}')].map(e => e.scrollWidth - e.clientWidth)")
     assert max(overflow) <= 1, overflow
+    # Two rules a row where they fit (a column of 600 px or more), else one: in half of a 440-pixel column the
+    # longest scrolled sideways.
+    lefts = page.evaluate(f"() => [...document.querySelectorAll('{RULES}')].map(e => e.getBoundingClientRect().left)")
+    column = page.evaluate("document.querySelector('.st-key-update_rules').clientWidth")
+    assert len({round(x) for x in lefts}) == (2 if column > 600 else 1), (column, lefts)
     assert page.errors == []
 
 

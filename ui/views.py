@@ -364,8 +364,21 @@ def rule_texts(scene: Scene) -> list[str]:
     ]
 
 
+RULES_KEY = "update_rules"  # the key of the update rules' container (its class: st-key-update_rules)
+# Two rules a row need about 600 px: NAdam's with noise, clipping and a schedule is 275 px wide. In a narrower
+# column (a 900-pixel window with the sidebar open leaves 440 px) the rules stand one a row instead of each
+# scrolling sideways in half of it. A container query: Streamlit stacks columns only on a narrow window.
+_RULES_CSS = (
+    f"<style>.st-key-{RULES_KEY} {{ container-type: inline-size; }}"
+    f" @container (max-width: 600px) {{ .st-key-{RULES_KEY} [data-testid='stHorizontalBlock'] {{ flex-wrap: wrap; }}"
+    f" .st-key-{RULES_KEY} [data-testid='stColumn'] {{ flex: 1 1 100% !important; min-width: 100% !important; }} }}"
+    "</style>"
+)
+
+
 def update_rules(texts: list[str]) -> None:
-    """The update rules (:func:`rule_texts`): one element per run, two a row, in the runs' order.
+    """The update rules (:func:`rule_texts`): one element per run, two a row, in the runs' order (one a row
+    in a column narrower than 600 px).
 
     Each row is its own pair of columns: a phone stacks columns, so two columns for all the rules had
     read 1, 3, 2, 4 there.
@@ -374,8 +387,9 @@ def update_rules(texts: list[str]) -> None:
         return
     width = min(len(texts), 2)
     for row in range(0, len(texts), width):
-        for col, text in zip(st.columns(width), texts[row : row + width], strict=False):
-            col.markdown(text, unsafe_allow_html=True)
+        for j, (col, text) in enumerate(zip(st.columns(width), texts[row : row + width], strict=False)):
+            style = _RULES_CSS if row == j == 0 else ""  # with the first rule: no element of its own
+            col.markdown(style + text, unsafe_allow_html=True)
 
 
 def loss_and_summary(result: Result, presentation: bool = False) -> None:
