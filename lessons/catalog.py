@@ -44,7 +44,7 @@ LEARNING_RATE = lesson(
 
 RAVINE = lesson(
     "ravine",
-    "A ravine: GD bounces, then crawls; momentum swings, then races",
+    "A ravine: GD vs momentum",
     Scene(
         landscape="quadratic",
         landscape_params=(("kappa", 100.0),),
@@ -109,7 +109,7 @@ ROSENBROCK = lesson(
 
 SADDLE = lesson(
     "saddle",
-    "A saddle: GD stalls, noise and momentum escape",
+    "A saddle: stall or escape",
     Scene(
         landscape="saddle",
         runs=runs_from(
@@ -141,7 +141,7 @@ SADDLE = lesson(
 
 LOCAL_MINIMUM = lesson(
     "local-minimum",
-    "A local minimum: a hump to get over",
+    "A local minimum",
     Scene(
         landscape=CUSTOM,
         formula="(x^2 - 1)^2 + 0.3*x + y^2",
@@ -179,7 +179,7 @@ LOCAL_MINIMUM = lesson(
 
 ADAGRAD = lesson(
     "adagrad",
-    "AdaGrad's learning rate dies out",
+    "AdaGrad against RMSprop",
     Scene(
         landscape="rosenbrock",
         runs=runs_from([("adagrad", {"lr": 0.3}), ("rmsprop", {"lr": 0.03, "alpha": 0.9})]),
@@ -208,7 +208,7 @@ ADAGRAD = lesson(
 
 ADAM_BIAS = lesson(
     "adam-bias-correction",
-    "Adam's bias correction, on and off",
+    "Adam's bias correction",
     Scene(
         landscape="booth",
         runs=runs_from([("adam", {"lr": 0.5}), ("adam", {"lr": 0.5, "bias_correction": False})]),
@@ -237,7 +237,7 @@ ADAM_BIAS = lesson(
 
 EPSILON = lesson(
     "epsilon",
-    "ε: its size, and inside or outside the root",
+    "ε: its size, and inside the root",
     Scene(
         landscape="quadratic",
         runs=runs_from(
@@ -302,7 +302,7 @@ BATCH = lesson(
 
 RNN_CLIFF = lesson(
     "rnn-cliff",
-    "The RNN cliff and gradient clipping",
+    "The RNN cliff and clipping",
     Scene(
         landscape="rnn-cliff",
         runs=runs_from([("gd", {"lr": 0.05}), ("gd", {"lr": 0.05, "clip_norm": 1.0})]),
@@ -333,7 +333,7 @@ RNN_CLIFF = lesson(
 
 LR_DECAY = lesson(
     "lr-decay",
-    "Learning-rate decay settles a noisy run",
+    "Learning-rate decay and noise",
     Scene(
         landscape="quadratic",
         runs=runs_from(
@@ -364,7 +364,7 @@ LR_DECAY = lesson(
 
 NEWTON_BOWL = lesson(
     "newton-bowl",
-    "Newton's method: one step on a quadratic",
+    "Newton on a quadratic",
     Scene(
         landscape="quadratic",
         landscape_params=(("kappa", 100.0),),
@@ -417,7 +417,7 @@ NEWTON_SADDLE = lesson(
 
 FRAMEWORKS = lesson(
     "frameworks",
-    "Frameworks disagree: same names, different paths",
+    "Same names, same paths?",
     Scene(
         landscape="rosenbrock",
         runs=runs_from(

@@ -20,6 +20,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+import lessons
 import optimizers
 from tests.harness import (
     CHROMIUM,
@@ -1069,6 +1070,27 @@ def test_log_loss_axis_labels_are_whole_values_for_any_range(page: Any) -> None:
         for value, label in ticks:
             assert axis["lo"] - 1e-9 <= np.log10(value) <= axis["hi"] + 1e-9, axis
             assert len(label) <= 8 and float(label) == pytest.approx(value, rel=1e-6), (value, label)
+
+
+def test_every_lesson_title_fits_the_sidebars_select(page: Any, server: str) -> None:
+    # "A ravine: GD bounces, then crawls; momentum swings, then races" showed as "A ravine: GD bounces, then
+    # crawl" in the select and was cut in its list too (as were five more). Every title now fits the
+    # select's text box at the sidebar's usual width, measured in its own font.
+    open_app(page, server, "")
+    room, widths = page.evaluate(
+        """async (titles) => {
+          const box = document.querySelector('[data-testid="stSidebar"] [data-testid="stSelectbox"] input');
+          const cs = getComputedStyle(box), c = document.createElement("canvas").getContext("2d");
+          await document.fonts.load(cs.font, titles.join(""));  // else a canvas measures in a fallback font
+          c.font = cs.font;
+          return [box.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight),
+                  titles.map((t) => c.measureText(t).width)];
+        }""",
+        [lessons.get(k).title for k in lessons.keys()],  # noqa: SIM118 (the module's function)
+    )
+    assert room > 150
+    too_wide = {lessons.get(k).title: round(w) for k, w in zip(lessons.keys(), widths, strict=True) if w > room}
+    assert not too_wide, (room, too_wide)
 
 
 def test_summary_cells_write_an_exact_zero_as_0(page: Any) -> None:
