@@ -494,7 +494,9 @@ def start_ui(bounds: tuple[tuple[float, float], tuple[float, float]]) -> dict[st
         max_value=2**31 - 1,
         step=1,
         key="seed",
-        help="Seeds the gradient noise and the mini-batches: same seed, same picture.",
+        help="Seeds the gradient noise and the mini-batches: same seed, same picture. Every run draws from "
+        "this seed, so runs that differ only in a setting (copies at two η) meet the same noise: a fair "
+        "comparison. Another seed, another draw.",
     )
     return {"start": (float(x0), float(y0)), "steps": int(steps), "seed": int(seed)}
 
