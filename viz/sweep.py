@@ -138,8 +138,17 @@ def sweep_figure(
     if finite_label is not None:
         zmin, zmax = 0.0, 1.0
     if narrow:
+        # Shorter than the plot and centred: a label at either end (the cap "≥ 2420") would stick out past
+        # the figure's edge, and Plotly hides such a label.
         colorbar: dict[str, Any] = dict(
-            title=dict(text=colour_title, side="top"), orientation="h", thickness=12, len=1, y=-0.2, yanchor="top"
+            title=dict(text=colour_title, side="top"),
+            orientation="h",
+            thickness=12,
+            len=0.84,
+            x=0.5,
+            xanchor="center",
+            y=-0.2,
+            yanchor="top",
         )
     else:
         colorbar = dict(title=dict(text=colour_title, side="right"), thickness=16, len=0.8)
@@ -198,13 +207,17 @@ def sweep_figure(
                 meta=CELLS_META,
             )
         )
-    if finite_label is not None:
+    if finite_label is not None and (status == 0).any():
         data.append(_legend_square(finite_label, SCALE[-1][1], "finite"))
     if (status == 1).any():
         data.append(_legend_square(diverged_label, DIVERGED_COLOUR, "diverged"))
     if (status == 2).any():
         data.append(_legend_square(never_label, NEVER_COLOUR, "never"))
+    dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1) / 2 if len(xs) > 1 else 0.5
+    dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1) / 2 if len(ys) > 1 else 0.5
     if current is not None and all(math.isfinite(v) for v in current):
+        # A setting beyond the map's axes (η = 5 on an η axis up to 1) has no ○ to show: the legend says so.
+        inside = xs[0] - dx <= current[0] <= xs[-1] + dx and ys[0] - dy <= current[1] <= ys[-1] + dy
         data.append(
             dict(
                 type="scatter",
@@ -212,13 +225,11 @@ def sweep_figure(
                 y=[round(current[1], 6)],
                 mode="markers",
                 marker=dict(symbol="circle", size=14, color=MARKER_COLOUR, line=dict(color="#000000", width=2.5)),
-                name=current_label,
+                name=current_label if inside else f"{current_label}: outside the map",
                 hoverinfo="skip",
                 showlegend=True,
             )
         )
-    dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1) / 2 if len(xs) > 1 else 0.5
-    dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1) / 2 if len(ys) > 1 else 0.5
 
     def axis(title: str, ticks: tuple[list[float], list[str]], lo: float, hi: float) -> dict[str, Any]:
         a: dict[str, Any] = dict(
@@ -237,7 +248,7 @@ def sweep_figure(
         plot_bgcolor="white",
         paper_bgcolor="white",
         margin=dict(
-            l=60 if narrow else 70, r=10 if narrow else 20, t=50 if title else 20, b=150 if narrow else 60, pad=0
+            l=60 if narrow else 70, r=24 if narrow else 20, t=50 if title else 20, b=150 if narrow else 60, pad=0
         ),
         hovermode="closest",
         dragmode=False,
