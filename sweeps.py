@@ -630,12 +630,14 @@ def encode_settings(s: SweepSettings, auto_run: int = 0) -> dict[str, str]:
     return out
 
 
-def decode_settings(query: Mapping[str, Any], n_runs: int) -> tuple[SweepSettings, list[str]]:
+def decode_settings(query: Mapping[str, Any], n_runs: int, auto_run: int = 0) -> tuple[SweepSettings, list[str]]:
     """Read the ``sw_`` query parameters (strings or lists of strings). Never raises.
 
     Args:
         query: the page's query parameters.
         n_runs: how many runs the scene has (``sw_run`` counts from 1 up to it).
+        auto_run: the run (from 0) swept when ``sw_run`` is missing or rejected (:func:`default_run`), which
+            a message about a rejected one names.
 
     Returns:
         ``(settings, messages)``: every rejected value replaced by its default, one message each.
@@ -659,7 +661,10 @@ def decode_settings(query: Mapping[str, Any], n_runs: int) -> tuple[SweepSetting
         if 1 <= k <= max(n_runs, 1):
             kw["run"] = k - 1
         else:
-            msgs.append(f"Sweep run {quote_value(raw)} is not a run number from 1 to {max(n_runs, 1)}; sweeping run 1.")
+            msgs.append(
+                f"Sweep run {quote_value(raw)} is not a run number from 1 to {max(n_runs, 1)}; "
+                f"sweeping run {auto_run + 1}."
+            )
     raw = first("sw_axes")
     if raw is not None:
         if raw in AXES:

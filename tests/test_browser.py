@@ -957,6 +957,41 @@ def test_on_a_phone_the_sweep_basin_and_arrow_charts_keep_their_text_apart(page:
         arrows_chart_fits(pg, server, 390)
 
 
+@pytest.mark.parametrize("width", [1000, 1280])
+def test_the_sweep_controls_show_every_option_beside_an_open_sidebar(page: Any, server: str, width: int) -> None:
+    # Four controls a row in a column of 540 or 820 px: "Colour by" cut "Diverged" to "Diverg…" at 1280 and hid
+    # it at 1000 (reachable only by scrolling sideways). They now wrap to two a row, or one.
+    with new_session(page, viewport={"width": width, "height": 900}) as pg:
+        pg.goto(server + "/?tab=sweeps&sw_n=25")
+        pg.wait_for_function(finished_with("!!document.querySelector('.js-plotly-plot')"), timeout=180_000)
+        boxes = pg.evaluate(
+            """() => { const box = document.querySelector('.st-key-sweep_settings');
+              const g = box.querySelector('[data-testid="stButtonGroup"]'), r = (e) => e.getBoundingClientRect();
+              const buttons = [...g.querySelectorAll('button')];
+              return {group: r(g).right, page: r(box).right,
+                      buttons: buttons.map((b) => [b.innerText, r(b).right, b.scrollWidth - b.clientWidth])}; }"""
+        )
+        assert [b[0] for b in boxes["buttons"]] == ["Final loss", "Steps to reach", "Diverged"]
+        assert all(right <= boxes["group"] + 1 and cut <= 0 for _, right, cut in boxes["buttons"]), boxes
+        assert boxes["group"] <= boxes["page"] + 1, boxes
+
+
+def test_on_a_phone_the_sweep_colour_bar_keeps_its_top_label(page: Any, server: str) -> None:
+    # Across a phone the colour bar's last label, the cap "≥ 2420", stuck out past the figure and Plotly hid
+    # it, so the brightest yellow read as about 100; so did the β₁ axis' last label, "0.999".
+    with new_session(page, **PHONE) as pg:
+        pg.goto(server + "/?tab=sweeps&r=adam~lr:0.01&sw_axes=beta1-beta2&sw_n=25")
+        pg.wait_for_function(finished_with("!!document.querySelector('.js-plotly-plot .colorbar')"), timeout=180_000)
+        labels = pg.evaluate(
+            """() => [...document.querySelector('.js-plotly-plot')
+              .querySelectorAll('.colorbar .cbaxis text, .xtick text')]
+              .map((t) => [t.textContent, getComputedStyle(t).display !== 'none', t.getBoundingClientRect().right])"""
+        )
+        shown = [text for text, visible, right in labels if visible and right <= 360]
+        assert any(text.startswith("≥") for text in shown), labels
+        assert "0.999" in shown and len(shown) == len(labels), labels
+
+
 def test_basin_maps_second_row_titles_stand_clear_of_the_first_rows_tick_labels(page: Any, server: str) -> None:
     # Five runs on a laptop: four basin maps a row, and the fifth's title, "Momentum (EMA)", overlapped the
     # first row's x tick labels by 3 px. Each title now stands at least 6 px below the tick labels above it.

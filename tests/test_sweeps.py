@@ -214,6 +214,41 @@ def _figure(scene: Scene, r: sweeps.SweepResult, metric: str, axes: str = "lr-st
     return json.loads(sweep_chart(scene, s, r, "GD").to_json())
 
 
+def test_a_legend_names_only_what_the_map_shows() -> None:
+    # A map where every run diverged listed "stayed finite" in yellow; a setting beyond the axes (η = 5 on
+    # an η axis up to 1) was named in the legend as the ○ "now", which the map could not show.
+    scene = Scene(landscape="quadratic", runs=(Run("gd", (("lr", 5.0),)),), steps=30, start=(1.0, 1.0))
+    r = sweeps.sweep(scene, 0, "lr-start", 6)
+    assert r.x.values.max() < 5.0
+    names = [t.get("name") for t in _figure(scene, r, "diverged")["data"] if t.get("showlegend")]
+    assert [n for n in names if "now" in n] == ["GD now (η = 5, x₀ = 1): outside the map"]
+    assert any("stayed finite" in n for n in names)  # the smallest η stay finite
+    bowl = Scene(landscape=CUSTOM, formula="-(x^2+y^2)^2", runs=(Run("momentum", (("lr", 0.01),)),), steps=2000)
+    bowl = bowl.with_(start=(2.0, 5.0))
+    every = sweeps.sweep(bowl, 0, "lr-beta", 5)
+    assert (every.diverged_at >= 0).all()
+    names = [t.get("name") for t in _figure(bowl, every, "diverged", axes="lr-beta")["data"] if t.get("showlegend")]
+    assert not any("stayed finite" in n for n in names) and "diverged" in names
+    assert next(n for n in names if "now" in n).endswith(")"), "inside the map: no note"
+
+
+def test_one_step_is_one_step_not_one_steps() -> None:
+    at = _app({"steps": "1", "sw_metric": "reach", "sw_n": "25"})
+    assert not at.exception
+    caption = " ".join(c.value for c in at.caption)
+    assert "1 step each" in caption and "1 steps" not in caption
+    names = [t.get("name") for t in _sweep_spec(at)["data"] if t.get("showlegend")]
+    assert "never reached (in 1 step)" in names, names
+
+
+def test_no_note_about_axes_nobody_asked_for() -> None:
+    # "Gradient descent has no η × β (momentum) to sweep; showing η × start x" greeted a scene whose only run
+    # is GD, though η × β was only the default. A link that asks for η × β still gets the note.
+    assert not [i.value for i in _app({"r": "gd~lr:0.1", "sw_n": "25"}).info if "to sweep" in i.value]
+    asked = _app({"r": "gd~lr:0.1", "sw_n": "25", "sw_axes": "lr-beta"})
+    assert [i.value for i in asked.info if "has no η × β" in i.value]
+
+
 def test_reach_metric_marks_never_grey_and_steps() -> None:
     """Steps to reach: never-reached cells get status 2, reached cells their step as colour."""
     scene = Scene(landscape="quadratic", runs=(Run.make("gd"),), steps=40, start=(1.0, 1.0))
@@ -333,6 +368,17 @@ def test_junk_settings_become_defaults_with_a_message(query: dict, field: str, d
     assert len(msgs) == 1 and "<" not in msgs[0] and len(msgs[0]) < 200
 
 
+def test_a_rejected_run_number_names_the_run_swept_instead() -> None:
+    # The message said "sweeping run 1" while the page swept the first run with a β (run 2 here).
+    _, msgs = sweeps.decode_settings({"sw_run": "9"}, n_runs=4, auto_run=1)
+    assert msgs == ["Sweep run “9” is not a run number from 1 to 4; sweeping run 2."]
+    scene = Scene(runs=(Run("gd", (("lr", 0.01),)), Run("momentum", (("lr", 0.01),))))
+    at = _app({"r": ["gd~lr:0.01", "momentum~lr:0.01"], "sw_run": "9", "sw_n": "10"})
+    assert not at.exception
+    assert at.selectbox(key="sw_run").value == sweeps.default_run(scene) == 1
+    assert any("sweeping run 2." in w.value for w in at.warning), [w.value for w in at.warning]
+
+
 def test_settings_round_trip() -> None:
     s = sweeps.SweepSettings(run=2, axes="lr-eps", n=100, metric="reach")
     q = sweeps.encode_settings(s, auto_run=1)
@@ -419,7 +465,9 @@ def test_app_junk_sweep_query_warns_and_draws_defaults() -> None:
     at = _app({"sw_n": "banana", "sw_axes": "x*y", "sw_metric": "<b>", "sw_run": "12", "steps": "30"})
     assert not at.exception
     text = markdown_shown(" ".join(w.value for w in at.warning))
-    assert "banana" in text and "x*y" in text and "sweeping run 1" in text
+    # the default scene's first run with a β is its second (Momentum), which the page sweeps
+    assert "banana" in text and "x*y" in text and "sweeping run 2" in text
+    assert at.selectbox(key="sw_run").value == 1
     assert "<b>" not in text
     spec = _sweep_spec(at)
     assert len(spec["data"][0]["z"]) == 50

@@ -70,15 +70,25 @@ def test_heatmap_renders_and_a_click_loads_the_setting() -> None:
         panel.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
         page.wait_for_function(RUN_FINISHED, timeout=120_000)
         cell = page.evaluate(CELL_PIXEL, [20, 18])  # positions after scrolling
+        chart = panel.locator(".js-plotly-plot").first
+        top = chart.bounding_box()["y"]
         page.mouse.move(cell["px"], cell["py"])
         page.mouse.click(cell["px"], cell["py"])
-        expect(page.get_by_text(re.compile(r"Loaded η = .* into"))).to_be_visible(timeout=60_000)
+        loaded = page.get_by_text(re.compile(r"Loaded η = .* into"))
+        expect(loaded).to_be_visible(timeout=60_000)
+        # The message stands under the map: above it, it pushed the map 128 px down under the pointer.
+        assert abs(chart.bounding_box()["y"] - top) <= 1
+        # It names the run, not its old label; η snaps to the slider's steps, which it says.
+        message = loaded.inner_text()
+        assert "into Momentum (EMA):" in message, message
         # the setting reached the sidebar, so it is in the shared URL: η ≈ 10^x, β ≈ 1 - 10^-y
         page.wait_for_function("() => decodeURIComponent(location.search).includes('beta:')", timeout=60_000)
         q = parse_qs(urlparse(page.url).query)
         lr = _lr_of(q, "momentum")
         assert lr is not None and lr != 0.002
         assert abs(math.log10(lr) - cell["x"]) < 0.05  # the sidebar's log slider snaps to 1-1.2-1.5-2-…
+        if abs(math.log10(lr) - cell["x"]) > 1e-3:
+            assert "rounded to the nearest value the sidebar's slider holds" in message, message
         beta = float(next(p for p in q["r"][0].split("~") if p.startswith("beta:")).split(":")[1])
         assert abs(beta - (1 - 10 ** -cell["y"])) < 2e-4
         assert q.get("sw_n") == ["25"]

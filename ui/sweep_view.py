@@ -7,6 +7,7 @@ its setting into the sidebar), ``basin_chart``. The same ``sw_`` names are the t
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,7 @@ from ui import widgets
 from ui.controls import SHARED_LR, hp_key
 from ui.state import TAB, TABS, query_dict
 from ui.views import chart_config, is_phone
+from ui.widgets import counted
 from viz.curves import Bounds, capped_range, loss_view, nice_step
 from viz.sweep import basin_figure, sweep_figure
 
@@ -89,9 +91,12 @@ def _init(scene: Scene) -> None:
     ss = st.session_state
     if ss.get(_INIT):
         return
-    settings, msgs = sweeps.decode_settings(query_dict(), len(scene.runs))
-    ss["sw_run"] = settings.run if settings.run is not None else sweeps.default_run(scene)
-    ss["sw_axes"] = settings.axes
+    auto, query = sweeps.default_run(scene), query_dict()
+    settings, msgs = sweeps.decode_settings(query, len(scene.runs), auto_run=auto)
+    ss["sw_run"] = settings.run if settings.run is not None else auto
+    # Axes the link does not name are the run's first pair (settings_ui), without a note that the default
+    # η × β does not apply to it: nobody asked for η × β.
+    ss["sw_axes"] = settings.axes if "sw_axes" in query else None
     ss["sw_n"] = settings.n
     ss["sw_metric"] = settings.metric
     ss[_MESSAGES] = msgs
@@ -102,6 +107,19 @@ def _copy_of(runs: tuple[Run, ...], i: int) -> int:
     """Which copy of its optimizer run ``i`` is (the sidebar's widget keys count copies from 1)."""
     return sum(1 for r in runs[:i] if r.optimizer == runs[i].optimizer) + 1
 
+
+def _run_name(runs: tuple[Run, ...], i: int) -> str:
+    """Run ``i``'s optimizer, with its copy number when the scene has several: "Momentum (EMA) #2"."""
+    name = optimizers.spec(runs[i].optimizer).label
+    several = sum(1 for r in runs if r.optimizer == runs[i].optimizer) > 1
+    return f"{name} #{_copy_of(runs, i)}" if several else name
+
+
+SETTINGS_KEY = "sweep_settings"  # the key of the controls' container
+# Four controls a row need a column of about 920 px ("Colour by" takes a third, its three options ~300 px):
+# with the sidebar open, 1280 px windows cut off "Diverged" and 1000 px ones hid it. There they stand two a
+# row, and one a row under 640 px.
+_SETTINGS_CSS = widgets.wrap_columns_css(SETTINGS_KEY, [(920, "calc(50% - 0.5rem)"), (640, "100%")])
 
 #: The tab's controls (drawn whenever the tab shows a scene with runs).
 CONTROL_KEYS = ("sw_run", "sw_axes", "sw_metric", "sw_n")
@@ -207,7 +225,7 @@ def hover_data(r: SweepResult) -> tuple[np.ndarray, list[tuple[str, list[int]]],
     head = f"{fmt(r.x, 0)}, {fmt(r.y, 1)}<br>"
     loss = f"{'final loss − min' if r.gap_is_excess else 'final loss'} %{{customdata[2]:.4g}}"
     reached = "<br>reached a minimum at step %{customdata[3]}" if r.has_minima else ""
-    never = f"<br>never reached a minimum in {r.steps} steps" if r.has_minima else ""
+    never = f"<br>never reached a minimum in {counted(r.steps, 'step')}" if r.has_minima else ""
     templates = [
         (head + loss + reached, [0, 1, 2, 3] if r.has_minima else [0, 1, 2]),
         (head + "<b>diverged at step %{customdata[2]}</b>", [0, 1, 4]),
@@ -308,11 +326,11 @@ def sweep_chart(scene: Scene, s: SweepSettings, r: SweepResult, label: str) -> A
         values = r.reach.astype(float)
         status = np.where(status == 1, 1, np.where(r.reach < 0, 2, 0))
         title = "steps to reach"
-        never_label = f"never reached (in {r.steps} steps)"
+        never_label = f"never reached (in {counted(r.steps, 'step')})"
     else:
         values = np.zeros(status.shape)
         title = ""
-        finite_label = f"stayed finite for {r.steps} steps"
+        finite_label = f"stayed finite for {counted(r.steps, 'step')}"
     current = sweeps.current_setting(scene, s.run or 0, s.axes)
     cx, cy = (_coord(r.x, current[r.x.name]), _coord(r.y, current[r.y.name]))
     now = ", ".join(_value_text(a, current[a.name]) for a in (r.x, r.y))
@@ -357,24 +375,33 @@ def _on_cell_click() -> None:
     i = int(np.argmin(np.abs(np.asarray(last["y_coords"]) - float(p["y"]))))
     opt, copy = last["optimizer"], last["copy"]
     declared = settings_of(opt)
-    shown = []
+    shown, rounded = [], []
     for name, symbol, values in (
         (last["x_name"], last["x_symbol"], last["x_values"]),
         (last["y_name"], last["y_symbol"], last["y_values"]),
     ):
-        v = float(values[j if name == last["x_name"] else i])
+        cell = float(values[j if name == last["x_name"] else i])
         if name == "x0":
+            v = cell
             ss["x0"] = v
             shown.append(f"start x = {v:.4g}")
         elif name == "lr" and ss.get("same_lr"):
-            v = widgets.coerce(SHARED_LR, v)
+            v = widgets.coerce(SHARED_LR, cell)
             ss["shared_lr"] = v
             shown.append(f"shared η = {sweeps.format_number(v)}")
         else:
-            v = widgets.coerce(declared[name], v)
+            v = widgets.coerce(declared[name], cell)
             ss[hp_key(opt, copy, name)] = v
             shown.append(f"{symbol} = {sweeps.format_number(v)}")
-    ss[_LOADED] = f"Loaded {', '.join(shown)} into **{last['label']}**: watch it run in the Playground."
+        if not math.isclose(v, cell, rel_tol=1e-3, abs_tol=1e-12):
+            rounded.append(f"{symbol} = {sweeps.format_number(cell)}")
+    # the run's name, not its label: the label names the settings this click has just replaced
+    ss[_LOADED] = f"Loaded {', '.join(shown)} into **{last['name']}**: watch it run in the Playground." + (
+        f" The cell's {' and '.join(rounded)} {'is' if len(rounded) == 1 else 'are'} rounded to the nearest value "
+        "the sidebar's slider holds, so the run there may end differently from the cell."
+        if rounded
+        else ""
+    )
 
 
 def _open_playground() -> None:
@@ -406,7 +433,7 @@ def heatmap_section(scene: Scene, s: SweepSettings, notes: list[str]) -> None:
     st.session_state[_LAST] = {
         "optimizer": run.optimizer,
         "copy": _copy_of(scene.runs, s.run),
-        "label": label,
+        "name": _run_name(scene.runs, s.run),
         "x_name": r.x.name,
         "y_name": r.y.name,
         "x_symbol": r.x.symbol,
@@ -416,10 +443,6 @@ def heatmap_section(scene: Scene, s: SweepSettings, notes: list[str]) -> None:
         "x_coords": np.round(r.x.coords, 6).tolist(),
         "y_coords": np.round(r.y.coords, 6).tolist(),
     }
-    loaded = st.session_state.pop(_LOADED, None)
-    if loaded:
-        st.success(loaded)
-        st.button("▶ Watch it in the Playground", key="sw_watch", on_click=_open_playground)
     st.plotly_chart(
         fig,
         key=CHART,
@@ -427,8 +450,13 @@ def heatmap_section(scene: Scene, s: SweepSettings, notes: list[str]) -> None:
         selection_mode="points",
         config=chart_config(scrollZoom=False),
     )
+    # Under the map: above it, the message pushed the map down under the pointer, onto another cell.
+    loaded = st.session_state.pop(_LOADED, None)
+    if loaded:
+        st.success(loaded)
+        st.button("▶ Watch it in the Playground", key="sw_watch", on_click=_open_playground)
     diverged, stopped = r.ended
-    ran = f"{s.n * s.n:,} runs of {label}, {r.steps} steps each"
+    ran = f"{s.n * s.n:,} runs of {label}, {counted(r.steps, 'step')} each"
     ended = [f"{diverged:,} diverged"] if diverged else []
     if stopped:
         ended.append(f"{stopped:,} stopped where the surface has no value or gradient")
@@ -552,10 +580,12 @@ def sweep_view(scene: Scene) -> dict[str, str]:
         st.info("Choose at least one optimizer in the sidebar to sweep its settings.")
         return {}
     st.markdown(
-        "Every cell of the map is a whole run of one optimizer with one setting, all computed at once. "
-        "Pick a run, two settings and what the colour shows."
+        _SETTINGS_CSS + "Every cell of the map is a whole run of one optimizer with one setting, all computed at "
+        "once. Pick a run, two settings and what the colour shows.",
+        unsafe_allow_html=True,
     )
-    s, notes = settings_ui(scene)
+    with st.container(key=SETTINGS_KEY):
+        s, notes = settings_ui(scene)
     heatmap_section(scene, s, notes)
     basin_section(scene, s.n)
     return sweeps.encode_settings(s, sweeps.default_run(scene))

@@ -19,7 +19,7 @@ from simulate import Result, RunResult, run_inputs, run_labels
 from ui.cache import IMAGE_GRID, IMAGE_GRID_LARGE, cached_eye, cached_grid, cached_surface, surface_part
 from ui.paths_canvas import SUMMARY_CSS, paths_canvas
 from ui.screen import fill_height, measure
-from ui.widgets import display_math
+from ui.widgets import display_math, wrap_columns_css
 from viz.canvas import paths_payload, summary_html
 from viz.curves import Bounds, choose_eye, inside, loss_figure, surface_3d_figure
 from viz.gif import scene_gif
@@ -367,13 +367,8 @@ def rule_texts(scene: Scene) -> list[str]:
 RULES_KEY = "update_rules"  # the key of the update rules' container (its class: st-key-update_rules)
 # Two rules a row need about 600 px: NAdam's with noise, clipping and a schedule is 275 px wide. In a narrower
 # column (a 900-pixel window with the sidebar open leaves 440 px) the rules stand one a row instead of each
-# scrolling sideways in half of it. A container query: Streamlit stacks columns only on a narrow window.
-_RULES_CSS = (
-    f"<style>.st-key-{RULES_KEY} {{ container-type: inline-size; }}"
-    f" @container (max-width: 600px) {{ .st-key-{RULES_KEY} [data-testid='stHorizontalBlock'] {{ flex-wrap: wrap; }}"
-    f" .st-key-{RULES_KEY} [data-testid='stColumn'] {{ flex: 1 1 100% !important; min-width: 100% !important; }} }}"
-    "</style>"
-)
+# scrolling sideways in half of it.
+_RULES_CSS = wrap_columns_css(RULES_KEY, [(600, "100%")])
 
 
 def update_rules(texts: list[str]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -185,6 +186,36 @@ def display_math(latex: str) -> None:
 
 # Inline maths ($…$, not $$…$$) and a punctuation mark right after it.
 _MATH_THEN_MARK = re.compile(r"(?<![\\$])(\$[^$\n]+)\$([,.;:])")
+
+
+def wrap_columns_css(key: str, breakpoints: Sequence[tuple[int, str]]) -> str:
+    """A ``<style>`` that lets the ``st.columns`` rows in the container keyed ``key`` wrap by its own width.
+
+    Streamlit stacks columns only on a narrow window; a laptop's open sidebar leaves a narrow column in a
+    wide window, where side-by-side controls are cut off. A container query goes by the container's width.
+
+    Args:
+        key: the container's key (Streamlit gives it the class ``st-key-<key>``).
+        breakpoints: ``(width, basis)`` pairs, widest first: where the container is at most ``width`` CSS
+            pixels wide, each column takes ``basis`` of the row (``"calc(50% - 0.5rem)"``: two a row beside
+            Streamlit's 1rem gap; ``"100%"``: one a row).
+
+    Returns:
+        The ``<style>`` element's HTML.
+    """
+    box = f".st-key-{key}"
+    rules = [f"{box} {{ container-type: inline-size; }}"]
+    for width, basis in breakpoints:
+        rules.append(
+            f"@container (max-width: {width}px) {{ {box} [data-testid='stHorizontalBlock'] {{ flex-wrap: wrap; }}"
+            f" {box} [data-testid='stColumn'] {{ flex: 1 1 {basis} !important; min-width: {basis} !important; }} }}"
+        )
+    return "<style>" + " ".join(rules) + "</style>"
+
+
+def counted(n: int, noun: str) -> str:
+    """``n`` and ``noun``, plural unless ``n`` is 1: "1 step", "2,000 steps"."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def glue_math_punctuation(text: str) -> str:
