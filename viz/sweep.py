@@ -8,7 +8,8 @@ the same black for diverged and grey for "ended near no minimum".
 
 Clicks: Plotly reports no selection on heatmap cells, so every sweep figure carries an invisible scatter
 of the cell centres (``meta="sweep-cells"``, one trace per cell status so each has its own hover
-template) that owns the hover text and the click.
+template) that owns the hover text and the click. It is drawn with WebGL (``scattergl``): as SVG, the
+40,000 markers of a 200 × 200 grid took the browser about 5 s to draw on every redraw (1.2–1.5 s now).
 """
 
 from __future__ import annotations
@@ -195,7 +196,7 @@ def sweep_figure(
             continue
         data.append(
             dict(
-                type="scatter",
+                type="scattergl",
                 x=gx[mask].tolist(),
                 y=gy[mask].tolist(),
                 customdata=_listify(cd[mask][:, list(columns)]),
