@@ -992,6 +992,21 @@ def test_on_a_phone_the_sweep_colour_bar_keeps_its_top_label(page: Any, server: 
         assert "0.999" in shown and len(shown) == len(labels), labels
 
 
+def test_basin_maps_beside_an_open_sidebar_are_two_a_row(page: Any, server: str) -> None:
+    # At 1000 px the sidebar leaves a 540 px column: four basin maps a row were 100 px plots whose titles ran
+    # together ("Gradient descentMomentum (EMA)"). The browser reports the width; two a row are 220 px.
+    with new_session(page, viewport={"width": 1000, "height": 1000}) as pg:
+        pg.goto(server + "/?tab=sweeps&ls=himmelblau&sw_n=25")
+        wide = """(() => { const g = [...document.querySelectorAll('.js-plotly-plot')].find((c) =>
+          c.querySelectorAll('.annotation-text-g').length === 4);
+          return !!g && [...g.querySelectorAll('.draglayer .nsewdrag')].every((d) =>
+            d.getBoundingClientRect().width > 180); })()"""
+        pg.wait_for_function(finished_with(wide), timeout=180_000)
+        (basin,) = [c for c in pg.evaluate(PLOTLY_BOXES) if len(c["titles"]) == 4]
+        assert _apart(basin["titles"]), basin["titles"]
+        assert len({round(b[0]) for b in basin["plot"]}) == 2, "two a row"
+
+
 def test_basin_maps_second_row_titles_stand_clear_of_the_first_rows_tick_labels(page: Any, server: str) -> None:
     # Five runs on a laptop: four basin maps a row, and the fifth's title, "Momentum (EMA)", overlapped the
     # first row's x tick labels by 3 px. Each title now stands at least 6 px below the tick labels above it.

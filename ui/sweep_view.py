@@ -21,6 +21,7 @@ from simulate import run_labels
 from sweeps import SweepResult, SweepSettings
 from ui import widgets
 from ui.controls import SHARED_LR, hp_key
+from ui.screen import measure
 from ui.state import TAB, TABS, query_dict
 from ui.views import chart_config, is_phone
 from ui.widgets import counted
@@ -116,6 +117,8 @@ def _run_name(runs: tuple[Run, ...], i: int) -> str:
 
 
 SETTINGS_KEY = "sweep_settings"  # the key of the controls' container
+BASIN_SCREEN = "basin_screen"  # the reporter of the basin maps' column width (ui.screen)
+BASIN_PANEL_PX = 200  # the least width of a basin map's cell: its title ("Gradient descent") and its plot
 # Four controls a row need a column of about 920 px ("Colour by" takes a third, its three options ~300 px):
 # with the sidebar open, 1280 px windows cut off "Diverged" and 1000 px ones hid it. There they stand two a
 # row, and one a row under 640 px.
@@ -524,14 +527,20 @@ def basin_section(scene: Scene, n: int) -> None:
     if not panels:
         return
     black = ended_label(ended - stopped, stopped)
+    # Four a row in a 540 px column (1000 px with the sidebar open) were 100 px panels whose titles ran
+    # together: as many a row as get about 200 px, from the width the browser reports (a phone: two a row,
+    # which basin_figure lays out for it).
+    phone = is_phone()
+    width = measure(BASIN_SCREEN).column(phone)
     fig = basin_figure(
         panels,
         xs,
         ys,
         told_apart,
         land.bounds,
-        columns=min(4, len(panels)),
-        narrow=is_phone(),
+        columns=max(1, min(4, len(panels), 2 if phone else int(width // BASIN_PANEL_PX))),
+        narrow=phone,
+        width=width,
         ended_label=black,
         # a custom formula's local minima are listed too: say which are the lowest (its ☆)
         lowest=len(land.minima) if land.numeric_minima and len(land.minima) < len(told_apart) else 0,

@@ -278,6 +278,7 @@ def basin_figure(
     narrow: bool = False,
     ended_label: str = "diverged",
     lowest: int = 0,
+    width: float | None = None,
 ) -> go.Figure:
     """Basin maps side by side: each start cell coloured by the minimum its run ends in.
 
@@ -294,6 +295,8 @@ def basin_figure(
             names say so); 0 when all are alike (the known global minima).
         narrow: a phone's width: at most two panels a row, shorter, and further apart (their tick labels
             and titles would touch).
+        width: the column's width in CSS pixels, if the browser has reported it (else a desktop's ~860 is
+            assumed): the rows are about as high as a panel is wide at equal scales.
 
     Returns:
         The figure, one heatmap panel per entry of ``panels``.
@@ -321,7 +324,7 @@ def basin_figure(
     # Between rows, room for the tick labels above (~22 px) and the titles below (~30 px) with space between
     # them (at 50 px the second row's titles touched the first row's tick labels).
     row_gap = 64
-    cell_px = 120 if narrow else 860 / cols - 40
+    cell_px = 120 if narrow else (width or 860) / cols - 40
     row_px = min(330, max(110, cell_px / shown_aspect(bounds)))
     plot_px = rows * row_px + (rows - 1) * row_gap + 20  # the plotting area: the figure less its margins
     gap_x, gap_y = (0.12 if narrow else 0.04), row_gap / plot_px
