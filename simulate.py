@@ -37,6 +37,8 @@ class RunResult:
         stop_reason: why a run with ``diverged_at`` stopped when it did not diverge (the surface had no
             finite value where it got to, or no gradient where it was: a custom formula's log of a
             negative number, a cone's tip), else ``None``. A smaller η would not help such a run.
+        stopped_at: where a run that stopped landed, when that point is finite (the surface has no value
+            there; ``path`` is NaN from ``diverged_at`` on, as for a run that diverged), else ``None``.
     """
 
     run: Run
@@ -46,6 +48,7 @@ class RunResult:
     diverged_at: int | None
     error: str | None = None
     stop_reason: str | None = None
+    stopped_at: tuple[float, float] | None = None
 
     @property
     def end_kind(self) -> str:
@@ -332,12 +335,15 @@ def simulate(scene: Scene, paths: Callable[[Scene, Run], np.ndarray] = path_of) 
         ends, stopped = ended_early(land, path[:, None, :], loss[:, None])
         diverged_at = int(ends[0]) if ends[0] >= 0 else None
         reason = _stop_reason(path, loss, int(ends[0])) if stopped[0] else None
+        landed = None
+        if reason is not None and np.isfinite(path[diverged_at]).all():
+            landed = (float(path[diverged_at, 0]), float(path[diverged_at, 1]))
         if diverged_at is not None:
             path = path.copy()
             path[diverged_at:] = np.nan
             loss = loss.copy()
             loss[diverged_at:] = np.nan
-        results.append(RunResult(run, label, path, loss, diverged_at, stop_reason=reason))
+        results.append(RunResult(run, label, path, loss, diverged_at, stop_reason=reason, stopped_at=landed))
         n = getattr(land, "n_samples", None)
         batch = run.get(BATCH_PARAM.name) if BATCH_PARAM.name in settings_of(run.optimizer) else None
         if n is not None and isinstance(batch, (int, float)) and batch >= n:

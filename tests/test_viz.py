@@ -14,7 +14,7 @@ from PIL import Image
 
 import landscapes
 import lessons
-from scene import Run, Scene
+from scene import CUSTOM, Run, Scene
 from simulate import simulate
 from viz.curves import loss_figure, loss_range
 from viz.paths import MAX_FRAMES, frame_indices, trajectory_figure
@@ -232,6 +232,42 @@ def test_downloads_csv_and_offline_html() -> None:
     assert '<script src="http' not in html, "plotly.js is inlined, so the file plays offline"
     assert "Plotly.newPlot" in html and "Plotly.addFrames" in html
     assert len(html) > 3_000_000  # plotly.js itself is a few MB
+
+
+def test_the_offline_animation_offers_no_click_to_start() -> None:
+    # Its hover said "start here: (0.6, 0.6)" over empty ground, but a click in the file does nothing.
+    from ui.views import animation_html, build_paths_figure
+
+    result = simulate(SCENES["diverging"])
+    fig = build_paths_figure(result, overlay=False, columns=2)
+    assert not [t for t in fig.data if t.meta == "click-grid"]
+    assert "start here" not in animation_html(fig, "test")
+
+
+def test_the_csv_keeps_where_a_stopped_run_landed() -> None:
+    # GD (η = 0.5) on log(x) + y² from (1, 1), by hand: x₁ = 1 − 0.5·(1/1) = 0.5, y₁ = 1 − 0.5·2 = 0;
+    # x₂ = 0.5 − 0.5·(1/0.5) = −0.5, y₂ = 0. The surface has no value at x < 0: the run stops at step 2,
+    # whose row kept no position though the page names the point.
+    import pandas as pd
+
+    from ui.views import trajectories_csv
+
+    scene = Scene(
+        landscape=CUSTOM,
+        formula="log(x)+y^2",
+        formula_bounds=((0.1, 3.0), (-2.0, 2.0)),
+        runs=(Run("gd", (("lr", 0.5),)),),
+        start=(1.0, 1.0),
+        steps=5,
+    )
+    result = simulate(scene)
+    (r,) = result.runs
+    assert r.ended == "stopped at step 2" and "(-0.5, 0)" in str(r.stop_reason)
+    rows = pd.read_csv(io.StringIO(trajectories_csv(result)))
+    stop = rows[rows["step"] == 2].iloc[0]
+    assert (stop["x"], stop["y"], stop["status"]) == (-0.5, 0.0, "stopped") and np.isnan(stop["loss"])
+    assert rows[rows["step"] > 2][["x", "y"]].isna().all().all(), "no position after the stop"
+    np.testing.assert_allclose(rows[rows["step"] == 1][["x", "y"]].to_numpy(), [[0.5, 0.0]])
 
 
 def test_3d_view_keeps_the_surfaces_window_when_a_run_leaves_it() -> None:

@@ -193,7 +193,7 @@ def build_paths_figure(
         columns=columns,
         hidden=hidden,
         line_width=5 if presentation else 2.5,
-        click_grid=0 if hidden else 21,
+        click_grid=0,  # the offline file cannot start a run where it is clicked: no "start here" to hover
         narrow=narrow,
         scale=1.5 if presentation else 1.0,
         panel_px=330 if presentation else None,
@@ -482,7 +482,8 @@ def trajectories_csv(result: Result) -> str:
     """Every run's path and loss as long-format CSV (run, optimizer, step, x, y, loss, status).
 
     ``status`` is "ok" up to a run's end; from the step at which it diverged or stopped it is "diverged" or
-    "stopped" (those rows have no position: the empty cells were unexplained).
+    "stopped" (those rows have no position: the empty cells were unexplained), except the step a run stopped
+    at, which keeps the point it landed on where the surface has no value (its loss stays empty).
     """
     frames = []
     for r in result.runs:
@@ -490,14 +491,18 @@ def trajectories_csv(result: Result) -> str:
             continue
         steps = np.arange(len(r.path))
         status = np.where(steps < r.diverged_at, "ok", r.end_kind) if r.diverged_at is not None else "ok"
+        path = r.path
+        if r.stopped_at is not None and r.diverged_at is not None:
+            path = path.copy()
+            path[r.diverged_at] = r.stopped_at
         frames.append(
             pd.DataFrame(
                 {
                     "run": r.label,
                     "optimizer": r.run.optimizer,
                     "step": steps,
-                    "x": r.path[:, 0],
-                    "y": r.path[:, 1],
+                    "x": path[:, 0],
+                    "y": path[:, 1],
                     "loss": r.loss,
                     "status": status,
                 }
