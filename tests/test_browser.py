@@ -1126,18 +1126,21 @@ def test_every_lesson_title_fits_the_sidebars_select(page: Any, server: str) -> 
     # "A ravine: GD bounces, then crawls; momentum swings, then races" showed as "A ravine: GD bounces, then
     # crawl" in the select and was cut in its list too (as were five more). Every title now fits the
     # select's text box at the sidebar's usual width, measured in its own font.
-    open_app(page, server, "")
-    room, widths = page.evaluate(
-        """async (titles) => {
-          const box = document.querySelector('[data-testid="stSidebar"] [data-testid="stSelectbox"] input');
-          const cs = getComputedStyle(box), c = document.createElement("canvas").getContext("2d");
-          await document.fonts.load(cs.font, titles.join(""));  // else a canvas measures in a fallback font
-          c.font = cs.font;
-          return [box.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight),
-                  titles.map((t) => c.measureText(t).width)];
-        }""",
-        [lessons.get(k).title for k in lessons.keys()],  # noqa: SIM118 (the module's function)
-    )
+    with new_session(page, viewport={"width": 1280, "height": 800}) as pg:
+        open_app(pg, server, "")
+        # the panels come first in a session's first run, the sidebar after them
+        pg.wait_for_selector('[data-testid="stSidebar"] [data-testid="stSelectbox"] input', timeout=60_000)
+        room, widths = pg.evaluate(
+            """async (titles) => {
+              const box = document.querySelector('[data-testid="stSidebar"] [data-testid="stSelectbox"] input');
+              const cs = getComputedStyle(box), c = document.createElement("canvas").getContext("2d");
+              await document.fonts.load(cs.font, titles.join(""));  // else a canvas measures in a fallback font
+              c.font = cs.font;
+              return [box.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight),
+                      titles.map((t) => c.measureText(t).width)];
+            }""",
+            [lessons.get(k).title for k in lessons.keys()],  # noqa: SIM118 (the module's function)
+        )
     assert room > 150
     too_wide = {lessons.get(k).title: round(w) for k, w in zip(lessons.keys(), widths, strict=True) if w > room}
     assert not too_wide, (room, too_wide)

@@ -531,14 +531,14 @@ def basin_section(scene: Scene, n: int) -> None:
     # together: as many a row as get about 200 px, from the width the browser reports (a phone: two a row,
     # which basin_figure lays out for it).
     phone = is_phone()
-    width = measure(BASIN_SCREEN).column(phone)
+    width = None if phone else measure(BASIN_SCREEN).column(phone)  # a phone's layout is fixed: no report
     fig = basin_figure(
         panels,
         xs,
         ys,
         told_apart,
         land.bounds,
-        columns=max(1, min(4, len(panels), 2 if phone else int(width // BASIN_PANEL_PX))),
+        columns=max(1, min(4, len(panels), 2 if width is None else int(width // BASIN_PANEL_PX))),
         narrow=phone,
         width=width,
         ended_label=black,
