@@ -691,33 +691,36 @@ def test_presenting_four_runs_on_a_720_pixel_projector_shows_every_panel(page: A
 
 
 CANVASES = "[...document.querySelectorAll('.pp-host .pp-canvas')].map((c) => c.getBoundingClientRect().toJSON())"
+PLAY_BAR_BOTTOM = "document.querySelector('.pp-host .pp-bar').getBoundingClientRect().bottom"
+
+
+def open_presenting(pg: Any, server: str, query: str, screen: int) -> None:
+    """Open ``query`` (presenting) and wait until its Play bar ends on a ``screen`` pixels high window."""
+    open_app(pg, server, query)
+    pg.wait_for_function(RUN_FINISHED, timeout=120_000)
+    pg.wait_for_function(finished_with(f"{PLAY_BAR_BOTTOM} <= {screen}"), timeout=60_000)
 
 
 def test_presenting_four_runs_on_a_1024_by_768_projector_takes_two_rows(page: Any, server: str) -> None:
     # Four to a row on a 1024 × 768 projector made each plot 142 px high over an empty lower half of the
     # screen. Two rows of two make them about 210 px, and the Play bar still ends on the screen.
     with new_session(page, viewport={"width": 1024, "height": 768}) as pg:
-        open_app(pg, server, "?present=1")
-        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
-        bar = "document.querySelector('.pp-host .pp-bar').getBoundingClientRect().bottom"
-        pg.wait_for_function(finished_with(f"{bar} <= 768"), timeout=60_000)
+        open_presenting(pg, server, "?present=1", 768)
         boxes = pg.evaluate(CANVASES)
         assert len(boxes) == 4
         tops, lefts = sorted({round(b["top"]) for b in boxes}), sorted({round(b["left"]) for b in boxes})
         assert len(tops) == 2 and len(lefts) == 2, boxes  # 2 + 2, not 3 + 1
         # the plot inside each canvas: its height less the 8 px above it and the 30 px of x labels below
         assert min(b["height"] for b in boxes) - 38 >= 190, boxes
-        assert max(b["bottom"] for b in boxes) <= pg.evaluate(bar) <= 768
+        assert max(b["bottom"] for b in boxes) <= pg.evaluate(PLAY_BAR_BOTTOM) <= 768
 
 
 def test_presenting_the_saddle_keeps_the_play_bar_on_a_720_pixel_projector(page: Any, server: str) -> None:
     # The saddle lesson's panels carry "ends outside the picture" lines under their titles, taller than the
     # fit had measured: the Play bar ended at y = 740 on a 720-line screen, before and after Reveal.
     with new_session(page, viewport={"width": 1280, "height": 720}) as pg:
-        open_app(pg, server, "?present=1&lesson=saddle")
-        pg.wait_for_function(RUN_FINISHED, timeout=120_000)
-        bar = "document.querySelector('.pp-host .pp-bar').getBoundingClientRect().bottom"
-        pg.wait_for_function(finished_with(f"{bar} <= 720"), timeout=60_000)
+        open_presenting(pg, server, "?present=1&lesson=saddle", 720)
+        bar = PLAY_BAR_BOTTOM
         pg.get_by_role("button", name="Reveal", exact=True).click()
         pg.wait_for_function(finished_with("document.body.innerText.includes('Hide again')"), timeout=60_000)
         pg.wait_for_function(finished_with(f"{bar} <= 720"), timeout=60_000)
