@@ -81,6 +81,11 @@ class Landscape:
     step_cost: float = 1.0
     hessian_cost: float = 6.0
 
+    def gradient_cost(self, batch_size: int = 0) -> float:
+        """What one point's gradient costs, in Rosenbrock gradients: ``step_cost`` (a data landscape's
+        mini-batch of ``batch_size`` samples costs what it draws; 0 is the full gradient)."""
+        return self.step_cost
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         key = cls.__dict__.get("key")

@@ -572,6 +572,23 @@ def test_work_counts_cells_steps_and_the_hessian() -> None:
     assert sweeps.work(heavy, ["gd"], 100, 10) > 50 * gd, "a sigmoid of every data point per gradient"
 
 
+def test_work_counts_a_runs_mini_batches() -> None:
+    # A 200 × 200 sweep of 2,000 SGD steps on linear regression with mini-batches of 4 kept the server busy
+    # 7.6 s (the audit): its work counted the full gradient, cheap on this landscape, not the mini-batch's
+    # draws and gathers. It now runs on a smaller grid; the full-batch sweep keeps its 200 × 200.
+    lin = landscapes.get("linear-regression")
+    full = sweeps.work(lin, ["sgd"], 100, 10)
+    assert sweeps.work(lin, ["sgd"], 100, 10, [0]) == full == sweeps.work(lin, ["sgd"], 100, 10, [lin.n_samples])
+    costs = [sweeps.work(lin, ["sgd"], 100, 10, [b]) for b in (1, 4, 16, 64, 128)]
+    assert costs == sorted(costs) and costs[1] > 2 * full, "a larger mini-batch costs more"
+    assert sweeps.affordable_size(lin, ["sgd"], 200, 2000) == 200
+    assert sweeps.affordable_size(lin, ["sgd"], 200, 2000, batch_sizes=[4]) == 100
+    # the page asks with each run's own mini-batch size
+    at = _app({"ls": "linear-regression", "r": "sgd~lr:0.01~momentum:0.9~batch_size:4", "steps": "2000", "sw_n": "200"})
+    assert not at.exception
+    assert any("showing 100 × 100" in i.value for i in at.info), [i.value for i in at.info]
+
+
 @pytest.mark.parametrize(
     ("name", "opt", "steps"),
     [("rosenbrock", "adam", 2000), ("rnn-cliff", "gd", 2000), ("logistic-regression", "newton", 2000)],

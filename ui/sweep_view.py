@@ -8,6 +8,7 @@ its setting into the sidebar), ``basin_chart``. The same ``sw_`` names are the t
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,7 @@ import streamlit as st
 import optimizers
 import sweeps
 from landscapes import Landscape
-from scene import Run, Scene, make_landscape, settings_of
+from scene import BATCH_PARAM, Run, Scene, make_landscape, settings_of
 from simulate import run_labels
 from sweeps import SweepResult, SweepSettings
 from ui import widgets
@@ -422,7 +423,7 @@ def heatmap_section(scene: Scene, s: SweepSettings, notes: list[str]) -> None:
     if s.metric == "reach" and len(land.minima) == 0:
         st.info(f"{land.title} has no known minimum, so there is no “steps to reach”; showing the final loss.")
         s = SweepSettings(run=s.run, axes=s.axes, n=s.n, metric="loss")
-    n = affordable(land, [scene.runs[s.run].optimizer], s.n, scene.steps, f"sweep of {label}")
+    n = affordable(land, [scene.runs[s.run]], s.n, scene.steps, f"sweep of {label}")
     if n is None:
         return
     s = SweepSettings(run=s.run, axes=s.axes, n=n, metric=s.metric)
@@ -471,14 +472,17 @@ def heatmap_section(scene: Scene, s: SweepSettings, notes: list[str]) -> None:
     )
 
 
-def affordable(land: Landscape, names: list[str], n: int, steps: int, what: str) -> int | None:
-    """The grid size to run for an ``n × n`` ``what`` (:func:`sweeps.affordable_size`), saying so when it is
-    smaller than asked; None, with a message, when even the smallest grid is too much work."""
+def affordable(land: Landscape, runs: Sequence[Run], n: int, steps: int, what: str) -> int | None:
+    """The grid size to run for an ``n × n`` ``what`` of ``runs`` (:func:`sweeps.affordable_size`, with each
+    run's mini-batch size), saying so when it is smaller than asked; None, with a message, when even the
+    smallest grid is too much work."""
     sizes = [k for k in sweeps.SIZES if k <= n]
-    k = sweeps.affordable_size(land, names, n, steps, sizes)
+    names = [r.optimizer for r in runs]
+    batches = [int(r.effective().get(BATCH_PARAM.name, 0) or 0) for r in runs]
+    k = sweeps.affordable_size(land, names, n, steps, sizes, batches)
     if k is None:
         least = min(sizes, default=n)
-        most = sweeps.affordable_steps(land, names, least)
+        most = sweeps.affordable_steps(land, names, least, batches)
         st.warning(
             f"Even a {least} × {least} {what} on {land.title}, {steps:,} steps a run, is more work than one page "
             f"may ask of a shared server; with at most {most:,} steps it runs."
@@ -508,7 +512,7 @@ def basin_section(scene: Scene, n: int) -> None:
             + (", or a double well such as (x^2 - 1)^2 + y^2." if land.numeric_minima else ".")
         )
         return
-    m = affordable(land, [r.optimizer for r in scene.runs], min(n, sweeps.MAX_BASIN_SIZE), scene.steps, "basin map")
+    m = affordable(land, scene.runs, min(n, sweeps.MAX_BASIN_SIZE), scene.steps, "basin map")
     if m is None:
         return
     labels = run_labels(scene.runs, scene.shared_lr)
