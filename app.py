@@ -46,7 +46,7 @@ class Playground:
     messages: DeltaGenerator
     panels: DeltaGenerator
     rest: DeltaGenerator
-    fig: Callable[[], go.Figure] | None = None
+    fig: Callable[..., go.Figure] | None = None
 
     @classmethod
     def make(cls, tab: TabPlaces) -> Playground:

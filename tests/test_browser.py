@@ -1149,6 +1149,34 @@ def test_every_lesson_title_fits_the_sidebars_select(page: Any, server: str) -> 
     assert not too_wide, (room, too_wide)
 
 
+def test_the_offline_animation_saved_on_a_laptop_stacks_its_panels_on_a_phone(page: Any, tmp_path: Any) -> None:
+    # A file saved on a laptop kept the laptop's three panels a row on a phone: tiny plots, titles over each
+    # other, "diverged at step 3" far below its panel. It now carries the phone layout and takes it in a
+    # window under 600 px; wider, it keeps its own.
+    from scene import Run, Scene
+    from simulate import simulate
+    from ui.views import animation_html, build_paths_figure
+
+    scene = Scene(runs=(Run("gd", (("lr", 0.1),)), Run.make("momentum"), Run("adam", (("lr", 0.05),))), steps=100)
+    result = simulate(scene)
+    file = tmp_path / "animation.html"
+    wide, narrow = (build_paths_figure(result, overlay=False, columns=3, narrow=n) for n in (False, True))
+    file.write_text(animation_html(wide, "test", narrow), encoding="utf-8")
+    domains = """() => { const gd = document.getElementById('optimizer-playground'), l = gd && gd.layout;
+      return l && l.xaxis2 ? ['', 2, 3].map((a) => [l['xaxis' + a].domain, l['yaxis' + a].domain]) : null; }"""
+    for width, stacked in ((360, True), (1280, False)):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(file.as_uri())
+        page.wait_for_load_state("load")
+        page.wait_for_function(f"(() => {{ const d = ({domains})(); return !!d; }})()")
+        if stacked:  # the relayout follows the load event
+            page.wait_for_function(f"({domains})()[0][0][1] > 0.9")
+        boxes = page.evaluate(domains)
+        lefts = {round(x[0][0], 3) for x in boxes}
+        tops = {round(y[1][1], 3) for y in boxes}
+        assert (len(lefts), len(tops)) == ((1, 3) if stacked else (3, 1)), (width, boxes)
+
+
 def test_summary_cells_write_an_exact_zero_as_0(page: Any) -> None:
     """The panels' summary (``summaryText`` in ``ui/paths_canvas.js``) wrote a loss of exactly 0 (GD on a
     bowl, from its minimum) as "0.000". Other numbers keep their significant digits, trailing zeros too."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 from collections.abc import Callable
 
 import numpy as np
@@ -206,7 +207,7 @@ def trajectories(
     hidden: bool = False,
     presentation: bool = False,
     on_drawn: Callable[[], None] | None = None,
-) -> Callable[[], go.Figure] | None:
+) -> Callable[..., go.Figure] | None:
     """The panels (or overlay, or 3-D view) of the scene.
 
     The 2-D panels are drawn in the browser (:mod:`ui.paths_canvas`; ``on_drawn`` runs once the browser
@@ -274,7 +275,7 @@ def trajectories(
         ),
     )
     paths_canvas(payload, key=PATHS_CHART, on_start=_on_click_start, on_drawn=on_drawn)
-    return lambda: build_paths_figure(
+    return lambda narrow=narrow: build_paths_figure(
         result, overlay=overlay, columns=auto_columns(len(result.runs)), hidden=hidden, narrow=narrow
     )
 
@@ -514,24 +515,62 @@ def trajectories_csv(result: Result) -> str:
     return buf.getvalue()
 
 
-def animation_html(fig: go.Figure, title: str) -> str:
+#: Below this window width the offline animation takes its phone layout (one panel a row), if it carries one.
+NARROW_HTML_PX = 600
+
+
+def animation_html(fig: go.Figure, title: str, narrow: go.Figure | None = None) -> str:
     """The animated figure as a standalone HTML page that plays offline (plotly.js inlined), under a heading
-    that names it (``title``, escaped); a phone lays it out at its own width."""
+    that names it (``title``, escaped); a phone lays it out at its own width.
+
+    Args:
+        fig: the animation (:func:`build_paths_figure`).
+        title: the page's title and heading.
+        narrow: the same animation laid out for a phone (one panel a row). Given, the file switches to its
+            layout when opened in a window narrower than :data:`NARROW_HTML_PX`: a file saved on a laptop
+            showed three tiny panels on a phone, their titles over each other. Its surface images are the
+            file's own (same axes), so they are not written twice.
+
+    Returns:
+        The HTML page.
+    """
     name = html.escape(title)
     head = f'<head><meta name="viewport" content="width=device-width, initial-scale=1"><title>{name}</title>'
     heading = f'<body><h1 style="font: 600 20px system-ui, sans-serif; margin: 12px 8px 0">{name}</h1>'
+    div = "optimizer-playground"
     page = fig.to_html(
         include_plotlyjs=True,
         full_html=True,
         auto_play=False,
         config={"displaylogo": False},  # a file for any device: the mode bar stays
         default_width="100%",
-        div_id="optimizer-playground",
+        div_id=div,
     )
-    return page.replace("<head>", head, 1).replace("<body>", heading, 1)
+    page = page.replace("<head>", head, 1).replace("<body>", heading, 1)
+    if narrow is None:
+        return page
+    # What the phone layout changes, as Plotly.relayout's "attribute path: value" pairs (an axis container
+    # given whole is not replaced)
+    mine, theirs = fig.to_plotly_json()["layout"], narrow.to_plotly_json()["layout"]
+    changes: dict[str, object] = {}
+    for key, value in theirs.items():
+        if key in ("images", "template") or mine.get(key) == value:
+            continue
+        if isinstance(value, dict) and isinstance(mine.get(key), dict):
+            changes.update({f"{key}.{k}": v for k, v in value.items() if mine[key].get(k) != v})
+        else:
+            changes[key] = value
+    # "</" cannot end the script early: JSON escapes it
+    data = json.dumps(changes, separators=(",", ":")).replace("</", "<\\/")
+    script = (
+        "<script>window.addEventListener('load', function () {"
+        f" if (window.innerWidth < {NARROW_HTML_PX})"
+        f" Plotly.relayout(document.getElementById('{div}'), {data}); }});</script>"
+    )
+    return page.replace("</body>", script + "</body>", 1)
 
 
-def downloads(result: Result, fig: Callable[[], go.Figure] | None) -> None:
+def downloads(result: Result, fig: Callable[..., go.Figure] | None) -> None:
     """CSV of the trajectories, the animation as offline HTML (``fig`` builds its figure when asked), the
     scene as JSON."""
     scene: Scene = result.scene
@@ -549,7 +588,8 @@ def downloads(result: Result, fig: Callable[[], go.Figure] | None) -> None:
         title = f"Optimizer Playground: {result.landscape.title}"
         c2.download_button(
             "Animation (HTML, plays offline)",
-            data=lambda: animation_html(fig(), title),
+            # a file saved on a laptop also carries the phone layout, which it takes in a narrow window
+            data=lambda: animation_html(fig(), title, None if is_phone() else fig(narrow=True)),
             file_name="optimizer-playground.html",
             mime="text/html",
             key="dl_html",
