@@ -124,6 +124,14 @@ class Result:
         return rows
 
 
+def run_name(runs: tuple[Run, ...], i: int) -> str:
+    """Run ``i``'s optimizer, with its copy number when ``runs`` has several of it: "Momentum (EMA) #2" (the
+    number matches the sidebar's expander of that copy)."""
+    twins = [j for j, r in enumerate(runs) if r.optimizer == runs[i].optimizer]
+    base = optimizers.spec(runs[i].optimizer).label
+    return base if len(twins) == 1 else f"{base} #{twins.index(i) + 1}"
+
+
 def run_labels(runs: tuple[Run, ...], shared_lr: float | None = None) -> list[str]:
     """Panel labels: the optimizer's label, plus the settings that tell copies of it apart.
 
@@ -133,10 +141,10 @@ def run_labels(runs: tuple[Run, ...], shared_lr: float | None = None) -> list[st
     labels = []
     effective: dict[int, dict[str, Value]] = {}  # filled only for runs that have twins
     for i, run in enumerate(runs):
-        base = optimizers.spec(run.optimizer).label
+        number = run_name(runs, i)
         twins = [j for j, r in enumerate(runs) if r.optimizer == run.optimizer]
         if len(twins) == 1:
-            labels.append(base)
+            labels.append(number)
             continue
         for j in twins:
             if j not in effective:
@@ -155,8 +163,7 @@ def run_labels(runs: tuple[Run, ...], shared_lr: float | None = None) -> list[st
         shown = ", ".join(_setting_text(run, k, effective[i].get(k)) for k in picked[:3])
         if len(picked) > 3:
             shown += ", …"
-        # "#k" matches the sidebar's expander of the same copy; the settings say how the copies differ.
-        number = f"{base} #{twins.index(i) + 1}"
+        # the settings say how the copies differ
         labels.append(f"{number} ({shown})" if shown else number)
     return labels
 

@@ -18,7 +18,7 @@ import optimizers
 import sweeps
 from landscapes import Landscape
 from scene import BATCH_PARAM, Run, Scene, make_landscape, settings_of
-from simulate import run_labels
+from simulate import run_labels, run_name
 from sweeps import SweepResult, SweepSettings
 from ui import widgets
 from ui.controls import SHARED_LR, hp_key
@@ -108,13 +108,6 @@ def _init(scene: Scene) -> None:
 def _copy_of(runs: tuple[Run, ...], i: int) -> int:
     """Which copy of its optimizer run ``i`` is (the sidebar's widget keys count copies from 1)."""
     return sum(1 for r in runs[:i] if r.optimizer == runs[i].optimizer) + 1
-
-
-def _run_name(runs: tuple[Run, ...], i: int) -> str:
-    """Run ``i``'s optimizer, with its copy number when the scene has several: "Momentum (EMA) #2"."""
-    name = optimizers.spec(runs[i].optimizer).label
-    several = sum(1 for r in runs if r.optimizer == runs[i].optimizer) > 1
-    return f"{name} #{_copy_of(runs, i)}" if several else name
 
 
 SETTINGS_KEY = "sweep_settings"  # the key of the controls' container
@@ -437,7 +430,7 @@ def heatmap_section(scene: Scene, s: SweepSettings, notes: list[str]) -> None:
     st.session_state[_LAST] = {
         "optimizer": run.optimizer,
         "copy": _copy_of(scene.runs, s.run),
-        "name": _run_name(scene.runs, s.run),
+        "name": run_name(scene.runs, s.run),
         "x_name": r.x.name,
         "y_name": r.y.name,
         "x_symbol": r.x.symbol,
