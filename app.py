@@ -17,7 +17,7 @@ from streamlit.delta_generator import DeltaGenerator
 import sweeps
 from scene import Scene
 from simulate import Result
-from ui import cache, controls, guide_view, lessons_view, state, steps_view, sweep_view, views
+from ui import cache, controls, guide_view, lessons_view, page_tabs, state, steps_view, sweep_view, views
 from ui.sweep_view import sweep_query
 
 
@@ -164,12 +164,16 @@ def draw_runs_and_playground(
         return runs_and_playground(base, setup, tab)
 
 
+def _pick_tab(slug: str) -> None:
+    st.session_state[state.TAB] = state.TABS[slug]
+
+
 def _drawn_tab_keys() -> set[str]:
     """The controls of the Sweeps or Step by step tab that this run draws: the open tab's (unless the
     class is predicting or the page presents, when no tab but the Playground shows controls)."""
     if lessons_view.paths_hidden() or lessons_view.presenting():
         return set()
-    open_tab = st.session_state.get(state.TAB) or state.initial_tab()
+    open_tab = state.open_tab()
     if open_tab == state.TABS["sweeps"]:
         return set(sweep_view.CONTROL_KEYS)
     if open_tab == state.TABS["steps"]:
@@ -207,16 +211,19 @@ def main() -> None:
     if not lessons_view.presenting():
         st.title("Optimizer Playground")
     state.url_messages()
-    # Only the open tab is computed and sent (the tabs rerun the page when switched); the others keep
-    # their controls' state and their part of the URL.
-    if lessons_view.presenting():  # presentation mode hides the tab bar: always show the panels
+    # Only the open tab is computed and sent (a pick reruns the page); the others keep their controls'
+    # state and their part of the URL.
+    if lessons_view.presenting():  # presentation mode has no tab bar: always the panels
         ss[state.TAB] = state.TABS["play"]
-    tab_play, tab_sweep, tab_steps, tab_guide = st.tabs(
-        list(state.TABS.values()), key=state.TAB, on_change="rerun", default=state.initial_tab()
-    )
+    open_tab = state.open_tab()
+    if lessons_view.presenting():
+        st.empty()  # where the tab bar stands: the tab's container keeps its place, and the panels in it
+        body = st.container(key=page_tabs.PANEL_KEY)
+    else:
+        body = page_tabs.page_tabs(state.TABS, state.tab_slug(open_tab), _pick_tab)
     tab = None
-    if tab_play.open:
-        with tab_play:
+    if open_tab == state.TABS["play"]:
+        with body:
             tab = TabPlaces.make()
     if initial is not None:
         setup_first = controls.RunsSetup.of(initial)
@@ -241,18 +248,21 @@ def main() -> None:
             views.update_rules(ss[_RULES])
     hidden = lessons_view.paths_hidden()  # while the class predicts, no tab may give the paths away
     extra_query: dict[str, str | list[str]] = dict(lessons_view.query_extra())
-    with tab_sweep:
-        if tab_sweep.open and hidden:
-            st.info("Hidden until Reveal: the class is still predicting.")
-        extra_query.update(sweep_view.sweep_view(scene) if tab_sweep.open and not hidden else sweep_query(scene))
-    with tab_steps:
-        if tab_steps.open and hidden:
-            st.info("Hidden until Reveal: the class is still predicting.")
-        elif tab_steps.open:
-            steps_view.step_by_step(cache.cached_simulate(scene))
-    with tab_guide:
-        if tab_guide.open:
+    with body:
+        if open_tab == state.TABS["sweeps"]:
+            if hidden:
+                st.info("Hidden until Reveal: the class is still predicting.")
+            else:
+                extra_query.update(sweep_view.sweep_view(scene))
+        elif open_tab == state.TABS["steps"]:
+            if hidden:
+                st.info("Hidden until Reveal: the class is still predicting.")
+            else:
+                steps_view.step_by_step(cache.cached_simulate(scene))
+        elif open_tab == state.TABS["guide"]:
             guide_view.guide()
+    if open_tab != state.TABS["sweeps"] or hidden:
+        extra_query.update(sweep_query(scene))
     extra_query.update(state.tab_query())
     state.sync_url(scene, extra_query)
 

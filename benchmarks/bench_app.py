@@ -37,6 +37,7 @@ from tests.harness import (  # noqa: E402
     ERROR_ELEMENTS,
     FIRST_CHART_PROBE,
     WEBSOCKET_PROBE,
+    components,
     last_move_breakdown,
     launch_chromium,
     slider_input,
@@ -161,7 +162,8 @@ def figure_bytes(script: str, query: str) -> tuple[int, int, list[int]]:
     for k, v in parse_qs(query.lstrip("?")).items():
         at.query_params[k] = v
     at.run()
-    panels = [len(c.proto.bytes) for c in at.get("bidi_component")]  # UTF-8 JSON (ui/paths_canvas.py)
+    # the panels' UTF-8 JSON (ui/paths_canvas.py); the tab bar's small data is left out
+    panels = [len(c.proto.bytes) for c in components(at, "paths_chart")]
     sizes = panels + [len(c.proto.spec.encode()) for c in at.get("plotly_chart")]
     return (panels[0] if panels else 0), sum(sizes), sizes
 

@@ -2,17 +2,24 @@
 
 The same sidebar widgets as the app's default page (lesson picker, toggles, landscape and its two
 sliders, the optimizer multiselect, one open run expander with the learning-rate slider, three closed
-ones, start point, steps, seed, view), the title, the four tabs, four update rules typeset with KaTeX
-and a closed expander, but only one Plotly line chart and no computation. Moving its learning-rate
-slider shows what Streamlit's rerun of a page this size costs in the browser by itself, beside the
-app's figure (which adds the simulation and the panels) and the one-slider floor's.
+ones, start point, steps, seed, view), the title, the app's tab bar (``ui/page_tabs.py``), four
+update rules typeset with KaTeX and a closed expander, but only one Plotly line chart and no
+computation. Moving its learning-rate slider shows what Streamlit's rerun of a page this size costs in
+the browser by itself, beside the app's figure (which adds the simulation and the panels) and the
+one-slider floor's.
 """
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from ui.page_tabs import page_tabs
 
 st.set_page_config(page_title="Floor with the app's controls", layout="wide")
 
@@ -50,8 +57,8 @@ with st.sidebar:
     st.segmented_control("View", ["Side by side", "Overlay", "3-D"], default="Side by side")
 
 st.title("Optimizer Playground")
-play, _sweeps, _steps, _guide = st.tabs(["Playground", "Sweeps", "Step by step", "Optimizer guide"])
-with play:
+TABS = {"play": "Playground", "sweeps": "Sweeps", "steps": "Step by step", "guide": "Optimizer guide"}
+with page_tabs(TABS, "play", lambda slug: None):
     x = np.arange(100)
     fig = go.Figure(go.Scatter(x=x.tolist(), y=np.round((1 - lr) ** x, 4).tolist(), mode="lines"))
     fig.update_layout(height=400, margin=dict(l=40, r=10, t=20, b=30))

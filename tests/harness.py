@@ -193,6 +193,17 @@ def finished_with(condition: str) -> str:
     return f"() => ({condition}) && {_IDLE}"
 
 
+#: A JavaScript expression: the page's layout has settled for what the browser reported to the server: the
+#: sidebar is drawn and nothing moves (its opening slides the column narrower), and every screen reporter
+#: (``ui/screen.js``) last sent the width its column has now (within the reporter's slack). With
+#: :data:`_IDLE` (:func:`finished_with`), the page is drawn for the column it stands in.
+LAYOUT_SETTLED = """(
+  !!document.querySelector('[data-testid=stSidebarUserContent] [data-testid=stElementContainer]')
+  && document.getAnimations().every((a) => a.playState !== 'running')
+  && [...document.querySelectorAll('[data-sent-width]')].every(
+       (b) => Math.abs(Number(b.dataset.sentWidth) - b.getBoundingClientRect().width) <= 24)
+)"""
+
 #: A chart drawn (Plotly traces, or the app's panels), Streamlit idle.
 CHART_READY = f"""
 () => !!document.querySelector('.js-plotly-plot .scatterlayer .trace, .pp-host[data-draws]')
@@ -246,6 +257,13 @@ def last_move_breakdown(page) -> tuple[float, float, int]:  # type: ignore[no-un
     }"""
     )
     return float(arrival - t0), float(t1 - arrival), int(total)
+
+
+# --- AppTest ------------------------------------------------------------------------------------------
+def components(at: Any, key: str) -> list[Any]:
+    """An ``AppTest`` page's browser-side components keyed ``key`` (``paths_chart``: the panels;
+    ``page_tabs``: the tab bar)."""
+    return [el for el in at.get("bidi_component") if el.proto.id.endswith(key)]
 
 
 # --- what Markdown shows ------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import landscapes
 import optimizers
 from scene import CUSTOM, MAX_STEPS, Run, Scene, decode
 from simulate import MAX_RUN_INSTRUCTIONS, check_run_work, run_labels, simulate
-from tests.harness import markdown_shown
+from tests.harness import components, markdown_shown
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -44,9 +44,8 @@ def figure(at: AppTest, key: str) -> dict[str, Any]:
 
 def panels(at: AppTest) -> dict[str, Any]:
     """The data the animated panels (the browser-side component ``paths_chart``) were sent."""
-    for el in at.get("bidi_component"):
-        if el.proto.id.endswith("paths_chart"):
-            return json.loads(el.proto.bytes)
+    for el in components(at, "paths_chart"):
+        return dict(json.loads(el.proto.bytes))
     raise AssertionError("no paths panels on the page")
 
 
@@ -559,10 +558,12 @@ def test_hostile_formula_in_the_link_is_a_message() -> None:
 
 def test_presentation_mode_shows_the_panels_from_any_tab() -> None:
     at = make_app({"tab": "sweeps"})
-    assert not at.get("bidi_component"), "no panels while the Sweeps tab is open"
+    assert not components(at, "paths_chart"), "no panels while the Sweeps tab is open"
+    assert json.loads(components(at, "page_tabs")[0].proto.json)["open"] == "sweeps"
     at.toggle(key="present").set_value(True).run()
     clean(at)
     panels(at)  # the panels, although the Sweeps tab was open
+    assert not components(at, "page_tabs"), "no tab bar on a projector"
     assert "tab" not in at.query_params and at.query_params["present"] == "1"
 
 

@@ -24,6 +24,7 @@ import lessons
 import optimizers
 from tests.harness import (
     CHROMIUM,
+    LAYOUT_SETTLED,
     ROOT,
     RUN_FINISHED,
     finished_with,
@@ -31,6 +32,7 @@ from tests.harness import (
     streamlit_server,
     watch_runs,
 )
+from ui import state
 
 pytestmark = [
     pytest.mark.browser,
@@ -452,6 +454,48 @@ def test_quick_key_presses_on_the_step_slider_all_count(page: Any, server: str) 
             assert pg.locator('[data-testid="stException"]').count() == 0
 
 
+def test_the_tab_bar_opens_each_view_by_click_and_by_keyboard(page: Any, server: str) -> None:
+    open_app(page, server)
+    page.wait_for_function(RUN_FINISHED, timeout=120_000)
+    tabs = page.get_by_role("tablist").get_by_role("tab")
+    assert tabs.all_inner_texts() == list(state.TABS.values())
+    selected = "() => [...document.querySelectorAll('.pp-tabs [role=tab]')].map(t => t.ariaSelected === 'true')"
+    assert page.evaluate(selected) == [True, False, False, False]
+    panel = page.locator("[role=tabpanel]")
+    assert panel.count() == 1 and panel.locator(".pp-host").count() == 1, "the panels are in the tab's panel"
+    assert panel.get_attribute("aria-labelledby") == "pp-tab-play"
+    # A click opens the Sweeps tab: its map in the panel, the tab in the link.
+    page.get_by_role("tab", name="Sweeps").click()
+    shown = "!!document.querySelector('[role=tabpanel] {}')"
+    page.wait_for_function(finished_with(shown.format(".js-plotly-plot")), timeout=120_000)
+    assert parse_qs(urlparse(page.url).query)["tab"] == ["sweeps"]
+    assert page.evaluate(selected) == [False, True, False, False]
+    assert panel.get_attribute("aria-labelledby") == "pp-tab-sweeps" and panel.locator(".pp-host").count() == 0
+    # The arrows and End move the focus without opening a tab (only the focused tab is in the tab order);
+    # Enter opens the focused one.
+    page.get_by_role("tab", name="Sweeps").focus()
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.activeElement.textContent") == "Step by step"
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowRight")  # wraps round to the first
+    assert page.evaluate("document.activeElement.textContent") == "Playground"
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate("document.activeElement.textContent") == "Optimizer guide"
+    assert page.evaluate(selected) == [False, True, False, False]
+    in_order = "[...document.querySelectorAll('.pp-tabs [role=tab]')].map(t => t.tabIndex)"
+    assert page.evaluate(in_order) == [-1, 0, -1, -1]
+    page.keyboard.press("Enter")
+    page.wait_for_function(finished_with(shown.format("table.og-guide")), timeout=120_000)
+    assert parse_qs(urlparse(page.url).query)["tab"] == ["guide"]
+    assert page.evaluate("document.activeElement.textContent") == "Optimizer guide", "the focus stays on the tab"
+    # The link opens the same tab.
+    page.reload()
+    page.wait_for_function(finished_with(shown.format("table.og-guide")), timeout=120_000)
+    assert page.evaluate(selected) == [False, False, False, True]
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.errors == []
+
+
 def test_add_a_copy_and_remove_it_from_the_run_controls(page: Any, server: str) -> None:
     # The buttons sit in the run controls (the fragment) but change the runs: the whole page reruns.
     open_app(page, server, "?r=gd~lr:0.001&r=adam~lr:0.05")
@@ -617,8 +661,11 @@ def test_step_by_step_fits_a_laptops_column(page: Any, server: str) -> None:
         rule = ".katex-display"
         wide = f"[...document.querySelectorAll('{rule}')].filter((k) => k.scrollWidth > k.clientWidth + 1).length"
         # the browser reports the column's width, and the tab is drawn for it (KaTeX's fonts loaded: before
-        # they are, a rule is narrower than it will be)
-        ready = f"document.fonts.status === 'loaded' && !!document.querySelector('{rule}') && {wide} === 0"
+        # they are, a rule is narrower than it will be; the sidebar drawn: it slides the column narrower)
+        ready = (
+            f"document.fonts.status === 'loaded' && {LAYOUT_SETTLED} && !!document.querySelector('{rule}') "
+            f"&& {wide} === 0"
+        )
         pg.wait_for_function(finished_with(ready), timeout=120_000)
         shown = pg.evaluate(f"[...document.querySelectorAll('{rule}')].map((k) => [k.scrollWidth, k.clientWidth])")
         assert shown and all(sw <= cw + 1 for sw, cw in shown), shown
@@ -670,7 +717,8 @@ def test_the_3d_box_is_whole_in_a_narrow_column(page: Any, server: str, where: s
     with new_session(page, **options) as pg:
         pg.goto(server + "/?ls=rnn-cliff&view=3d")
         expected = 360 if where == "phone" else int(0.85 * 540 + 60)  # the column's width reported: 328, 540
-        pg.wait_for_function(finished_with(f"{FIGURE_3D_HEIGHT} && {FIGURE_3D_HEIGHT} < 640"), timeout=120_000)
+        drawn = f"{FIGURE_3D_HEIGHT} && {FIGURE_3D_HEIGHT} < 640 && {LAYOUT_SETTLED}"
+        pg.wait_for_function(finished_with(drawn), timeout=120_000)
         height = pg.evaluate(FIGURE_3D_HEIGHT)
         assert height == 360 if where == "phone" else abs(height - expected) <= 30, height
         pg.evaluate(TWO_FRAMES)  # WebGL paints the new camera in the next animation frame

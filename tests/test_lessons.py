@@ -20,6 +20,7 @@ import lessons
 import optimizers
 from scene import Scene, decode, encode, make_landscape
 from simulate import run_inputs, simulate
+from tests.harness import components
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = lessons.keys()
@@ -52,7 +53,7 @@ def texts(at: AppTest) -> str:
 def path_traces(at: AppTest, labels: list[str]) -> list[str]:
     """Labels of the paths the animated panels were sent (none while the class predicts)."""
     names = []
-    for el in at.get("bidi_component"):
+    for el in components(at, "paths_chart"):
         data = json.loads(el.proto.bytes)
         names += [r["label"] for r in data.get("runs", []) if r["label"] in labels]
     return names
@@ -372,7 +373,7 @@ def test_a_lessons_link_from_the_page_names_its_landscape_and_opens_as_written(k
 
 def loss_shown(at: AppTest) -> bool:
     """Whether the page shows loss curves (under the animated panels, or the 3-D view's Plotly chart)."""
-    if any(json.loads(el.proto.bytes).get("loss") for el in at.get("bidi_component")):
+    if any(json.loads(el.proto.bytes).get("loss") for el in components(at, "paths_chart")):
         return True
     return any("loss_chart" in c.proto.id for c in at.get("plotly_chart"))
 
@@ -395,12 +396,12 @@ def test_presentation_mode() -> None:
     at = app(lesson="saddle", present="1")
     assert at.toggle(key="present").value
     assert not loss_shown(at)
-    (panels,) = [json.loads(el.proto.bytes) for el in at.get("bidi_component")]
+    (panels,) = [json.loads(el.proto.bytes) for el in components(at, "paths_chart")]
     assert panels["scale"] > 1 and panels["lineWidth"] > 2.5, "larger fonts and thicker paths on a projector"
     # Presenting, four runs may share one row (the browser picks the grid that makes the plots largest on the
     # screen: test_browser), not otherwise.
-    (four,) = [json.loads(el.proto.bytes) for el in app(lesson="epsilon", present="1").get("bidi_component")]
-    (grid,) = [json.loads(el.proto.bytes) for el in app(lesson="epsilon").get("bidi_component")]
+    (four,) = [json.loads(el.proto.bytes) for el in components(app(lesson="epsilon", present="1"), "paths_chart")]
+    (grid,) = [json.loads(el.proto.bytes) for el in components(app(lesson="epsilon"), "paths_chart")]
     assert four["columns"] == 4 and grid["columns"] == 2
     # ... and fill the screen below the question (the browser fits them; see test_browser)
     assert four["fit"] and panels["fit"] and not grid["fit"]

@@ -35,8 +35,9 @@ _PRESENT_CSS = """
 <style>
 [data-baseweb="tab-list"], [data-baseweb="tab-border"], [role="tablist"], [data-testid="stToolbarActions"],
 [data-testid="stMainMenu"], [data-testid="stDecoration"] { display: none !important; }
-[data-testid="stHeader"] { background: transparent !important; pointer-events: none; }
-[data-testid="stHeader"] button { pointer-events: auto; }
+[data-testid="stHeader"] { background: transparent !important; }
+[data-testid="stHeader"], [data-testid="stHeader"] * { pointer-events: none !important; }
+[data-testid="stHeader"] button { pointer-events: auto !important; }
 .block-container, [data-testid="stMainBlockContainer"] { padding-top: 1rem !important; max-width: 100% !important; }
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] li {

@@ -21,6 +21,7 @@ export default function (component) {
     const last = box.__sent;
     if (last && ["height", "top", "width"].every((k) => Math.abs(last[k] - now[k]) <= SLACK)) return;
     box.__sent = now;
+    box.dataset.sentWidth = String(now.width); // for tests: what the page was last told
     setStateValue("screen", now);
   };
   const later = () => { if (timer === null) timer = setTimeout(report, 200); };

@@ -95,8 +95,8 @@ def url_messages() -> None:
 
 
 def initial_tab() -> str:
-    """The tab a session opens on: the URL's ``tab`` (by slug) on the session's first run, else the first
-    tab. Fixed for the session, so the tabs widget keeps its identity across runs."""
+    """The tab a session opens on (its title): the URL's ``tab`` (by slug) on the session's first run, else
+    the first tab."""
     ss = st.session_state
     if "_initial_tab" not in ss:
         slug = st.query_params.get(TAB)
@@ -106,10 +106,22 @@ def initial_tab() -> str:
     return str(ss["_initial_tab"])
 
 
+def open_tab() -> str:
+    """The open tab's title (session state ``TAB``; :func:`initial_tab` until a tab is picked)."""
+    ss = st.session_state
+    if ss.get(TAB) not in TABS.values():
+        ss[TAB] = initial_tab()
+    return str(ss[TAB])
+
+
+def tab_slug(title: str) -> str:
+    """The URL slug of the tab titled ``title`` (the first tab's for an unknown title)."""
+    return next((k for k, v in TABS.items() if v == title), "play")
+
+
 def tab_query() -> dict[str, str]:
     """The open tab as a query parameter (nothing for the first tab)."""
-    title = st.session_state.get(TAB)
-    slug = next((k for k, v in TABS.items() if v == title), "play")
+    slug = tab_slug(str(st.session_state.get(TAB)))
     return {} if slug == "play" else {TAB: slug}
 
 
