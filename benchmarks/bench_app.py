@@ -44,6 +44,7 @@ from tests.harness import (  # noqa: E402
     streamlit_server,
     timed_slider_move,
     wait_chart_ready,
+    watch_runs,
 )
 
 TARGET = 1.5
@@ -87,7 +88,7 @@ def prepare(page, target: Target) -> None:  # type: ignore[no-untyped-def]
 
 def load(browser, url: str, target: Target):  # type: ignore[no-untyped-def]
     """A fresh browser context and page on ``url``; returns (context, page, ms to first chart)."""
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    ctx = watch_runs(browser.new_context(viewport={"width": 1400, "height": 1000}))  # runs' ends seen
     ctx.add_init_script(FIRST_CHART_PROBE)
     ctx.add_init_script(WEBSOCKET_PROBE)
     page = ctx.new_page()
@@ -112,6 +113,7 @@ def measure(browser, target: Target, moves: int, loads: int) -> Measured:  # typ
         page.on("pageerror", lambda e: m.errors.append(str(e)))
         prepare(page, target)
         slider = slider_input(page, target.slider)
+        timed_slider_move(page, slider)  # warm-up, not counted (the expander's opening may still be drawing)
         for _ in range(moves):
             m.moves_ms.append(timed_slider_move(page, slider))
             server, client, nbytes = last_move_breakdown(page)
