@@ -492,6 +492,10 @@ def test_the_tab_bar_opens_each_view_by_click_and_by_keyboard(page: Any, server:
     page.reload()
     page.wait_for_function(finished_with(shown.format("table.og-guide")), timeout=120_000)
     assert page.evaluate(selected) == [False, False, False, True]
+    # Presentation mode has no tab bar: the tab's container is no tab panel then.
+    page.locator('[data-testid="stSidebar"] label', has_text="Presentation mode").click()
+    page.wait_for_function(finished_with("!document.querySelector('.pp-tabs') && !!document.querySelector('.pp-host')"))
+    assert page.locator("[role=tabpanel], [role=tab]").count() == 0
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.errors == []
 

@@ -67,4 +67,13 @@ export default function (component) {
     mark(bar, data.open);
   }
   if (!labelPanel(data)) requestAnimationFrame(() => labelPanel(data));
+  // Run before the bar is drawn again with other data, or when it goes (presentation mode has no bar): the
+  // tab's container is then no tab panel of it.
+  return () => {
+    const panel = document.querySelector(`.st-key-${data.panel}`);
+    if (panel && panel.getAttribute("aria-labelledby") === `pp-tab-${data.open}`) {
+      panel.removeAttribute("role");
+      panel.removeAttribute("aria-labelledby");
+    }
+  };
 }
