@@ -62,10 +62,7 @@ export default function (component) {
       }),
     );
   }
-  if (bar.dataset.open !== data.open) {
-    bar.dataset.open = data.open;
-    mark(bar, data.open);
-  }
+  mark(bar, data.open); // also undoes a click's mark that the page did not follow
   if (!labelPanel(data)) requestAnimationFrame(() => labelPanel(data));
   // Run before the bar is drawn again with other data, or when it goes (presentation mode has no bar): the
   // tab's container is then no tab panel of it.
