@@ -194,6 +194,45 @@ OVERFLOW = (
 )
 
 
+CLIPPED_CLIFF = "?ls=rnn-cliff&r=gd~clip_norm:1~lr:0.05&steps=200&tab=steps"
+
+
+@pytest.mark.parametrize(
+    ("width", "query", "step", "shows"),
+    [
+        (360, "?tab=steps&r=adamax", 5, r"\beta_1^{"),  # u_t = max(β₂ u, |g| + ε): two vectors in one max
+        (360, CLIPPED_CLIFF, 1, r"\min\left(1"),  # the clipping factor
+        (390, CLIPPED_CLIFF, 1, r"\min\left(1"),
+    ],
+)
+def test_step_by_step_rows_no_equality_splits_fit_a_phone(
+    page: Any, server: str, width: int, query: str, step: int, shows: str
+) -> None:
+    # One equality a row was not enough: a row that no "=" splits ran 5-42 px past the screen's edge ("+ 10"
+    # for "+ 10⁻⁸"), with nothing to say that it scrolled. Such a rule is now set a size smaller.
+    with new_session(page, **{**PHONE, "viewport": {"width": width, "height": 740}}) as pg:
+        pg.goto(server + "/" + query)
+        # the tab drawn for the column it stands in (the page redraws it once the column's width is known)
+        settled = f"!!document.querySelector('.katex-display') && {LAYOUT_SETTLED}"
+        pg.wait_for_function(finished_with(settled), timeout=120_000)
+        thumb = '[data-testid="stSlider"] input[type="range"][aria-label="Step t"]'
+        for k in range(2, step + 1):
+            # one step at a time, pressed again if the page drew the slider anew (and took the focus) first
+            for _attempt in range(5):
+                pg.locator(thumb).focus()
+                pg.keyboard.press("ArrowRight")
+                with contextlib.suppress(PlaywrightTimeout):
+                    at_k = f"Number(document.querySelector({json.dumps(thumb)})?.value) >= {k}"
+                    pg.wait_for_function(finished_with(at_k), timeout=15_000)
+                    break
+        rule = "document.querySelector('[data-testid=stMainBlockContainer] .katex-display annotation')"
+        drawn = f"document.fonts.status === 'loaded' && {LAYOUT_SETTLED} && !!{rule}"
+        drawn += f" && {rule}.textContent.includes({json.dumps(shows)})"
+        pg.wait_for_function(finished_with(drawn), timeout=120_000)
+        assert pg.locator(".katex-error").count() == 0
+        assert max(pg.evaluate(OVERFLOW)) <= 1, pg.evaluate(OVERFLOW)
+
+
 def test_display_maths_never_scrolls_on_a_desktop(page: Any, server: str) -> None:
     # st.latex shrank its box to the formula and KaTeX overhung it by 2 px: with classic scrollbars
     # (Windows) every rule in the guide and the step-by-step tab had a scrollbar under it.
