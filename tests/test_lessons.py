@@ -141,6 +141,12 @@ def test_saddle_gd_stalls_noise_and_momentum_escape() -> None:
     assert 120 <= leave[noisy.label] <= 160
 
 
+def test_a_title_that_ends_in_a_question_mark_gets_no_full_stop() -> None:
+    at = app(lesson="frameworks")
+    (question,) = [i.value for i in at.info if "Same names, same paths" in i.value]
+    assert question.startswith("**Same names, same paths?** "), question
+
+
 @pytest.mark.parametrize(
     "key",
     [k for k in lessons.keys() if any(r.optimizer == "sgd" for r in lessons.get(k).scene.runs)],  # noqa: SIM118

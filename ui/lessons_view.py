@@ -201,7 +201,8 @@ def question_panel() -> None:
     hidden = paths_hidden()
     revealed = bool(ss.get(REVEALED))
     if les is not None:
-        st.info(f"**{les.title}.** {glue_math_punctuation(les.question)}", icon=":material/quiz:")
+        title = les.title if les.title[-1] in ".?!" else f"{les.title}."  # "Same names, same paths?" ends itself
+        st.info(f"**{title}** {glue_math_punctuation(les.question)}", icon=":material/quiz:")
     elif hidden:
         st.info("The paths are hidden: what will each optimizer do? Reveal shows them.", icon=":material/quiz:")
     if les is None and not hidden and not presenting():
