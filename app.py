@@ -87,6 +87,8 @@ def playground(result: Result, places: Playground) -> None:
         if hidden:
             st.caption("Loss curves, summary and downloads are hidden until Reveal.")
             return
+        if lessons_view.explanation_below():  # a phone
+            lessons_view.explanation()
         views.loss_and_summary(result)
         # The expanders' contents are built only while they are open (opening one reruns the tab).
         about = st.expander(f"About the surface: {result.landscape.title}", key="about_open", on_change="rerun")

@@ -384,6 +384,40 @@ def loss_shown(at: AppTest) -> bool:
     return any("loss_chart" in c.proto.id for c in at.get("plotly_chart"))
 
 
+def page_order(node: Any) -> list[Any]:
+    """An AppTest block's elements, depth first: the order the page shows them in."""
+    children = getattr(node, "children", None)
+    if children is None:
+        return [node]
+    return [el for _, child in sorted(children.items()) for el in page_order(child)]
+
+
+@pytest.mark.parametrize("phone", [False, True])
+def test_on_a_phone_reveal_puts_the_explanation_under_the_panels(phone: bool) -> None:
+    # On a 360-px phone the saddle's explanation, above the panels, pushed them from 500 to 1,300 px down
+    # the page at the moment of Reveal: the class saw only text. There it goes under them, as on a projector.
+    les = lessons.get("saddle")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["_is_phone"] = phone  # what ui.views.is_phone stores for the browser's User-Agent
+    at.query_params["lesson"] = les.key
+    at.run()
+    at.button(key="reveal").click().run()
+    assert not at.exception, at.exception
+    order = page_order(at.main)
+    where = {"explanation": None, "panels": None, "pointer": None}
+    for i, el in enumerate(order):
+        value = str(getattr(el, "value", ""))
+        if les.explanation.split()[0] in value and les.explanation.splitlines()[0][:40] in value:
+            where["explanation"] = i
+        elif "The explanation is under the panels" in value:
+            where["pointer"] = i
+        elif getattr(el, "type", "") == "bidi_component" and el.proto.id.endswith("paths_chart"):
+            where["panels"] = i
+    assert where["explanation"] is not None and where["panels"] is not None, where
+    assert (where["explanation"] > where["panels"]) == phone, where
+    assert (where["pointer"] is not None) == phone, where
+
+
 def test_predict_then_reveal_hides_paths_and_loss() -> None:
     les = lessons.get("learning-rate")
     labels = [r.label for r in simulate(les.scene).runs]

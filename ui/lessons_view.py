@@ -18,6 +18,7 @@ import lessons
 from lessons import Lesson
 from scene import Scene, decode, quote_value
 from ui import state
+from ui.views import is_phone
 from ui.widgets import glue_math_punctuation
 
 PICK = "lesson_pick"
@@ -192,7 +193,7 @@ def query_extra() -> dict[str, str]:
 
 def question_panel() -> None:
     """Above the panels: the lesson's question, the Reveal button and, once revealed, the explanation
-    (when presenting, :func:`explanation` puts it under the panels instead).
+    (on a projector or a phone, :func:`explanation_below`, the page puts it under the panels instead).
 
     In free play with "hide the paths" on, only the Reveal button is shown.
     """
@@ -228,10 +229,17 @@ def question_panel() -> None:
         (c2 if asks or hides else c1).button(
             "Leave presentation mode", key="leave_present", on_click=_leave_present, width="stretch"
         )
-        if les is not None and revealed:
-            c3.markdown("↓ The explanation is under the panels.")
-    else:
+    if not explanation_below():
         explanation()
+    elif les is not None and revealed:
+        c3.markdown("↓ The explanation is under the panels.")
+
+
+def explanation_below() -> bool:
+    """Whether a revealed explanation goes under the panels: on a projector and on a phone. Above them, at
+    the moment of Reveal, it pushed the panels off the screen (a lesson's explanation is up to half a
+    1080-line screen; on a 360-px phone the saddle's moved them from 500 to 1,300 px down the page)."""
+    return presenting() or is_phone()
 
 
 def explanation() -> None:
