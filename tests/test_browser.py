@@ -683,6 +683,17 @@ def test_a_phone_held_sideways_opens_with_the_sidebar_folded(page: Any, server: 
         assert pg.evaluate(SIDEBAR_RIGHT) > 200
 
 
+def test_on_a_phone_held_sideways_the_step_table_leaves_room_to_scroll_the_page(page: Any, server: str) -> None:
+    # 320 px of table filled a 390-px screen: every swipe scrolled the table, never the page.
+    with new_session(page, **{**PHONE, "viewport": {"width": 844, "height": 390}}) as pg:
+        pg.goto(server + "/?tab=steps")
+        table = '[data-testid="stDataFrame"]'
+        pg.wait_for_function(finished_with(f"!!document.querySelector('{table}') && {LAYOUT_SETTLED}"), timeout=120_000)
+        box = pg.locator(table).first.bounding_box()
+        assert box is not None and box["height"] <= 0.6 * 390, box
+        assert pg.locator('[data-testid="stException"]').count() == 0
+
+
 def test_on_a_laptop_with_the_sidebar_open_the_summaries_are_blocks(page: Any, server: str) -> None:
     # At 1000 px with the sidebar open the main column is about 540 px: the summary's "steps to reach" was cut
     # in half and "status" off to the right, since the blocks were for windows under 640 px, not columns.

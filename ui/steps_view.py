@@ -43,6 +43,7 @@ SIDE_BY_SIDE = 760
 KATEX_PX, KATEX_PHONE_PX = 1.21 * 16, 1.05 * 16
 #: The tab's controls (drawn whenever the tab shows a run).
 CONTROL_KEYS = (RUN_KEY, STEP_KEY)
+PHONE_TABLE_PX = 210  # the step table's height on a phone: five rows
 
 #: Column names (plain text) of the trace keys; the optimizer-specific effective step size is named below.
 LABELS = {
@@ -680,7 +681,9 @@ def step_by_step(result: Result) -> None:
     eff_name = effective_name(rr.run.optimizer, kw)
     df = df.rename(columns={f"η_eff ({c})": f"{eff_name} ({c})" for c in "xy"})
     df, config = number_columns(df, {c: "%.7g" for c in df.columns if c != "t"})
-    height = min(38 + 35 * len(df), 320)
+    # On a phone the table holds fewer rows: 320 px filled a phone held sideways (390 px), and a swipe on it
+    # scrolls the table, never the page.
+    height = min(38 + 35 * len(df), PHONE_TABLE_PX if phone else 320)
     st.dataframe(df, hide_index=True, width="stretch", height=height, column_config=config, key="steps_table")
     clipping = (
         "ĝ the gradient before clipping (noise included), clip × the factor clipping by norm multiplied it by, "
