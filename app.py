@@ -39,12 +39,14 @@ class TabPlaces:
 
 @dataclass
 class Playground:
-    """Places for the question, the messages and the panels (in the tab's top, in page order) and for the
-    rest (its bottom); the panels are drawn into theirs first, so they reach the browser first."""
+    """Places for the question, the messages, the panels and what follows them at once (in the tab's top, in
+    page order) and for the rest (its bottom, under the update rules); the panels are drawn into theirs
+    first, so they reach the browser first."""
 
     question: DeltaGenerator
     messages: DeltaGenerator
     panels: DeltaGenerator
+    under_panels: DeltaGenerator  # a revealed explanation on a phone (above the update rules)
     rest: DeltaGenerator
     fig: Callable[..., go.Figure] | None = None
 
@@ -52,8 +54,8 @@ class Playground:
     def make(cls, tab: TabPlaces) -> Playground:
         """Empty places in ``tab``."""
         with tab.top:
-            question, messages, panels = st.container(), st.container(), st.container()
-        return cls(question, messages, panels, tab.bottom)
+            question, messages, panels, under = st.container(), st.container(), st.container(), st.container()
+        return cls(question, messages, panels, under, tab.bottom)
 
     def draw_panels(self, result: Result, on_drawn: Callable[[], None] | None = None) -> None:
         """The animated panels (or the 3-D view) of ``result``; ``on_drawn`` runs once the browser has drawn
@@ -87,8 +89,9 @@ def playground(result: Result, places: Playground) -> None:
         if hidden:
             st.caption("Loss curves, summary and downloads are hidden until Reveal.")
             return
-        if lessons_view.explanation_below():  # a phone
-            lessons_view.explanation()
+        if lessons_view.explanation_below():  # a phone: right under the panels, above the update rules
+            with places.under_panels:
+                lessons_view.explanation()
         views.loss_and_summary(result)
         # The expanders' contents are built only while they are open (opening one reruns the tab).
         about = st.expander(f"About the surface: {result.landscape.title}", key="about_open", on_change="rerun")

@@ -404,18 +404,23 @@ def test_on_a_phone_reveal_puts_the_explanation_under_the_panels(phone: bool) ->
     at.button(key="reveal").click().run()
     assert not at.exception, at.exception
     order = page_order(at.main)
-    where = {"explanation": None, "panels": None, "pointer": None}
+    where: dict[str, int | None] = {"explanation": None, "panels": None, "pointer": None, "rules": None}
     for i, el in enumerate(order):
         value = str(getattr(el, "value", ""))
-        if les.explanation.split()[0] in value and les.explanation.splitlines()[0][:40] in value:
+        if les.explanation.splitlines()[0][:40] in value:
             where["explanation"] = i
         elif "The explanation is under the panels" in value:
             where["pointer"] = i
+        elif "■" in value and where["rules"] is None:  # the first update rule
+            where["rules"] = i
         elif getattr(el, "type", "") == "bidi_component" and el.proto.id.endswith("paths_chart"):
             where["panels"] = i
-    assert where["explanation"] is not None and where["panels"] is not None, where
-    assert (where["explanation"] > where["panels"]) == phone, where
-    assert (where["pointer"] is not None) == phone, where
+    explained, panels, rules = where["explanation"], where["panels"], where["rules"]
+    assert explained is not None and panels is not None and rules is not None, where
+    if phone:  # right under the panels, not under the update rules too
+        assert panels < explained < rules and where["pointer"] is not None, where
+    else:
+        assert explained < panels and where["pointer"] is None, where
 
 
 def test_predict_then_reveal_hides_paths_and_loss() -> None:
