@@ -46,7 +46,7 @@ class Playground:
     question: DeltaGenerator
     messages: DeltaGenerator
     panels: DeltaGenerator
-    under_panels: DeltaGenerator  # a revealed explanation on a phone (above the update rules)
+    under_panels: DeltaGenerator  # a revealed explanation on a projector or a phone (above the rules)
     rest: DeltaGenerator
     fig: Callable[..., go.Figure] | None = None
 
@@ -79,19 +79,15 @@ def playground(result: Result, places: Playground) -> None:
     if not hidden:
         with places.messages:
             views.run_messages(result)
-    if present:
-        # A container on every run: a fragment rerun (Reveal) may fill only a place outside it that the last
-        # full run wrote to.
-        with places.rest.container():
+    if lessons_view.explanation_below():  # a projector or a phone: right under the panels, above the rules
+        with places.under_panels:
             lessons_view.explanation()
+    if present:
         return
     with places.rest:
         if hidden:
             st.caption("Loss curves, summary and downloads are hidden until Reveal.")
             return
-        if lessons_view.explanation_below():  # a phone: right under the panels, above the update rules
-            with places.under_panels:
-                lessons_view.explanation()
         views.loss_and_summary(result)
         # The expanders' contents are built only while they are open (opening one reruns the tab).
         about = st.expander(f"About the surface: {result.landscape.title}", key="about_open", on_change="rerun")

@@ -20,6 +20,7 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from ui.page_tabs import page_tabs
+from ui.state import TABS
 
 st.set_page_config(page_title="Floor with the app's controls", layout="wide")
 
@@ -57,7 +58,6 @@ with st.sidebar:
     st.segmented_control("View", ["Side by side", "Overlay", "3-D"], default="Side by side")
 
 st.title("Optimizer Playground")
-TABS = {"play": "Playground", "sweeps": "Sweeps", "steps": "Step by step", "guide": "Optimizer guide"}
 with page_tabs(TABS, "play", lambda slug: None):
     x = np.arange(100)
     fig = go.Figure(go.Scatter(x=x.tolist(), y=np.round((1 - lr) ** x, 4).tolist(), mode="lines"))

@@ -34,8 +34,7 @@ CONTROL_KEYS = (PICK, PREDICT, PRESENT)
 #: the class, in its usual type.
 _PRESENT_CSS = """
 <style>
-[data-baseweb="tab-list"], [data-baseweb="tab-border"], [role="tablist"], [data-testid="stToolbarActions"],
-[data-testid="stMainMenu"], [data-testid="stDecoration"] { display: none !important; }
+[data-testid="stToolbarActions"], [data-testid="stMainMenu"], [data-testid="stDecoration"] { display: none !important; }
 [data-testid="stHeader"] { background: transparent !important; }
 [data-testid="stHeader"], [data-testid="stHeader"] * { pointer-events: none !important; }
 [data-testid="stHeader"] button { pointer-events: auto !important; }
